@@ -1,0 +1,101 @@
+/* x86_64: everything core/ needs to know about the architecture. */
+#ifndef TV_ARCH_H
+#define TV_ARCH_H
+
+#include <stdint.h>
+#include <asm/unistd.h>
+#include <asm/signal.h>
+#include <linux/signal.h>
+#include <asm/siginfo.h>
+#include <asm/sigcontext.h>
+#include <asm/ucontext.h>
+#include <linux/audit.h>
+#include <linux/elf-em.h>
+
+#define TV_ARCH_NAME        "x86_64"
+#define TV_AUDIT_ARCH       AUDIT_ARCH_X86_64
+#define TV_ELF_MACHINE      EM_X86_64
+/* x32 calls carry this bit; the filter traps them so they never bypass us. */
+#define TV_NR_TRAP_MASK     0x40000000u
+#define TV_SYSCALL_INSN_LEN 2       /* "syscall" is 0f 05 */
+/* User space ends at 2^47 on 4-level paging (the default). */
+#define TV_DEFAULT_PIE_BASE 0x555555554000ul
+
+typedef struct ucontext tv_ucontext;
+
+static inline long tv_uc_nr(const tv_ucontext *uc) { return (long)uc->uc_mcontext.rax; }
+static inline void tv_uc_set_nr(tv_ucontext *uc, long nr) { uc->uc_mcontext.rax = (uint64_t)nr; }
+
+static inline long tv_uc_arg(const tv_ucontext *uc, int i)
+{
+	const struct sigcontext *m = &uc->uc_mcontext;
+	switch (i) {
+	case 0: return (long)m->rdi;
+	case 1: return (long)m->rsi;
+	case 2: return (long)m->rdx;
+	case 3: return (long)m->r10;
+	case 4: return (long)m->r8;
+	default: return (long)m->r9;
+	}
+}
+
+static inline void tv_uc_set_arg(tv_ucontext *uc, int i, long v)
+{
+	struct sigcontext *m = &uc->uc_mcontext;
+	uint64_t u = (uint64_t)v;
+	switch (i) {
+	case 0: m->rdi = u; break;
+	case 1: m->rsi = u; break;
+	case 2: m->rdx = u; break;
+	case 3: m->r10 = u; break;
+	case 4: m->r8 = u; break;
+	default: m->r9 = u; break;
+	}
+}
+
+/* After a SIGSYS trap the kernel has already set rax to -ENOSYS; the
+ * result goes into rax. */
+static inline void tv_uc_set_ret(tv_ucontext *uc, long v) { uc->uc_mcontext.rax = (uint64_t)v; }
+static inline long tv_uc_ret(const tv_ucontext *uc) { return (long)uc->uc_mcontext.rax; }
+static inline uintptr_t tv_uc_pc(const tv_ucontext *uc) { return uc->uc_mcontext.rip; }
+static inline void tv_uc_set_pc(tv_ucontext *uc, uintptr_t pc) { uc->uc_mcontext.rip = pc; }
+static inline uintptr_t tv_uc_sp(const tv_ucontext *uc) { return uc->uc_mcontext.rsp; }
+static inline void tv_uc_set_sp(tv_ucontext *uc, uintptr_t sp) { uc->uc_mcontext.rsp = sp; }
+/* The signal mask as one 64-bit word (x86_64's sigset_t is unsigned long). */
+static inline uint64_t *tv_uc_mask(tv_ucontext *uc) { return (uint64_t *)&uc->uc_sigmask; }
+
+/* clone's raw argument order: flags, stack, parent_tid, child_tid, tls. */
+struct tv_clone_args {
+	unsigned long flags;
+	uintptr_t stack, ptid, ctid, tls;
+};
+
+static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c)
+{
+	c->flags = (unsigned long)a[0];
+	c->stack = (uintptr_t)a[1];
+	c->ptid = (uintptr_t)a[2];
+	c->ctid = (uintptr_t)a[3];
+	c->tls = (uintptr_t)a[4];
+}
+
+/* Syscalls only this architecture has, named for core/ tables. */
+#define TV_HAVE_NR_FORK 1
+
+/* Entry points in entry.S (tv_syscall6 is declared in tvisor.h). */
+extern const char tv_syscall_ret[];  /* address after the allowed syscall instruction */
+extern const char tv_clone_ret[];    /* the same for the clone stub */
+void tv_restorer(void);
+/* Switch to sp and let the kernel's rt_sigreturn restore the frame there. */
+__attribute__((noreturn)) void tv_sigreturn_at(uintptr_t sp);
+/* Start a new thread on stack_top: the child runs fn(arg) and then exits. */
+long tv_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsigned long tls,
+	      void (*fn)(void *), void *arg);
+/* Jump to a program entry point with the initial stack the ABI describes. */
+__attribute__((noreturn)) void tv_enter(uintptr_t entry, uintptr_t sp);
+/* munmap(addr, len) then exit(0) without touching the stack being unmapped. */
+__attribute__((noreturn)) void tv_unmap_and_exit(void *addr, unsigned long len);
+
+static inline void tv_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+#endif

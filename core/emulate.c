@@ -1,0 +1,271 @@
+/* Calls the core performs itself rather than forwarding: the guest's view
+ * of its signal mask, sigaltstack and SIGSYS disposition, thread creation
+ * and exit, and brk. */
+#include <linux/sched.h>
+#include <linux/mman.h>
+#include <linux/errno.h>
+#include "monitor.h"
+
+#define UNBLOCKABLE (tv_sigbit(SIGKILL) | tv_sigbit(SIGSTOP) | tv_sigbit(SIGSYS))
+
+/* The real mask lives in the ucontext: the kernel installs it when the
+ * SIGSYS handler returns.  SIGSYS is never really blocked; the guest's
+ * wish is remembered so that it reads back what it set. */
+static long emu_sigprocmask(struct tv_thread *t, tv_ucontext *uc, const long *a)
+{
+	uint64_t *mask = tv_uc_mask(uc);
+	uint64_t old = *mask | (t->guest_sigsys_blocked ? tv_sigbit(SIGSYS) : 0);
+
+	if (a[3] != sizeof(uint64_t))
+		return -EINVAL;
+	if (a[1]) {
+		uint64_t set, cur;
+		if (tv_mem_read(&set, (uintptr_t)a[1], sizeof set))
+			return -EFAULT;
+		switch (a[0]) {
+		case SIG_BLOCK: cur = old | set; break;
+		case SIG_UNBLOCK: cur = old & ~set; break;
+		case SIG_SETMASK: cur = set; break;
+		default: return -EINVAL;
+		}
+		t->guest_sigsys_blocked = (cur & tv_sigbit(SIGSYS)) != 0;
+		*mask = cur & ~UNBLOCKABLE;
+	}
+	if (a[2] && tv_mem_write((uintptr_t)a[2], &old, sizeof old))
+		return -EFAULT;
+	return 0;
+}
+
+/* The real sigaltstack is the monitor's; the guest's is only recorded. */
+static long emu_sigaltstack(struct tv_thread *t, const long *a)
+{
+	stack_t old = {
+		.ss_sp = (void *)t->guest_ss_sp,
+		.ss_flags = t->guest_ss_flags,
+		.ss_size = t->guest_ss_size,
+	};
+
+	if (a[0]) {
+		stack_t ss;
+		if (tv_mem_read(&ss, (uintptr_t)a[0], sizeof ss))
+			return -EFAULT;
+		int mode = ss.ss_flags & ~SS_AUTODISARM;
+		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
+			return -EINVAL;
+		if (mode == SS_DISABLE) {
+			ss.ss_sp = NULL;
+			ss.ss_size = 0;
+		} else if (ss.ss_size < MINSIGSTKSZ) {
+			return -ENOMEM;
+		}
+		t->guest_ss_sp = (uintptr_t)ss.ss_sp;
+		t->guest_ss_size = ss.ss_size;
+		t->guest_ss_flags = mode == SS_DISABLE ? SS_DISABLE : (ss.ss_flags & SS_AUTODISARM);
+	}
+	if (a[1] && tv_mem_write((uintptr_t)a[1], &old, sizeof old))
+		return -EFAULT;
+	return 0;
+}
+
+/* SIGSYS stays the monitor's; the guest reads back what it set.  Other
+ * handlers are installed for real, with SIGSYS taken out of their mask so
+ * a trapped call inside them still reaches us. */
+static long emu_sigaction(const long *a)
+{
+	if (a[3] != sizeof(uint64_t))
+		return -EINVAL;
+	if (a[0] != SIGSYS) {
+		struct tv_ksigaction act;
+		long act_ptr = 0;
+		if (a[1]) {
+			if (tv_mem_read(&act, (uintptr_t)a[1], sizeof act))
+				return -EFAULT;
+			act.mask &= ~tv_sigbit(SIGSYS);
+			act_ptr = (long)&act;
+		}
+		return tv_sys4(__NR_rt_sigaction, a[0], act_ptr, a[2], a[3]);
+	}
+	struct tv_ksigaction old = tv_g.guest_sigsys, act;
+	if (a[1]) {
+		if (tv_mem_read(&act, (uintptr_t)a[1], sizeof act))
+			return -EFAULT;
+		act.mask &= ~UNBLOCKABLE;
+		tv_g.guest_sigsys = act;
+	}
+	if (a[2] && tv_mem_write((uintptr_t)a[2], &old, sizeof old))
+		return -EFAULT;
+	return 0;
+}
+
+/* The guest's break starts after its bss, as after a real exec; the
+ * kernel's own break belongs to the monitor image. */
+static long emu_brk(uintptr_t want)
+{
+	tv_lock(&tv_g.brk_lock);
+	uintptr_t cur = tv_g.brk_cur;
+	if (want >= tv_g.brk_start) {
+		uintptr_t cur_end = (cur + TV_PAGE - 1) & ~(TV_PAGE - 1);
+		uintptr_t new_end = (want + TV_PAGE - 1) & ~(TV_PAGE - 1);
+		int ok = 1;
+		if (new_end > cur_end) {
+			void *p = tv_mmap((void *)cur_end, new_end - cur_end, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			ok = p == (void *)cur_end;
+			if (!ok && !tv_is_err((long)p))
+				tv_munmap(p, new_end - cur_end);
+		} else if (new_end < cur_end) {
+			tv_munmap((void *)new_end, cur_end - new_end);
+		}
+		if (ok)
+			tv_g.brk_cur = cur = want;
+	}
+	tv_unlock(&tv_g.brk_lock);
+	return (long)cur;
+}
+
+long tv_emulate_on_k(struct tv_call *c, int *handled)
+{
+	*handled = 1;
+	switch (c->nr) {
+	case __NR_brk:
+		return emu_brk((uintptr_t)c->args[0]);
+	case __NR_rt_sigaction:
+		return emu_sigaction(c->args);
+	}
+	*handled = 0;
+	return 0;
+}
+
+static int is_thread_clone(const struct tv_call *c)
+{
+	return c->nr == __NR_clone && (c->args[0] & CLONE_THREAD);
+}
+
+/* K prepares what G will need for a local call: a new thread's pair must
+ * be made by K, since only an unfiltered thread can start an unfiltered K. */
+long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c)
+{
+	if (!is_thread_clone(c))
+		return 0;
+	struct tv_thread *n = tv_thread_new();
+	if (!n)
+		return -ENOMEM;
+	if (tv_kthread_start(n) < 0) {
+		tv_thread_free(n);
+		return -EAGAIN;
+	}
+	t->new_thread = n;
+	return 0;
+}
+
+/* A new guest thread starts here, on its monitor altstack: it records its
+ * tid and resumes the guest's context at the instruction after clone. */
+void tv_guest_clone_start(void *arg)
+{
+	struct tv_thread *n = arg;
+	int tid = tv_gettid();
+
+	n->g_tid = tid;
+	if (n->child_settid)
+		tv_mem_write(n->child_settid, &tid, sizeof tid);
+	tv_sigreturn_at(n->resume_sp);
+}
+
+/* clone(CLONE_THREAD) from the guest: the child gets its own pair, its
+ * clear_child_tid is the monitor's (the guest's is cleared by K when the
+ * child is gone), and it resumes a copy of the parent's context with 0 in
+ * the return register and the guest's new stack. */
+static long emu_thread_clone(struct tv_thread *t, tv_ucontext *uc, const long *a)
+{
+	struct tv_clone_args ca;
+	struct tv_thread *n = t->new_thread;
+
+	t->new_thread = NULL;
+	tv_clone_args_decode(a, &ca);
+	char *alt = tv_altstack_base(n);
+	uintptr_t frame_sp;
+	tv_ucontext *cuc = tv_arch_copy_frame(alt + ALTSTACK_SIZE, uc, &frame_sp);
+	tv_uc_set_ret(cuc, 0);
+	if (ca.stack)
+		tv_uc_set_sp(cuc, ca.stack);
+	cuc->uc_stack.ss_sp = alt;
+	cuc->uc_stack.ss_size = ALTSTACK_SIZE;
+	cuc->uc_stack.ss_flags = 0;
+	n->resume_sp = frame_sp;
+	n->guest_ctid = (ca.flags & CLONE_CHILD_CLEARTID) ? ca.ctid : 0;
+	n->child_settid = (ca.flags & CLONE_CHILD_SETTID) ? ca.ctid : 0;
+	n->g_alive = 1;
+
+	unsigned long flags = (ca.flags & ~CLONE_CHILD_SETTID) | CLONE_CHILD_CLEARTID;
+	/* The child's monitor code runs just below its first frame. */
+	char *child_top = (char *)((uintptr_t)cuc & ~15ul) - 64;
+	long r = tv_clone(flags, child_top, (int *)ca.ptid, &n->g_alive, ca.tls,
+			  tv_guest_clone_start, n);
+	if (r < 0) {
+		n->g_alive = 0;
+		tv_chan_post(n, OP_G_EXITING);
+	}
+	return r;
+}
+
+/* SYS_exit of one guest thread: K is told first and then waits for the
+ * kernel to clear g_alive, which happens only once G is gone. */
+static __attribute__((noreturn)) void exit_thread(struct tv_thread *t, long code)
+{
+	tv_chan_call(t, OP_G_EXITING);
+	for (;;)
+		tv_sys1(__NR_exit, code);
+}
+
+void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+{
+	const long *a = c->args;
+
+	switch (c->nr) {
+	case __NR_rt_sigreturn:
+		tv_sigreturn_at(tv_uc_sp(uc));
+	case __NR_rt_sigprocmask:
+		c->ret = emu_sigprocmask(t, uc, a);
+		return;
+	case __NR_sigaltstack:
+		c->ret = emu_sigaltstack(t, a);
+		return;
+	case __NR_set_tid_address:
+		t->guest_ctid = (uintptr_t)a[0];
+		c->ret = t->g_tid;
+		return;
+	case __NR_exit:
+		exit_thread(t, a[0]);
+	case __NR_clone:
+		/* New processes come with the lifecycle work; until then a
+		 * fork-like clone fails as on a kernel without fork. */
+		c->ret = is_thread_clone(c) ? emu_thread_clone(t, uc, a) : -ENOSYS;
+		return;
+	case __NR_clone3:
+		/* As on a kernel without clone3: libcs fall back to clone. */
+		c->ret = -ENOSYS;
+		return;
+#ifdef __NR_fork
+	case __NR_fork:
+		c->ret = -ENOSYS;
+		return;
+#endif
+#ifdef __NR_vfork
+	case __NR_vfork:
+		c->ret = -ENOSYS;
+		return;
+#endif
+#ifdef __NR_pause
+	case __NR_pause: {
+		/* The real mask is the handler's (all blocked): wait with the
+		 * guest's. */
+		uint64_t mask = *tv_uc_mask(uc);
+		c->ret = tv_sys2(__NR_rt_sigsuspend, (long)&mask, sizeof mask);
+		return;
+	}
+#endif
+	}
+	c->ret = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (c->ret >= 0 && tv_call_mirrors_to_k(c->nr))
+		tv_chan_call(t, OP_MIRROR);
+}

@@ -1,0 +1,232 @@
+/* Start-up: parse the command line, load the program, build its stack,
+ * pair the first thread with its kernel thread, install the filter, and
+ * jump to the guest.  Runs on the process's initial thread, which becomes
+ * the guest's main thread (so the guest's pid is its main thread's tid). */
+#include <linux/auxvec.h>
+#include <linux/errno.h>
+#include "monitor.h"
+#include "load.h"
+#include "stack.h"
+
+#define EXIT_USAGE 2
+#define EXIT_NOEXEC 126
+#define EXIT_NOTFOUND 127
+#define STACK_GAP (64 * 1024ul)	/* between the monitor's frames and the guest's stack */
+
+static void usage(int fd)
+{
+	tv_dprintf(fd,
+		   "Usage: %s [OPTIONS] [--] PROGRAM [ARGS...]\n"
+		   "%s\n\n"
+		   "Options:\n%s"
+		   "  -h, --help         show this help and exit\n"
+		   "  -V, --version      show the version and exit\n\n"
+		   "PROGRAM runs in this process under a seccomp filter; its system calls\n"
+		   "are handled by the monitor.  This protects the monitor against accidental\n"
+		   "damage, not against deliberately hostile code: do not use it as a\n"
+		   "security boundary.\n",
+		   tv_tool.name, tv_tool.summary ? tv_tool.summary : "",
+		   tv_tool.usage ? tv_tool.usage : "");
+}
+
+static __attribute__((noreturn)) void die(int status, const char *what, const char *msg)
+{
+	tv_dprintf(2, "%s: %s%s%s\n", tv_tool.name, what ? what : "", what ? ": " : "", msg);
+	tv_exit_group(status);
+}
+
+/* Returns the index of PROGRAM in argv. */
+static int parse_options(int argc, char **argv)
+{
+	int i = 1;
+
+	while (i < argc) {
+		char *a = argv[i];
+		if (!tv_strcmp(a, "--"))
+			return i + 1;
+		if (a[0] != '-' || !a[1])
+			return i;
+		if (!tv_strcmp(a, "-h") || !tv_strcmp(a, "--help")) {
+			usage(1);
+			tv_exit_group(0);
+		}
+		if (!tv_strcmp(a, "-V") || !tv_strcmp(a, "--version")) {
+			tv_dprintf(1, "%s (tvisor) %s\n", tv_tool.name, TVISOR_VERSION);
+			tv_exit_group(0);
+		}
+		int used = tv_tool.option ? tv_tool.option(argc - i, argv + i) : 0;
+		if (used < 0)
+			tv_exit_group(EXIT_USAGE);
+		if (used == 0) {
+			tv_dprintf(2, "%s: unknown option '%s'\nTry '%s --help'.\n", tv_tool.name, a,
+				   tv_tool.name);
+			tv_exit_group(EXIT_USAGE);
+		}
+		i += used;
+	}
+	return i;
+}
+
+static const char *errno_message(int err)
+{
+	switch (err) {
+	case ENOENT: return "No such file or directory";
+	case EACCES: return "Permission denied";
+	case EISDIR: return "Is a directory";
+	case ELOOP: return "Too many levels of #! interpreters";
+	case ENOMEM: return "Out of memory";
+	case ENOEXEC: return "Exec format error";
+	}
+	return tv_errno_name(err) ? tv_errno_name(err) : "cannot execute";
+}
+
+static __attribute__((noreturn)) void die_exec(const char *path, const struct tv_program *p, int err)
+{
+	if (err == -ENOEXEC && p->why)
+		die(EXIT_NOEXEC, path, p->why);
+	die(err == -ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC, path, errno_message(-err));
+}
+
+/* Marks the numbers the tool hooks; returns the filter's number list:
+ * the tool's set plus the core's, or NULL for "every number". */
+static const int *hooked_set(void)
+{
+	static unsigned char hooked[1024];
+	static int nrs[1024 + 64];
+	const int *tool = tv_tool.syscall_set ? tv_tool.syscall_set() : tv_tool.syscalls;
+	int n = 0;
+
+	tv_g.tool_nrs = hooked;
+	tv_g.nr_max = sizeof hooked;
+	if (!tool) {
+		memset(hooked, 1, sizeof hooked);
+		return NULL;
+	}
+	for (; *tool >= 0; tool++) {
+		if (*tool < (int)sizeof hooked && !hooked[*tool]) {
+			hooked[*tool] = 1;
+			nrs[n++] = *tool;
+		}
+	}
+	for (const int *c = tv_core_nrs; *c >= 0; c++)
+		nrs[n++] = *c;
+	nrs[n] = -1;
+	return nrs;
+}
+
+static const char *resolve_program(const char *name, char **envp)
+{
+	if (tv_strchr(name, '/'))
+		return name;
+	char *found = tv_path_search(name, envp);
+	if (!found)
+		die(EXIT_NOTFOUND, name, "command not found");
+	return found;
+}
+
+static int count(char **v)
+{
+	int n = 0;
+	while (v[n])
+		n++;
+	return n;
+}
+
+/* Loads the program and its interpreter; fills the guest-specific auxv
+ * values and returns the entry point. */
+static uintptr_t load_program(const char *path, char **argv, int argc, struct tv_program *p,
+			      struct tv_stack_spec *spec)
+{
+	int r = tv_program_open(path, argv, argc, p);
+	if (r < 0)
+		die_exec(path, p, r);
+
+	struct tv_image main_img, interp_img = { 0 };
+	r = tv_program_map(p, p->fd, &p->elf, TV_DEFAULT_PIE_BASE, &main_img);
+	if (r < 0)
+		die_exec(p->path, p, r);
+	uintptr_t entry = main_img.entry;
+	if (p->elf.interp_size) {
+		struct tv_program ip;
+		r = tv_interp_open(p, &ip);
+		if (r < 0 && r != -ENOEXEC)
+			die(EXIT_NOEXEC, p->path, "cannot open its ELF interpreter");
+		if (r < 0)
+			die_exec(ip.path ? ip.path : p->path, ip.why ? &ip : p, r);
+		r = tv_program_map(&ip, ip.fd, &ip.elf, 0, &interp_img);
+		if (r < 0)
+			die_exec(ip.path, &ip, r);
+		tv_sys1(__NR_close, ip.fd);
+		entry = interp_img.entry;
+	}
+	tv_sys1(__NR_close, p->fd);
+
+	spec->phdr = main_img.phdr;
+	spec->phent = p->elf.phentsize;
+	spec->phnum = main_img.phnum;
+	spec->entry = main_img.entry;
+	spec->base = interp_img.bias;
+	tv_g.brk_start = tv_g.brk_cur = (main_img.end + TV_PAGE - 1) & ~(TV_PAGE - 1);
+	return entry;
+}
+
+static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintptr_t sp,
+							const int *nrs)
+{
+	struct tv_thread *t = tv_thread_new();
+	uint64_t all = ~0ull, old;
+
+	if (!t)
+		die(1, NULL, "cannot allocate the first thread");
+	t->g_tid = tv_g.pid;
+	t->g_alive = 1;
+	if (tv_install_sigsys() < 0)
+		die(1, NULL, "cannot install the SIGSYS handler");
+	/* K inherits a mask with everything blocked. */
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
+	if (tv_kthread_start(t) < 0)
+		die(1, NULL, "cannot start the kernel thread");
+	tv_sys1(__NR_set_tid_address, (long)&t->g_alive);
+	stack_t ss = { .ss_sp = tv_altstack_base(t), .ss_flags = 0, .ss_size = ALTSTACK_SIZE };
+	tv_sys2(__NR_sigaltstack, (long)&ss, 0);
+	int r = tv_install_filter(nrs);
+	if (r < 0)
+		die(1, "seccomp", errno_message(-r));
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
+	tv_enter(entry, sp);
+}
+
+__attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
+{
+	int argc = (int)initial_sp[0];
+	char **argv = (char **)(initial_sp + 1);
+	char **envp = argv + argc + 1;
+	int envc = count(envp);
+	const uint64_t *auxv = (const uint64_t *)(envp + envc + 1);
+
+	tv_g.pid = tv_getpid();
+	int prog = parse_options(argc, argv);
+	if (prog >= argc) {
+		tv_dprintf(2, "%s: no PROGRAM given\nTry '%s --help'.\n", tv_tool.name, tv_tool.name);
+		tv_exit_group(EXIT_USAGE);
+	}
+	if (tv_tool.start && tv_tool.start())
+		tv_exit_group(EXIT_USAGE);
+	const int *nrs = hooked_set();
+
+	const char *path = resolve_program(argv[prog], envp);
+	struct tv_program p;
+	struct tv_stack_spec spec = { .envp = envp, .envc = envc, .kernel_auxv = auxv };
+	uintptr_t entry = load_program(path, argv + prog, argc - prog, &p, &spec);
+	tv_g.guest_exe = (char *)p.path;
+	spec.argv = p.argv;
+	spec.argc = p.argc;
+	spec.execfn = path;
+
+	char *hi = (char *)(((uintptr_t)__builtin_frame_address(0) - STACK_GAP) & ~15ul);
+	size_t need = tv_stack_size(&spec);
+	uintptr_t sp = tv_stack_build(hi - need, hi, &spec);
+	if (!sp)
+		die(1, NULL, "cannot build the initial stack");
+	start_first_thread(entry, sp, nrs);
+}

@@ -1,0 +1,125 @@
+/* The monitor's internal state: threads, their pairing channel, and the
+ * entry points shared between core/ files. */
+#ifndef TV_MONITOR_H
+#define TV_MONITOR_H
+
+#include "rt.h"
+
+/* Each guest thread G has a region of REGION_SIZE bytes, aligned to its
+ * size, holding (from low to high) a guard page, its kernel thread K's
+ * stack, a guard page, G's monitor sigaltstack, and struct tv_thread in
+ * the last page.  Code running on either stack finds its tv_thread by
+ * rounding the stack pointer down: no TLS is needed. */
+#define REGION_SIZE   (256 * 1024ul)
+#define KSTACK_OFF    TV_PAGE
+#define KSTACK_SIZE   (96 * 1024ul)
+#define ALTSTACK_OFF  (KSTACK_OFF + KSTACK_SIZE + TV_PAGE)
+#define ALTSTACK_SIZE (REGION_SIZE - ALTSTACK_OFF - TV_PAGE)
+#define THREAD_OFF    (REGION_SIZE - TV_PAGE)
+
+/* Channel states: G posts a request, K posts a reply, G consumes it. */
+enum { CHAN_IDLE, CHAN_REQUEST, CHAN_REPLY };
+
+/* What G asks of K. */
+enum chan_op {
+	OP_CALL,	/* run the tool's enter hook and, unless local, the call */
+	OP_EXIT_HOOK,	/* a local call ran on G: run the tool's exit hook */
+	OP_MIRROR,	/* a credential call succeeded on G: run it on K too */
+	OP_G_EXITING,	/* G is ending: wait for it, clean up, end K */
+};
+
+/* What K answers to OP_CALL. */
+enum chan_reply {
+	REPLY_DONE,	/* call.ret is the result */
+	REPLY_RUN_HERE,	/* G must perform the call itself */
+};
+
+struct tv_chan {
+	int state;
+	int k_sleeping, g_sleeping;
+	enum chan_op op;
+	enum chan_reply reply;
+	int local;		/* the call must run on G */
+	int hooked;		/* the tool asked for this number */
+	struct tv_call call;
+};
+
+struct tv_thread {
+	struct tv_chan chan;
+	int g_tid;
+	int g_alive;		/* G's clear_child_tid: the kernel zeroes it when G is gone */
+	uintptr_t guest_ctid;	/* the guest's own clear_child_tid, cleared by K */
+	int exit_code;
+	void *region;
+	struct tv_thread *new_thread;	/* a prepared pair for a guest clone */
+	uintptr_t resume_sp;		/* a new thread's first frame */
+	uintptr_t child_settid;		/* CLONE_CHILD_SETTID for a new thread */
+	/* The guest's virtual sigaltstack (until signals are virtualised in
+	 * full, the real one is always the monitor's). */
+	uintptr_t guest_ss_sp;
+	size_t guest_ss_size;
+	int guest_ss_flags;
+	int guest_sigsys_blocked;
+};
+
+static inline struct tv_thread *tv_self(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	return (struct tv_thread *)((sp & ~(REGION_SIZE - 1)) + THREAD_OFF);
+}
+
+static inline void *tv_altstack_base(struct tv_thread *t)
+{
+	return (char *)t->region + ALTSTACK_OFF;
+}
+
+/* The kernel's rt_sigaction argument (the same layout on x86_64 and
+ * arm64; the UAPI headers only show libc-style variants). */
+struct tv_ksigaction {
+	void *handler;
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+
+static inline uint64_t tv_sigbit(int sig) { return 1ull << (sig - 1); }
+
+/* Global monitor state, set up once before the guest runs. */
+struct tv_global {
+	int pid;
+	char *monitor_path;	/* the monitor binary, for exec */
+	uintptr_t brk_start, brk_cur;
+	tv_lock_t brk_lock;
+	const unsigned char *tool_nrs;	/* nonzero for numbers the tool hooks */
+	long nr_max;
+	struct tv_ksigaction guest_sigsys;	/* the guest's view of SIGSYS */
+	char *guest_exe;	/* what /proc/self/exe shows the guest */
+};
+extern struct tv_global tv_g;
+
+/* thread.c */
+struct tv_thread *tv_thread_new(void);
+void tv_thread_free(struct tv_thread *t);
+int tv_kthread_start(struct tv_thread *t);
+long tv_chan_call(struct tv_thread *t, enum chan_op op);
+void tv_chan_post(struct tv_thread *t, enum chan_op op);
+void tv_guest_clone_start(void *arg);
+
+/* sigsys.c */
+int tv_install_sigsys(void);
+int tv_install_filter(const int *tool_nrs);
+
+/* sysclass.c: the one table of how each call is run. */
+int tv_call_is_local(long nr, const long *args);
+int tv_call_mirrors_to_k(long nr);
+extern const int tv_core_nrs[];
+
+/* emulate.c: calls the core itself performs. */
+long tv_emulate_on_k(struct tv_call *c, int *handled);
+long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c);
+void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
+
+/* arch resume-frame helper (arch/ARCH/frame.c) */
+tv_ucontext *tv_arch_copy_frame(void *top, const tv_ucontext *src, uintptr_t *sp_out);
+
+#endif

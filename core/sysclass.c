@@ -1,0 +1,132 @@
+/* Which calls the core itself needs to see, and which must run on the guest
+ * thread rather than on its kernel thread.  This is the one place that
+ * knows it: a call acting on "the calling thread" would act on K if K ran
+ * it. */
+#include <linux/sched.h>
+#include <linux/errno.h>
+#include "monitor.h"
+
+/* Trapped whatever the tool asks for. */
+const int tv_core_nrs[] = {
+	__NR_clone, __NR_clone3, __NR_execve, __NR_execveat, __NR_exit,
+	__NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_sigaltstack,
+	__NR_rt_sigsuspend, __NR_rt_sigtimedwait, __NR_rt_sigpending, __NR_brk,
+	__NR_set_tid_address, __NR_seccomp, __NR_prctl,
+#ifdef __NR_fork
+	__NR_fork,
+#endif
+#ifdef __NR_vfork
+	__NR_vfork,
+#endif
+#ifdef __NR_pause
+	__NR_pause,
+#endif
+	-1
+};
+
+#define CLOCK_THREAD_CPUTIME 3
+#define CPUCLOCK_PERTHREAD 4
+#define RUSAGE_THREAD 1
+
+/* A CPU-time clock of the calling thread: CLOCK_THREAD_CPUTIME_ID, or the
+ * encoded form (~tid << 3 | flags) with tid 0. */
+static int is_own_thread_clock(long id)
+{
+	if (id == CLOCK_THREAD_CPUTIME)
+		return 1;
+	return id < 0 && (id & CPUCLOCK_PERTHREAD) && (~id >> 3) == 0;
+}
+
+int tv_call_is_local(long nr, const long *a)
+{
+	switch (nr) {
+	/* Emulated on G by the core. */
+	case __NR_rt_sigreturn:
+	case __NR_rt_sigprocmask:
+	case __NR_sigaltstack:
+	case __NR_exit:
+	case __NR_clone:
+	case __NR_clone3:
+	case __NR_set_tid_address:
+#ifdef __NR_fork
+	case __NR_fork:
+#endif
+#ifdef __NR_vfork
+	case __NR_vfork:
+#endif
+#ifdef __NR_pause
+	case __NR_pause:
+#endif
+	/* Signal waits see G's own pending set and mask. */
+	case __NR_rt_sigsuspend:
+	case __NR_rt_sigpending:
+	case __NR_rt_sigtimedwait:
+	/* Per-thread state in the kernel. */
+	case __NR_gettid:
+	case __NR_set_robust_list:
+	case __NR_rseq:
+	case __NR_sched_yield:
+	case __NR_getcpu:
+	case __NR_prctl:
+	case __NR_seccomp:
+	case __NR_unshare:
+	case __NR_setns:
+	case __NR_personality:
+	case __NR_set_mempolicy:
+	case __NR_get_mempolicy:
+	case __NR_capget:
+#ifdef __NR_arch_prctl
+	case __NR_arch_prctl:
+#endif
+		return 1;
+	case __NR_ppoll:
+	case __NR_pselect6:
+	case __NR_epoll_pwait:
+	case __NR_epoll_pwait2:
+		/* With a signal mask they change G's mask for their duration. */
+		return (nr == __NR_ppoll ? a[3] : a[4]) != 0;
+	case __NR_get_robust_list:
+	case __NR_sched_setaffinity:
+	case __NR_sched_getaffinity:
+	case __NR_sched_setscheduler:
+	case __NR_sched_getscheduler:
+	case __NR_sched_setparam:
+	case __NR_sched_getparam:
+	case __NR_sched_setattr:
+	case __NR_sched_getattr:
+		return a[0] == 0;	/* pid 0: the calling thread */
+	case __NR_getpriority:
+	case __NR_setpriority:
+	case __NR_ioprio_get:
+	case __NR_ioprio_set:
+		return a[0] == 1 && a[1] == 0;	/* PRIO_PROCESS / IOPRIO_WHO_PROCESS, self */
+	case __NR_getrusage:
+		return a[0] == RUSAGE_THREAD;
+	case __NR_clock_gettime:
+	case __NR_clock_getres:
+		return is_own_thread_clock(a[0]);
+	case __NR_ptrace:
+		return a[0] == 0;	/* PTRACE_TRACEME */
+	}
+	return tv_call_mirrors_to_k(nr);
+}
+
+/* Credentials are per-thread in the kernel.  These run on G and, when
+ * they succeed, again on K, so K's calls keep G's identity. */
+int tv_call_mirrors_to_k(long nr)
+{
+	switch (nr) {
+	case __NR_setuid:
+	case __NR_setgid:
+	case __NR_setreuid:
+	case __NR_setregid:
+	case __NR_setresuid:
+	case __NR_setresgid:
+	case __NR_setfsuid:
+	case __NR_setfsgid:
+	case __NR_setgroups:
+	case __NR_capset:
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,175 @@
+/* Thread pairing: every guest thread G has a kernel thread K.  G's SIGSYS
+ * handler posts the call in their channel and waits; K runs the tool's
+ * hooks and performs the call (or tells G to perform it itself when it acts
+ * on the calling thread), then posts the result. */
+#include <linux/mman.h>
+#include <linux/sched.h>
+#include <linux/futex.h>
+#include <linux/errno.h>
+#include "monitor.h"
+
+/* How long a waiter spins before it sleeps on the futex.  A short spin
+ * avoids two futex syscalls when the partner answers quickly. */
+#define SPIN_ITERATIONS 2000
+
+struct tv_thread *tv_thread_new(void)
+{
+	size_t len = 2 * REGION_SIZE;
+	char *raw = tv_mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (tv_is_err((long)raw))
+		return NULL;
+	/* Keep the one REGION_SIZE-aligned piece, give back the rest. */
+	uintptr_t base = ((uintptr_t)raw + REGION_SIZE - 1) & ~(REGION_SIZE - 1);
+	if (base > (uintptr_t)raw)
+		tv_munmap(raw, base - (uintptr_t)raw);
+	uintptr_t end = (uintptr_t)raw + len;
+	if (end > base + REGION_SIZE)
+		tv_munmap((void *)(base + REGION_SIZE), end - base - REGION_SIZE);
+
+	char *region = (char *)base;
+	tv_sys3(__NR_mprotect, (long)region, TV_PAGE, PROT_NONE);
+	tv_sys3(__NR_mprotect, (long)(region + KSTACK_OFF + KSTACK_SIZE), TV_PAGE, PROT_NONE);
+	struct tv_thread *t = (struct tv_thread *)(region + THREAD_OFF);
+	t->region = region;
+	t->guest_ss_flags = SS_DISABLE;
+	return t;
+}
+
+void tv_thread_free(struct tv_thread *t)
+{
+	tv_munmap(t->region, REGION_SIZE);
+}
+
+static void wait_state(struct tv_chan *ch, int want, int *sleeping)
+{
+	for (int i = 0; i < SPIN_ITERATIONS; i++) {
+		if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == want)
+			return;
+		tv_cpu_relax();
+	}
+	for (;;) {
+		int s = __atomic_load_n(&ch->state, __ATOMIC_ACQUIRE);
+		if (s == want)
+			return;
+		__atomic_store_n(sleeping, 1, __ATOMIC_SEQ_CST);
+		/* futex_wait rechecks state, so a post after the load above
+		 * makes it return at once: no lost wake-up. */
+		tv_futex_wait(&ch->state, s);
+		__atomic_store_n(sleeping, 0, __ATOMIC_SEQ_CST);
+	}
+}
+
+static void post_state(struct tv_chan *ch, int state, int *partner_sleeping)
+{
+	__atomic_store_n(&ch->state, state, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(partner_sleeping, __ATOMIC_SEQ_CST))
+		tv_futex_wake(&ch->state, 1);
+}
+
+/* Post without waiting: for a pair whose K frees the region at once. */
+void tv_chan_post(struct tv_thread *t, enum chan_op op)
+{
+	t->chan.op = op;
+	post_state(&t->chan, CHAN_REQUEST, &t->chan.k_sleeping);
+}
+
+/* G's side: post a request and wait for K's reply. */
+long tv_chan_call(struct tv_thread *t, enum chan_op op)
+{
+	struct tv_chan *ch = &t->chan;
+
+	ch->op = op;
+	post_state(ch, CHAN_REQUEST, &ch->k_sleeping);
+	wait_state(ch, CHAN_REPLY, &ch->g_sleeping);
+	__atomic_store_n(&ch->state, CHAN_IDLE, __ATOMIC_RELAXED);
+	return ch->call.ret;
+}
+
+static void run_call(struct tv_thread *t)
+{
+	struct tv_chan *ch = &t->chan;
+	struct tv_call *c = &ch->call;
+
+	if (ch->hooked && tv_tool.enter && tv_tool.enter(c) == TV_RETURN) {
+		ch->reply = REPLY_DONE;
+		return;
+	}
+	if (ch->local) {
+		long r = tv_prepare_on_k(t, c);
+		ch->reply = r < 0 ? REPLY_DONE : REPLY_RUN_HERE;
+		c->ret = r;
+		return;
+	}
+	int handled = 0;
+	long r = tv_emulate_on_k(c, &handled);
+	if (!handled)
+		r = tv_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
+				c->args[4], c->args[5]);
+	c->ret = r;
+	if (ch->hooked && tv_tool.exit)
+		tv_tool.exit(c);
+	ch->reply = REPLY_DONE;
+}
+
+/* K is the last user of the region: wait until the kernel has zeroed
+ * g_alive (G has left user space for good), wake the guest's own
+ * clear_child_tid waiters as the kernel would have, then free the region
+ * and end without touching the stack we unmap. */
+static __attribute__((noreturn)) void finish_pair(struct tv_thread *t)
+{
+	int alive;
+
+	while ((alive = __atomic_load_n(&t->g_alive, __ATOMIC_ACQUIRE)) != 0)
+		tv_futex_wait(&t->g_alive, alive);
+	if (t->guest_ctid) {
+		int zero = 0;
+		if (tv_mem_write(t->guest_ctid, &zero, sizeof zero) == 0)
+			/* Not private: pthread_join waits on it as a shared futex,
+			 * matching the kernel's own wake-up at thread exit. */
+			tv_sys3(__NR_futex, (long)t->guest_ctid, FUTEX_WAKE, 1);
+	}
+	tv_unmap_and_exit(t->region, REGION_SIZE);
+}
+
+static void kthread_main(void *arg)
+{
+	struct tv_thread *t = arg;
+	struct tv_chan *ch = &t->chan;
+
+	for (;;) {
+		wait_state(ch, CHAN_REQUEST, &ch->k_sleeping);
+		switch (ch->op) {
+		case OP_CALL:
+			run_call(t);
+			break;
+		case OP_EXIT_HOOK:
+			tv_tool.exit(&ch->call);
+			break;
+		case OP_MIRROR: {
+			struct tv_call *c = &ch->call;
+			tv_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
+				    c->args[4], c->args[5]);
+			break;
+		}
+		case OP_G_EXITING:
+			/* Acknowledge first: G then exits, and we wait for it. */
+			post_state(ch, CHAN_REPLY, &ch->g_sleeping);
+			finish_pair(t);
+		}
+		post_state(ch, CHAN_REPLY, &ch->g_sleeping);
+	}
+}
+
+/* Start K for t, from an unfiltered thread (the first thread before the
+ * filter, or another K), so K's own calls are never trapped.  K inherits
+ * the caller's signal mask: callers block everything first. */
+int tv_kthread_start(struct tv_thread *t)
+{
+	unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			      CLONE_THREAD | CLONE_SYSVSEM;
+	char *stack_top = (char *)t->region + KSTACK_OFF + KSTACK_SIZE;
+	long r = tv_clone(flags, stack_top, NULL, NULL, 0, kthread_main, t);
+	return r < 0 ? (int)r : 0;
+}

@@ -1,0 +1,107 @@
+/* tvisor: the API a tool is written against.
+ *
+ * A tool is one C file that defines a struct tv_tool with TV_TOOL(...),
+ * linked with libtvisor.a into one static binary:
+ *
+ *     tvisor-TOOL [TOOL OPTIONS] [--] PROGRAM [ARGS]
+ *
+ * The monitor loads PROGRAM into its own address space and traps, with a
+ * seccomp filter, the syscalls the tool lists.  Each trapped call reaches the
+ * tool's enter() hook on the guest thread's paired kernel thread; the hook
+ * may read and rewrite the arguments, read and write guest memory, answer
+ * the call itself (tv_return) or let it run (TV_RUN), and exit() sees the
+ * result.  Hooks run without a libc: use the tv_* runtime below.
+ *
+ * Security model: the guest shares the monitor's address space.  tvisor
+ * protects against accidental damage, not against hostile native code.
+ */
+#ifndef TVISOR_H
+#define TVISOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define TVISOR_VERSION "0.1.0"
+
+struct tv_thread;
+
+/* One system call as the guest made it. */
+struct tv_call {
+	long nr;		/* the arch's number: use __NR_* from <asm/unistd.h> */
+	long args[6];		/* the arguments; enter() may rewrite them */
+	long ret;		/* the result: set by tv_return() or by running the call */
+	int pid;		/* the guest's process id */
+	int tid;		/* the guest thread's id */
+	struct tv_thread *thread;
+	void *tool_data;	/* free for the tool, from enter() to exit() */
+};
+
+enum tv_verdict {
+	TV_RUN,			/* perform the call (with args as they are now) */
+	TV_RETURN,		/* do not perform it: c->ret is the result */
+};
+
+/* Answer a call without running it: v is a result or a negative errno. */
+static inline enum tv_verdict tv_return(struct tv_call *c, long v)
+{
+	c->ret = v;
+	return TV_RETURN;
+}
+
+struct tv_tool {
+	const char *name;	/* program name for messages, e.g. "tvisor-nop" */
+	const char *summary;	/* one line for --help */
+	const char *usage;	/* the tool's option lines for --help */
+	/* Syscall numbers the tool wants, ended by -1; NULL means every
+	 * number.  The monitor adds what it needs itself. */
+	const int *syscalls;
+	/* A tool option: argv[0] is the option, argv[1] its possible value.
+	 * Return how many words were used (1 or 2), 0 for "not mine",
+	 * -1 after printing an error (the monitor exits with status 2). */
+	int (*option)(int argc, char **argv);
+	/* After the options, before the guest starts; nonzero aborts (2). */
+	int (*start)(void);
+	/* Replace the syscall set chosen at build time (e.g. from an option);
+	 * ended by -1; called once after start(). May be NULL. */
+	const int *(*syscall_set)(void);
+	enum tv_verdict (*enter)(struct tv_call *c);	/* may be NULL */
+	void (*exit)(struct tv_call *c);		/* may be NULL; may change c->ret */
+};
+
+#define TV_TOOL(...) const struct tv_tool tv_tool = { __VA_ARGS__ }
+extern const struct tv_tool tv_tool;
+
+/* Guest memory.  Never dereference a guest pointer: these return -EFAULT
+ * (as a negative number) for a bad address instead of crashing. */
+long tv_mem_read(void *dst, uintptr_t guest_src, size_t n);
+long tv_mem_write(uintptr_t guest_dst, const void *src, size_t n);
+/* Copies a NUL-terminated string of at most cap-1 bytes: returns its length,
+ * -EFAULT, or -ENAMETOOLONG when it does not fit. */
+long tv_mem_read_str(char *dst, uintptr_t guest_src, size_t cap);
+
+/* Syscall names of the running architecture (libseccomp's tables). */
+const char *tv_syscall_name(long nr);
+long tv_syscall_number(const char *name);	/* -1 if unknown */
+long tv_syscall_max(void);			/* one past the highest number */
+const char *tv_errno_name(int err);		/* "ENOENT", or NULL */
+
+/* Perform a syscall from the monitor (from a hook: on the kernel thread). */
+long tv_syscall6(long nr, long a, long b, long c, long d, long e, long f);
+
+/* The freestanding runtime. */
+int tv_dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int tv_snprintf(char *buf, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int tv_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
+size_t tv_strlen(const char *s);
+int tv_strcmp(const char *a, const char *b);
+int tv_strncmp(const char *a, const char *b, size_t n);
+char *tv_strchr(const char *s, int c);
+char *tv_strdup(const char *s);
+int tv_parse_ulong(const char *s, unsigned long *out);
+void *tv_malloc(size_t n);
+void *tv_calloc(size_t n, size_t size);
+void tv_free(void *p);
+
+#endif
