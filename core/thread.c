@@ -121,8 +121,10 @@ static __attribute__((noreturn)) void finish_pair(struct tv_thread *t)
 {
 	int alive;
 
+	/* The kernel's wake-up at thread exit is a shared-futex one, which a
+	 * private wait would never see. */
 	while ((alive = __atomic_load_n(&t->g_alive, __ATOMIC_ACQUIRE)) != 0)
-		tv_futex_wait(&t->g_alive, alive);
+		tv_sys4(__NR_futex, (long)&t->g_alive, FUTEX_WAIT, alive, 0);
 	if (t->guest_ctid) {
 		int zero = 0;
 		if (tv_mem_write(t->guest_ctid, &zero, sizeof zero) == 0)

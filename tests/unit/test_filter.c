@@ -1,0 +1,848 @@
+/* Unit tests for core/filter.c, the generator of the monitor's filter.
+ *
+ * Every generated program must pass tv_bpf_check and give the exact
+ * expected verdict, through tv_bpf_run, for every number 0..1100 (and the
+ * x32 bit, and extreme values), from each allowed address and from others,
+ * for the native and for foreign arches.  A small tracer proves that a
+ * number outside the intercept set is decided without loading the
+ * instruction pointer, and that the search tree is balanced.  Finally
+ * generated filters are installed for real in forked children.
+ *
+ * Output: one "PASS: name" or "FAIL: name" line per check or group; the
+ * exit status is 0 iff nothing failed. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/bpf.h"
+#include "core/filter.h"
+
+/* __X32_SYSCALL_BIT, which only the x86 headers define. */
+#define X32_BIT 0x40000000u
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_NR 1100             /* every number up to this one is tried */
+#define SET_BITS 2048
+
+#define OFF_NR offsetof(struct seccomp_data, nr)
+#define OFF_ARCH offsetof(struct seccomp_data, arch)
+#define OFF_IP offsetof(struct seccomp_data, instruction_pointer)
+
+static int failures;
+
+static void report(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", ok ? "PASS" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	failures += !ok;
+}
+
+static uint64_t rng_state = 0x2545f4914f6cdd1dull;
+
+static uint32_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 11);
+}
+
+static uint64_t rnd64(void)
+{
+	return (uint64_t)rnd() << 32 | rnd();
+}
+
+/* --- arches --- */
+
+struct arch_desc {
+	const char *name;
+	uint32_t audit, token, mask;
+};
+
+static const struct arch_desc x86_64 = { "x86_64", AUDIT_ARCH_X86_64, SCMP_ARCH_X86_64, X32_BIT };
+static const struct arch_desc aarch64 = { "aarch64", AUDIT_ARCH_AARCH64, SCMP_ARCH_AARCH64, 0 };
+
+#if defined(__x86_64__)
+static const struct arch_desc *const native = &x86_64;
+#elif defined(__aarch64__)
+static const struct arch_desc *const native = &aarch64;
+#else
+#error "unsupported host architecture"
+#endif
+
+/* --- the expected verdict --- */
+
+struct set {
+	unsigned char bit[SET_BITS / 8];
+	int has_int_max;        /* INT_MAX is a member (beyond the bitmap) */
+};
+
+static int in_set(const struct set *s, uint32_t nr)
+{
+	if (nr == INT_MAX)
+		return s->has_int_max;
+	return nr < SET_BITS && (s->bit[nr / 8] >> (nr % 8) & 1);
+}
+
+static void set_from(struct set *s, const int *nrs, size_t n)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < n; i++) {
+		if (nrs[i] == INT_MAX)
+			s->has_int_max = 1;
+		else if (nrs[i] >= 0 && nrs[i] < SET_BITS)
+			s->bit[nrs[i] / 8] |= (unsigned char)(1 << nrs[i] % 8);
+	}
+}
+
+static uint32_t expected(const struct tv_filter_spec *sp, const struct set *s,
+			 const struct seccomp_data *d)
+{
+	uint32_t nr = (uint32_t)d->nr;
+
+	if (d->arch != sp->audit_arch || (nr & sp->nr_trap_mask))
+		return SECCOMP_RET_TRAP;
+	if (!sp->all_nrs && !in_set(s, nr))
+		return SECCOMP_RET_ALLOW;
+	for (int i = 0; i < sp->n_ips; i++)
+		if (d->instruction_pointer == sp->allowed_ip[i])
+			return SECCOMP_RET_ALLOW;
+	return SECCOMP_RET_TRAP;
+}
+
+/* --- a tracer for the instructions the generator emits --- */
+
+struct trace {
+	uint32_t ret;
+	int loaded_ip;          /* the instruction pointer was loaded */
+	int jges;               /* tree nodes visited */
+	int bad;                /* an instruction the generator should not emit */
+};
+
+static uint32_t word(const struct seccomp_data *d, uint32_t off)
+{
+	uint32_t w;
+
+	memcpy(&w, (const char *)d + off, sizeof(w));
+	return w;
+}
+
+static struct trace trace_run(const struct sock_filter *p, size_t n,
+			      const struct seccomp_data *d)
+{
+	struct trace t = { 0, 0, 0, 0 };
+	uint32_t a = 0;
+
+	for (size_t pc = 0; pc < n; pc++) {
+		const struct sock_filter *f = &p[pc];
+
+		switch (f->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			t.loaded_ip |= f->k == OFF_IP || f->k == OFF_IP + 4;
+			a = word(d, f->k);
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += f->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == f->k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			t.jges++;
+			pc += a >= f->k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & f->k) ? f->jt : f->jf;
+			break;
+		case BPF_RET | BPF_K:
+			t.ret = f->k;
+			return t;
+		default:
+			t.bad = 1;
+			return t;
+		}
+	}
+	t.bad = 1;
+	return t;
+}
+
+/* No instruction pointer load before the last tree node, and only loads of
+ * arch and nr, compares and returns before the first one. */
+static int ip_loads_come_last(const struct sock_filter *p, size_t n)
+{
+	size_t first_ip = n, last_jge = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int ld = p[i].code == (BPF_LD | BPF_W | BPF_ABS);
+
+		if (ld && (p[i].k == OFF_IP || p[i].k == OFF_IP + 4) && first_ip == n)
+			first_ip = i;
+		if (p[i].code == (BPF_JMP | BPF_JGE | BPF_K))
+			last_jge = i;
+	}
+	if (first_ip < last_jge)
+		return 0;
+	for (size_t i = 0; i < first_ip; i++) {
+		switch (p[i].code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (p[i].k != OFF_NR && p[i].k != OFF_ARCH)
+				return 0;
+			break;
+		case BPF_JMP | BPF_JA:
+		case BPF_JMP | BPF_JEQ | BPF_K:
+		case BPF_JMP | BPF_JGE | BPF_K:
+		case BPF_JMP | BPF_JSET | BPF_K:
+		case BPF_RET | BPF_K:
+			break;
+		default:
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int ceil_log2(size_t n)
+{
+	int l = 0;
+
+	while (((size_t)1 << l) < n)
+		l++;
+	return l;
+}
+
+/* --- checking one generated filter --- */
+
+struct verdicts {
+	const char *why;        /* first failure, or NULL */
+	long runs;
+};
+
+static void fail(struct verdicts *v, const char *why)
+{
+	if (!v->why)
+		v->why = why;
+}
+
+static void try_one(struct verdicts *v, const struct tv_filter_spec *sp,
+		    const struct set *s, const struct sock_filter *p, size_t n,
+		    struct seccomp_data *d, int max_jges)
+{
+	uint32_t want = expected(sp, s, d);
+	uint32_t got = tv_bpf_run_checked(p, n, d);
+	struct trace t = trace_run(p, n, d);
+
+	v->runs++;
+	if (got != want)
+		fail(v, "wrong verdict");
+	if (t.bad || t.ret != got)
+		fail(v, "tracer disagrees with tv_bpf_run");
+	if (t.jges > max_jges)
+		fail(v, "search tree is not balanced");
+	/* Outside the set (and not trapped earlier): decided on nr alone. */
+	if (d->arch == sp->audit_arch && !((uint32_t)d->nr & sp->nr_trap_mask) &&
+	    !sp->all_nrs && !in_set(s, (uint32_t)d->nr) && t.loaded_ip)
+		fail(v, "instruction pointer loaded for a number outside the set");
+	/* Now and then through the checking entry point as well. */
+	if (v->runs % 101 == 0 && tv_bpf_run(p, n, d) != want)
+		fail(v, "tv_bpf_run disagrees with tv_bpf_run_checked");
+}
+
+/* The numbers tried: 0..MAX_NR, the same with the x32 bit, extremes. */
+static size_t numbers_to_try(uint32_t *out)
+{
+	static const uint32_t extremes[] = {
+		INT_MAX, (uint32_t)INT_MAX + 1, 0xfffffffe, 0xffffffff, X32_BIT - 1,
+	};
+	size_t n = 0;
+
+	for (uint32_t nr = 0; nr <= MAX_NR; nr++) {
+		out[n++] = nr;
+		out[n++] = nr | X32_BIT;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(extremes); i++)
+		out[n++] = extremes[i];
+	return n;
+}
+
+/* Allowed addresses, and near misses: other low or high half. */
+static size_t ips_to_try(const struct tv_filter_spec *sp, uint64_t *out)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < sp->n_ips; i++) {
+		out[n++] = sp->allowed_ip[i];
+		out[n++] = sp->allowed_ip[i] + 1;
+		out[n++] = sp->allowed_ip[i] ^ (1ull << 32);
+	}
+	if (sp->n_ips == 2) {
+		out[n++] = (sp->allowed_ip[0] & ~0xffffffffull) | (sp->allowed_ip[1] & 0xffffffffull);
+		out[n++] = (sp->allowed_ip[1] & ~0xffffffffull) | (sp->allowed_ip[0] & 0xffffffffull);
+	}
+	out[n++] = 0;
+	out[n++] = rnd64();
+	return n;
+}
+
+static struct verdicts verify(const struct tv_filter_spec *sp, const struct sock_filter *p,
+			      size_t n)
+{
+	static uint32_t nrs[2 * (MAX_NR + 1) + 16];
+	static const uint32_t foreign[] = {
+		AUDIT_ARCH_X86_64, AUDIT_ARCH_AARCH64, AUDIT_ARCH_I386, AUDIT_ARCH_ARM, 0,
+	};
+	struct verdicts v = { NULL, 0 };
+	uint64_t ips[16];
+	size_t n_nrs = numbers_to_try(nrs), n_ips = ips_to_try(sp, ips);
+	size_t jges = 0;
+	struct set s;
+	struct seccomp_data d;
+
+	set_from(&s, sp->nrs, sp->all_nrs ? 0 : sp->n_nrs);
+	if (tv_bpf_check(p, n) != 0)
+		fail(&v, "tv_bpf_check refuses it");
+	if (!ip_loads_come_last(p, n))
+		fail(&v, "an instruction pointer load precedes the range decision");
+	for (size_t i = 0; i < n; i++)
+		jges += p[i].code == (BPF_JMP | BPF_JGE | BPF_K);
+	if (v.why)
+		return v;
+	for (size_t i = 0; i < n_nrs; i++) {
+		memset(&d, 0, sizeof(d));
+		d.nr = (int)nrs[i];
+		for (int a = 0; a < 6; a++)
+			d.args[a] = rnd64();
+		d.arch = sp->audit_arch;
+		for (size_t j = 0; j < n_ips; j++) {
+			d.instruction_pointer = ips[j];
+			try_one(&v, sp, &s, p, n, &d, ceil_log2(jges + 1));
+		}
+		/* A foreign arch traps even from an allowed address. */
+		d.instruction_pointer = sp->allowed_ip[0];
+		for (size_t f = 0; f < ARRAY_LEN(foreign); f++) {
+			if (foreign[f] == sp->audit_arch)
+				continue;
+			d.arch = foreign[f];
+			try_one(&v, sp, &s, p, n, &d, ceil_log2(jges + 1));
+		}
+	}
+	return v;
+}
+
+static struct sock_filter prog[BPF_MAXINSNS];
+
+/* Builds, verifies, reports; returns the instruction count (or < 0). */
+static long build_and_verify(const char *name, const struct tv_filter_spec *sp, int quiet,
+			     const char **why)
+{
+	long n = tv_filter_build(sp, prog, ARRAY_LEN(prog));
+	struct verdicts v = { NULL, 0 };
+
+	if (n <= 0)
+		v.why = "tv_filter_build failed";
+	else
+		v = verify(sp, prog, (size_t)n);
+	if (!quiet)
+		report(!v.why, "%s: %ld instructions, %ld verdicts%s%s", name, n, v.runs,
+		       v.why ? ": " : "", v.why ? v.why : "");
+	if (why)
+		*why = v.why;
+	return v.why ? -1 : n;
+}
+
+static struct tv_filter_spec spec_for(const struct arch_desc *a, const int *nrs, size_t n,
+				      int all)
+{
+	struct tv_filter_spec sp = {
+		.audit_arch = a->audit, .nr_trap_mask = a->mask, .nrs = nrs, .n_nrs = n,
+		.all_nrs = all, .allowed_ip = { 0x00001000000123a4ull, 0x00001000000567b8ull },
+		.n_ips = 2,
+	};
+	return sp;
+}
+
+/* --- the cases --- */
+
+static void case_all(const struct arch_desc *a)
+{
+	struct tv_filter_spec sp = spec_for(a, NULL, 0, 1);
+	char name[64];
+
+	snprintf(name, sizeof(name), "(a) all numbers, %s", a->name);
+	build_and_verify(name, &sp, 0, NULL);
+	sp.n_ips = 1;
+	snprintf(name, sizeof(name), "(a) all numbers, %s, one address", a->name);
+	build_and_verify(name, &sp, 0, NULL);
+}
+
+/* The core's mandatory set and a typical tool's (DESIGN.md section 4). */
+static const char *const realistic_names[] = {
+	"clone", "clone3", "fork", "vfork", "execve", "execveat", "exit", "exit_group",
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack", "rt_sigsuspend",
+	"rt_sigtimedwait", "rt_sigpending", "brk", "mmap", "munmap", "mremap", "mprotect",
+	"madvise", "shmat", "shmdt", "prctl", "seccomp", "readlink", "readlinkat", "open",
+	"openat", "openat2", "stat", "lstat", "newfstatat", "statx", "getcwd", "chdir",
+	"kill", "tgkill", "tkill", "signalfd4", "pidfd_send_signal", "restart_syscall",
+};
+
+static size_t resolve_names(const struct arch_desc *a, int *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(realistic_names); i++) {
+		int nr = seccomp_syscall_resolve_name_arch(a->token, realistic_names[i]);
+
+		if (nr >= 0)    /* pseudo numbers of absent calls are negative */
+			out[n++] = nr;
+	}
+	return n;
+}
+
+static void case_realistic(const struct arch_desc *a)
+{
+	int nrs[ARRAY_LEN(realistic_names)];
+	size_t n = resolve_names(a, nrs);
+	struct tv_filter_spec sp = spec_for(a, nrs, n, 0);
+	char name[80];
+
+	snprintf(name, sizeof(name), "(b) realistic set of %zu numbers, %s", n, a->name);
+	build_and_verify(name, &sp, 0, NULL);
+}
+
+static void case_table(const struct arch_desc *a)
+{
+	static int nrs[1024];
+	size_t n = 0;
+	struct tv_filter_spec sp;
+	char name[80];
+
+	for (int nr = 0; nr < 1024; nr++) {
+		char *s = seccomp_syscall_resolve_num_arch(a->token, nr);
+
+		if (s)
+			nrs[n++] = nr;
+		free(s);
+	}
+	sp = spec_for(a, nrs, n, 0);
+	snprintf(name, sizeof(name), "(c) every %s syscall (%zu numbers)", a->name, n);
+	build_and_verify(name, &sp, 0, NULL);
+}
+
+static void case_every_other(const struct arch_desc *a)
+{
+	static int nrs[512];
+	struct tv_filter_spec sp;
+	char name[80];
+
+	/* Descending, to show the order of the input does not matter. */
+	for (int i = 0; i < 512; i++)
+		nrs[i] = 1022 - 2 * i;
+	sp = spec_for(a, nrs, 512, 0);
+	snprintf(name, sizeof(name), "(d) every other number 0..1022, 512 ranges, %s", a->name);
+	build_and_verify(name, &sp, 0, NULL);
+}
+
+static void case_random(void)
+{
+	static int nrs[1200];
+	long min_n = LONG_MAX, max_n = 0;
+	const char *first_why = NULL;
+	int ok = 1;
+
+	for (int i = 0; i < 200; i++) {
+		const struct arch_desc *a = rnd() % 2 ? &x86_64 : &aarch64;
+		int shape = (int)(rnd() % 3);   /* tiny, clustered, scattered */
+		size_t n = 0, want = shape == 0 ? rnd() % 8 : rnd() % 600;
+		struct tv_filter_spec sp;
+		const char *why;
+		long len;
+
+		/* Runs of random length, duplicates included, any order;
+		 * scattered sets reach a few hundred ranges, beyond what the
+		 * compact layout can hold. */
+		while (n < want) {
+			uint32_t start = rnd() % (MAX_NR + 50);
+			uint32_t run = shape == 2 ? 1 : 1 + rnd() % (rnd() % 2 ? 3 : 40);
+
+			for (uint32_t k = 0; k < run && n < want; k++)
+				nrs[n++] = (int)(start + k);
+		}
+		for (size_t k = n; k > 1; k--) {
+			size_t j = rnd() % k;
+			int t = nrs[k - 1];
+
+			nrs[k - 1] = nrs[j];
+			nrs[j] = t;
+		}
+		sp = spec_for(a, nrs, n, 0);
+		sp.n_ips = 1 + (int)(rnd() % 2);
+		sp.allowed_ip[0] = rnd64();
+		sp.allowed_ip[1] = rnd() % 2 ? rnd64() : sp.allowed_ip[0] + 4;
+		len = build_and_verify(NULL, &sp, 1, &why);
+		if (len < 0) {
+			ok = 0;
+			if (!first_why)
+				first_why = why;
+			continue;
+		}
+		min_n = len < min_n ? len : min_n;
+		max_n = len > max_n ? len : max_n;
+	}
+	report(ok, "(e) 200 random sets: %ld..%ld instructions, all verdicts right%s%s",
+	       min_n, max_n, first_why ? ": " : "", first_why ? first_why : "");
+}
+
+/* Around the switch from compact to inline leaves (about 123 ranges with
+ * two addresses, 125 with one) and the first trampolines (128 ranges). */
+static void case_layout_switch(void)
+{
+	static int nrs[140];
+	const char *first_why = NULL;
+	long min_n = LONG_MAX, max_n = 0;
+	int ok = 1;
+
+	for (int ips = 1; ips <= 2; ips++) {
+		for (int ranges = 110; ranges <= 140; ranges++) {
+			struct tv_filter_spec sp;
+			const char *why;
+			long len;
+
+			for (int i = 0; i < ranges; i++)
+				nrs[i] = 3 * i + 1;
+			sp = spec_for(ips == 1 ? &aarch64 : &x86_64, nrs, (size_t)ranges, 0);
+			sp.n_ips = ips;
+			len = build_and_verify(NULL, &sp, 1, &why);
+			if (len < 0) {
+				ok = 0;
+				first_why = first_why ? first_why : why;
+				continue;
+			}
+			min_n = len < min_n ? len : min_n;
+			max_n = len > max_n ? len : max_n;
+		}
+	}
+	report(ok, "110..140 ranges, across the layout switch: %ld..%ld instructions%s%s",
+	       min_n, max_n, first_why ? ": " : "", first_why ? first_why : "");
+}
+
+/* The same set, shuffled and with duplicates, gives the same program. */
+static void case_order_and_duplicates(void)
+{
+	int sorted[] = { 1, 2, 3, 7, 9, 10, 200, 201, 202, 203 };
+	int messy[] = { 203, 9, 1, 200, 3, 2, 10, 7, 201, 202, 9, 1, 203, 202 };
+	struct tv_filter_spec a = spec_for(native, sorted, ARRAY_LEN(sorted), 0);
+	struct tv_filter_spec b = spec_for(native, messy, ARRAY_LEN(messy), 0);
+	struct sock_filter pa[64], pb[64];
+	long na = tv_filter_build(&a, pa, 64), nb = tv_filter_build(&b, pb, 64);
+
+	report(na > 0 && na == nb && memcmp(pa, pb, (size_t)na * sizeof(pa[0])) == 0,
+	       "order and duplicates do not change the program (%ld instructions)", na);
+}
+
+static void case_edges(void)
+{
+	int int_max[] = { 5, INT_MAX, 6 };
+	int negative[] = { 3, -1 };
+	int none[1] = { 0 };
+	struct tv_filter_spec sp = spec_for(native, int_max, ARRAY_LEN(int_max), 0);
+	static int many[10000];
+	long n, need;
+	int ok;
+
+	build_and_verify("set with INT_MAX", &sp, 0, NULL);
+	sp = spec_for(&aarch64, none, 0, 0);
+	build_and_verify("empty set, aarch64 (only the arch check)", &sp, 0, NULL);
+	sp = spec_for(&x86_64, NULL, 0, 0);
+	build_and_verify("empty set, x86_64 (arch and x32 checks)", &sp, 0, NULL);
+
+	sp = spec_for(native, negative, 2, 0);
+	ok = tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	sp = spec_for(native, NULL, 2, 0);
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	sp = spec_for(native, none, 1, 0);
+	sp.n_ips = 0;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	sp.n_ips = 3;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	sp.n_ips = 1;
+	sp.audit_arch = 0;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	ok &= tv_filter_build(NULL, prog, ARRAY_LEN(prog)) == -22;
+	report(ok, "bad specs give -EINVAL");
+
+	sp = spec_for(native, int_max, ARRAY_LEN(int_max), 0);
+	need = tv_filter_build(&sp, prog, ARRAY_LEN(prog));
+	ok = need > 0 && tv_filter_build(&sp, prog, (size_t)need - 1) == -28 &&
+	     tv_filter_build(&sp, prog, (size_t)need) == need &&
+	     tv_filter_build(&sp, NULL, 0) == -28;
+	for (int i = 0; i < 10000; i++)
+		many[i] = 2 * i;
+	sp = spec_for(native, many, ARRAY_LEN(many), 0);
+	n = tv_filter_build(&sp, prog, ARRAY_LEN(prog));
+	report(ok && n == -28, "too small a buffer, or more than BPF_MAXINSNS, gives -ENOSPC");
+}
+
+/* --- installing generated filters in the real kernel --- */
+
+/* fork, retried for a while: a loaded machine may refuse one for a moment,
+ * and a lost child must not read as a kernel disagreement. */
+static pid_t fork_retry(void)
+{
+	for (int i = 0; i < 100; i++) {
+		pid_t pid = fork();
+
+		if (pid >= 0 || (errno != EAGAIN && errno != ENOMEM))
+			return pid;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* long test_stub_syscall(long nr, long a, long b, long c): a syscall
+ * instruction at a known address, test_stub_after is just past it. */
+#if defined(__x86_64__)
+__asm__(".text\n"
+	".globl test_stub_syscall\n.type test_stub_syscall,@function\n"
+	"test_stub_syscall:\n"
+	"\tmov %rdi, %rax\n\tmov %rsi, %rdi\n\tmov %rdx, %rsi\n\tmov %rcx, %rdx\n"
+	"\tsyscall\n"
+	".globl test_stub_after\ntest_stub_after:\n"
+	"\tret\n"
+	".size test_stub_syscall, .-test_stub_syscall\n");
+#elif defined(__aarch64__)
+__asm__(".text\n"
+	".globl test_stub_syscall\n.type test_stub_syscall,%function\n"
+	"test_stub_syscall:\n"
+	"\tmov x8, x0\n\tmov x0, x1\n\tmov x1, x2\n\tmov x2, x3\n"
+	"\tsvc #0\n"
+	".globl test_stub_after\ntest_stub_after:\n"
+	"\tret\n"
+	".size test_stub_syscall, .-test_stub_syscall\n");
+#endif
+long test_stub_syscall(long nr, long a, long b, long c);
+extern const char test_stub_after[];
+
+/* What a child tells its parent, written with the allowed stub so that it
+ * works whatever the filter traps. */
+struct child_msg {
+	long pid, ppid;         /* getpid from libc, getppid from the stub */
+	int signo, code, err, syscall_nr;
+	unsigned arch;
+};
+
+static int msg_fd;
+static struct child_msg msg;
+
+static void send_msg(void)
+{
+	test_stub_syscall(SYS_write, msg_fd, (long)&msg, sizeof(msg));
+}
+
+static void record_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	msg.signo = sig;
+	msg.code = si->si_code;
+	msg.err = si->si_errno;
+	msg.syscall_nr = si->si_syscall;
+	msg.arch = si->si_arch;
+	send_msg();
+	test_stub_syscall(SYS_exit_group, 0, 0, 0);
+}
+
+enum action { ACT_LIBC_GETPPID, ACT_X32_GETPID, ACT_INT80, ACT_LIBC_GETPID };
+
+static void do_action(enum action act)
+{
+	switch (act) {
+	case ACT_LIBC_GETPPID:
+		syscall(SYS_getppid);
+		break;
+	case ACT_LIBC_GETPID:
+		syscall(SYS_getpid);
+		break;
+	case ACT_X32_GETPID:
+		syscall(SYS_getpid | X32_BIT);
+		break;
+	case ACT_INT80:
+#if defined(__x86_64__)
+		{
+			long r = 20;    /* i386 getpid */
+
+			/* Older kernels zero r8-r11 on this path. */
+			__asm__ volatile("int $0x80" : "+a"(r) : : "r8", "r9", "r10", "r11", "memory");
+		}
+#endif
+		break;
+	}
+}
+
+static void filter_child(const struct tv_filter_spec *sp, enum action act, int handler)
+{
+	struct sock_filter p[64];
+	long n = tv_filter_build(sp, p, ARRAY_LEN(p));
+	struct sock_fprog fprog = { .len = (unsigned short)n, .filter = p };
+	struct rlimit no_core = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	if (handler) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = record_sigsys;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGSYS, &sa, NULL);
+	}
+	if (n <= 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
+		_exit(2);
+	/* From here on only the stub may be used for anything that could be
+	 * in the set. */
+	if (!sp->all_nrs)
+		msg.pid = getpid();
+	msg.ppid = test_stub_syscall(SYS_getppid, 0, 0, 0);
+	send_msg();
+	do_action(act);
+	test_stub_syscall(SYS_exit_group, 0, 0, 0);
+}
+
+struct child_result {
+	int ok_run;             /* exited or was killed, and reported */
+	int sig;                /* terminating signal, or 0 */
+	int n_msgs;
+	struct child_msg first, last;
+};
+
+static struct child_result run_filter_child(const struct tv_filter_spec *sp, enum action act,
+					    int handler)
+{
+	struct child_result r;
+	struct child_msg m;
+	int fds[2], status;
+	pid_t pid;
+
+	memset(&r, 0, sizeof(r));
+	if (pipe(fds) != 0)
+		return r;
+	fflush(stdout);
+	pid = fork_retry();
+	if (pid == 0) {
+		close(fds[0]);
+		msg_fd = fds[1];
+		filter_child(sp, act, handler);
+	}
+	close(fds[1]);
+	while (read(fds[0], &m, sizeof(m)) == sizeof(m)) {
+		if (r.n_msgs++ == 0)
+			r.first = m;
+		r.last = m;
+	}
+	close(fds[0]);
+	if (pid > 0 && waitpid(pid, &status, 0) == pid) {
+		r.ok_run = WIFEXITED(status) ? WEXITSTATUS(status) == 0 : 1;
+		r.sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	return r;
+}
+
+static int kernel_usable(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog fprog = { 1, &allow };
+	int status;
+	pid_t pid = fork_retry();
+
+	if (pid == 0) {
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		_exit(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) == 0 ? 0 : 1);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+static void test_kernel(void)
+{
+	int set[] = { SYS_getppid };
+	struct tv_filter_spec sp = spec_for(native, set, 1, 0);
+	long ppid = getpid();   /* the child's parent */
+	struct child_result r;
+
+	if (!kernel_usable()) {
+		printf("SKIP: kernel: seccomp filters cannot be installed here\n");
+		return;
+	}
+	sp.allowed_ip[0] = (uint64_t)(uintptr_t)test_stub_after;
+	sp.n_ips = 1;
+
+	r = run_filter_child(&sp, ACT_LIBC_GETPPID, 0);
+	report(r.ok_run && r.n_msgs == 1 && r.first.pid > 0 && r.first.ppid == ppid &&
+	       r.sig == SIGSYS,
+	       "kernel: set {getppid}: getpid works, getppid from the allowed address works, "
+	       "getppid from libc is killed by SIGSYS");
+
+	r = run_filter_child(&sp, ACT_LIBC_GETPPID, 1);
+	report(r.ok_run && r.n_msgs == 2 && r.sig == 0 && r.last.signo == SIGSYS &&
+	       r.last.code == 1 /* SYS_SECCOMP */ && r.last.err == 0 &&
+	       r.last.syscall_nr == SYS_getppid && r.last.arch == native->audit,
+	       "kernel: the trap's siginfo: SYS_SECCOMP, si_syscall getppid, native arch, si_errno 0");
+
+	r = run_filter_child(&sp, ACT_LIBC_GETPID, 1);
+	report(r.ok_run && r.n_msgs == 1 && r.sig == 0,
+	       "kernel: a number outside the set from libc is allowed");
+
+	sp.all_nrs = 1;
+	r = run_filter_child(&sp, ACT_LIBC_GETPID, 1);
+	report(r.ok_run && r.n_msgs == 2 && r.first.ppid == ppid && r.last.syscall_nr == SYS_getpid,
+	       "kernel: all numbers: the allowed address works, libc getpid traps");
+	sp.all_nrs = 0;
+
+	if (native != &x86_64)
+		return;
+	r = run_filter_child(&sp, ACT_X32_GETPID, 1);
+	report(r.ok_run && r.n_msgs == 2 && r.last.syscall_nr == (int)(SYS_getpid | X32_BIT),
+	       "kernel: an x32 call of a number outside the set traps");
+	r = run_filter_child(&sp, ACT_INT80, 1);
+	if (r.sig == SIGSEGV || (r.n_msgs == 2 && r.last.signo == SIGSEGV)) {
+		printf("SKIP: kernel: int 0x80 (no IA-32 emulation)\n");
+		return;
+	}
+	report(r.ok_run && r.n_msgs == 2 && r.last.arch == AUDIT_ARCH_I386 &&
+	       r.last.syscall_nr == 20,
+	       "kernel: an int 0x80 (i386) call traps with si_arch AUDIT_ARCH_I386");
+}
+
+int main(void)
+{
+	case_all(&x86_64);
+	case_all(&aarch64);
+	case_realistic(&x86_64);
+	case_realistic(&aarch64);
+	case_table(&x86_64);
+	case_table(&aarch64);
+	case_every_other(&x86_64);
+	case_every_other(&aarch64);
+	case_random();
+	case_layout_switch();
+	case_order_and_duplicates();
+	case_edges();
+	test_kernel();
+	return failures ? 1 : 0;
+}
