@@ -13,8 +13,19 @@
 extern const char __ehdr_start[];	/* the monitor's own image */
 extern const char _end[];
 
-static int open_exec(const char *path, uint64_t *size)
+/* The guest names files in its own view; a tool (tvisor-fs) may say
+ * where they are on the host. */
+static int open_exec(const char *guest_path, uint64_t *size)
 {
+	char host[4096];
+	const char *path = guest_path;
+
+	if (tv_tool.host_path) {
+		int r = tv_tool.host_path(guest_path, host, sizeof host);
+		if (r < 0)
+			return r;
+		path = host;
+	}
 	int fd = (int)tv_sys4(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return fd;

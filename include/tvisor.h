@@ -67,6 +67,11 @@ struct tv_tool {
 	const int *(*syscall_set)(void);
 	enum tv_verdict (*enter)(struct tv_call *c);	/* may be NULL */
 	void (*exit)(struct tv_call *c);		/* may be NULL; may change c->ret */
+	/* Where the loader finds a file the guest names: the program, #!
+	 * interpreters and PT_INTERP, at start and at every execve.  Writes
+	 * the host path to host (cap bytes) and returns 0, or a negative
+	 * errno.  NULL: guest paths are host paths. */
+	int (*host_path)(const char *guest_path, char *host, size_t cap);
 };
 
 #define TV_TOOL(...) const struct tv_tool tv_tool = { __VA_ARGS__ }

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs every test of this build and ends with "N passed, N failed".
+# Every test prints lines "PASS: name" or "FAIL: name (why)" (and may print
+# "SKIP: name (why)"); this script only runs them and counts.
+# Usage: tests/run.sh SRCDIR BUILDDIR   (UNIT_TESTS names the unit binaries)
+set -u
+src=$(cd "${1:?srcdir}" && pwd)
+build=$(cd "${2:?builddir}" && pwd)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run() {	# run NAME COMMAND...: a test program; its exit status must agree
+	name=$1
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | sed -n "s|^\(PASS\|FAIL\|SKIP\): |\1: $name/|p" | tee -a "$log"
+	printf '%s\n' "$out" | grep -v '^\(PASS\|FAIL\|SKIP\): ' | sed 's/^/    /' | head -40
+	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL: '; then
+		echo "FAIL: $name (exit status $rc without a FAIL line)" | tee -a "$log"
+	fi
+}
+
+for t in ${UNIT_TESTS:-}; do
+	run "$(basename "$t")" "$build/$t"
+done
+for t in "$src"/tests/t-*.sh; do
+	[ -e "$t" ] || continue
+	n=$(basename "$t" .sh)
+	run "${n#t-}" sh "$t" "$src" "$build"
+done
+if [ -f "$src/tests/cases-core.txt" ]; then
+	run nop sh "$src/tests/compare.sh" "$build/tvisor-nop" "$src/tests/cases-core.txt" "$build/guests"
+fi
+
+pass=$(grep -c '^PASS: ' "$log")
+fail=$(grep -c '^FAIL: ' "$log")
+skip=$(grep -c '^SKIP: ' "$log")
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
