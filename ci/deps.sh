@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs what building and testing tvisor on x86_64 needs (Debian 12),
+# skipping apt-get when everything is already there.
+set -eu
+PKGS="gcc make libc6-dev linux-libc-dev libseccomp-dev pkg-config musl musl-tools musl-dev
+busybox-static coreutils python3 perl strace proot clang libclang-rt-14-dev"
+
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+[ "$(id -u)" = 0 ] || { echo "ci/deps.sh: need root to install:$missing" >&2; exit 1; }
+echo "ci/deps.sh: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get -q update >&2
+# shellcheck disable=SC2086
+apt-get -q -y --no-install-recommends install $missing >&2

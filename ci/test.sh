@@ -1,0 +1,39 @@
+#!/bin/sh
+# Every test, on every architecture: installs what is missing, builds
+# x86_64 natively and runs its suite, then (unless TVISOR_ARCHES says
+# otherwise) the aarch64 suite on a real arm64 kernel under QEMU.  Ends
+# with one "N passed, N failed" line for all of them.
+#   TVISOR_ARCHES="x86_64 aarch64"   which suites to run
+set -u
+src=$(cd "$(dirname "$0")/.." && pwd)
+arches=${TVISOR_ARCHES:-x86_64 aarch64}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+sh "$src/ci/deps.sh" || { echo "FAIL: deps (cannot install build dependencies)"; echo "0 passed, 1 failed"; exit 1; }
+
+for arch in $arches; do
+	case $arch in
+	x86_64)
+		build=$src/build-x86_64
+		mkdir -p "$build"
+		( cd "$build" && "$src/configure" >/dev/null && make -s -j2 all ) >"$build.log" 2>&1 ||
+			{ tail -30 "$build.log"; echo "FAIL: x86_64/build" | tee -a "$log"; continue; }
+		( cd "$build" && make -s check ) 2>&1 | grep -v ' passed, .* failed' |
+			sed 's/^\(PASS\|FAIL\|SKIP\): /\1: x86_64\//' | tee -a "$log"
+		;;
+	aarch64)
+		if [ -x "$src/ci/test-aarch64.sh" ] || [ -f "$src/ci/test-aarch64.sh" ]; then
+			sh "$src/ci/test-aarch64.sh" "$src" 2>&1 | grep -v ' passed, .* failed' | tee -a "$log"
+		else
+			echo "SKIP: aarch64 (backend not in this tree)" | tee -a "$log"
+		fi
+		;;
+	*) echo "FAIL: $arch (unknown arch)" | tee -a "$log" ;;
+	esac
+done
+
+pass=$(grep -c '^PASS: ' "$log")
+fail=$(grep -c '^FAIL: ' "$log")
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
