@@ -95,3 +95,9 @@ void tv_free(void *p)
 	bins[tag] = b;
 	tv_unlock(&alloc_lock);
 }
+
+/* In a fork child, another thread may have held the lock at fork time. */
+void tv_alloc_after_fork(void)
+{
+	alloc_lock.word = 0;
+}

@@ -1,6 +1,6 @@
 /* Calls the core performs itself rather than forwarding: the guest's view
- * of its signal mask, sigaltstack and SIGSYS disposition, thread creation
- * and exit, and brk. */
+ * of its signal mask, sigaltstack and SIGSYS disposition, thread exit and
+ * brk; creation (clone.c) and exec (exec.c) are dispatched from here. */
 #include <linux/sched.h>
 #include <linux/mman.h>
 #include <linux/errno.h>
@@ -131,81 +131,17 @@ long tv_emulate_on_k(struct tv_call *c, int *handled)
 		return emu_brk((uintptr_t)c->args[0]);
 	case __NR_rt_sigaction:
 		return emu_sigaction(c->args);
+	case __NR_execve:
+	case __NR_execveat:
+		return tv_emu_execve(c);
+	case __NR_readlinkat:
+#ifdef __NR_readlink
+	case __NR_readlink:
+#endif
+		return tv_emu_readlink(c, handled);
 	}
 	*handled = 0;
 	return 0;
-}
-
-static int is_thread_clone(const struct tv_call *c)
-{
-	return c->nr == __NR_clone && (c->args[0] & CLONE_THREAD);
-}
-
-/* K prepares what G will need for a local call: a new thread's pair must
- * be made by K, since only an unfiltered thread can start an unfiltered K. */
-long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c)
-{
-	if (!is_thread_clone(c))
-		return 0;
-	struct tv_thread *n = tv_thread_new();
-	if (!n)
-		return -ENOMEM;
-	if (tv_kthread_start(n) < 0) {
-		tv_thread_free(n);
-		return -EAGAIN;
-	}
-	t->new_thread = n;
-	return 0;
-}
-
-/* A new guest thread starts here, on its monitor altstack: it records its
- * tid and resumes the guest's context at the instruction after clone. */
-void tv_guest_clone_start(void *arg)
-{
-	struct tv_thread *n = arg;
-	int tid = tv_gettid();
-
-	n->g_tid = tid;
-	if (n->child_settid)
-		tv_mem_write(n->child_settid, &tid, sizeof tid);
-	tv_sigreturn_at(n->resume_sp);
-}
-
-/* clone(CLONE_THREAD) from the guest: the child gets its own pair, its
- * clear_child_tid is the monitor's (the guest's is cleared by K when the
- * child is gone), and it resumes a copy of the parent's context with 0 in
- * the return register and the guest's new stack. */
-static long emu_thread_clone(struct tv_thread *t, tv_ucontext *uc, const long *a)
-{
-	struct tv_clone_args ca;
-	struct tv_thread *n = t->new_thread;
-
-	t->new_thread = NULL;
-	tv_clone_args_decode(a, &ca);
-	char *alt = tv_altstack_base(n);
-	uintptr_t frame_sp;
-	tv_ucontext *cuc = tv_arch_copy_frame(alt + ALTSTACK_SIZE, uc, &frame_sp);
-	tv_uc_set_ret(cuc, 0);
-	if (ca.stack)
-		tv_uc_set_sp(cuc, ca.stack);
-	cuc->uc_stack.ss_sp = alt;
-	cuc->uc_stack.ss_size = ALTSTACK_SIZE;
-	cuc->uc_stack.ss_flags = 0;
-	n->resume_sp = frame_sp;
-	n->guest_ctid = (ca.flags & CLONE_CHILD_CLEARTID) ? ca.ctid : 0;
-	n->child_settid = (ca.flags & CLONE_CHILD_SETTID) ? ca.ctid : 0;
-	n->g_alive = 1;
-
-	unsigned long flags = (ca.flags & ~CLONE_CHILD_SETTID) | CLONE_CHILD_CLEARTID;
-	/* The child's monitor code runs just below its first frame. */
-	char *child_top = (char *)((uintptr_t)cuc & ~15ul) - 64;
-	long r = tv_clone(flags, child_top, (int *)ca.ptid, &n->g_alive, ca.tls,
-			  tv_guest_clone_start, n);
-	if (r < 0) {
-		n->g_alive = 0;
-		tv_chan_post(n, OP_G_EXITING);
-	}
-	return r;
 }
 
 /* SYS_exit of one guest thread: K is told first and then waits for the
@@ -237,24 +173,15 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	case __NR_exit:
 		exit_thread(t, a[0]);
 	case __NR_clone:
-		/* New processes come with the lifecycle work; until then a
-		 * fork-like clone fails as on a kernel without fork. */
-		c->ret = is_thread_clone(c) ? emu_thread_clone(t, uc, a) : -ENOSYS;
-		return;
 	case __NR_clone3:
-		/* As on a kernel without clone3: libcs fall back to clone. */
-		c->ret = -ENOSYS;
-		return;
 #ifdef __NR_fork
 	case __NR_fork:
-		c->ret = -ENOSYS;
-		return;
 #endif
 #ifdef __NR_vfork
 	case __NR_vfork:
-		c->ret = -ENOSYS;
-		return;
 #endif
+		c->ret = tv_emu_clone(t, uc, c);
+		return;
 #ifdef __NR_pause
 	case __NR_pause: {
 		/* The real mask is the handler's (all blocked): wait with the

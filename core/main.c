@@ -4,6 +4,7 @@
  * the guest's main thread (so the guest's pid is its main thread's tid). */
 #include <linux/auxvec.h>
 #include <linux/errno.h>
+#include <linux/fcntl.h>
 #include "monitor.h"
 #include "load.h"
 #include "stack.h"
@@ -35,11 +36,19 @@ static __attribute__((noreturn)) void die(int status, const char *what, const ch
 	tv_exit_group(status);
 }
 
-/* Returns the index of PROGRAM in argv. */
+/* Options the monitor gives itself when it re-executes for a guest's
+ * execve: the filter is already there, and argv[0] differs from the
+ * program's path. */
+static int reexec;
+static char *reexec_argv0;
+
+/* Returns the index of PROGRAM in argv; keeps the tool's options for
+ * later execs. */
 static int parse_options(int argc, char **argv)
 {
 	int i = 1;
 
+	tv_g.tool_argv = tv_calloc((size_t)argc + 1, sizeof *tv_g.tool_argv);
 	while (i < argc) {
 		char *a = argv[i];
 		if (!tv_strcmp(a, "--"))
@@ -54,6 +63,16 @@ static int parse_options(int argc, char **argv)
 			tv_dprintf(1, "%s (tvisor) %s\n", tv_tool.name, TVISOR_VERSION);
 			tv_exit_group(0);
 		}
+		if (!tv_strcmp(a, "--tv-exec")) {
+			reexec = 1;
+			i++;
+			continue;
+		}
+		if (!tv_strcmp(a, "--tv-argv0") && i + 1 < argc) {
+			reexec_argv0 = argv[i + 1];
+			i += 2;
+			continue;
+		}
 		int used = tv_tool.option ? tv_tool.option(argc - i, argv + i) : 0;
 		if (used < 0)
 			tv_exit_group(EXIT_USAGE);
@@ -62,6 +81,8 @@ static int parse_options(int argc, char **argv)
 				   tv_tool.name);
 			tv_exit_group(EXIT_USAGE);
 		}
+		for (int k = 0; k < used; k++)
+			tv_g.tool_argv[tv_g.tool_argc++] = argv[i + k];
 		i += used;
 	}
 	return i;
@@ -114,9 +135,10 @@ static const int *hooked_set(void)
 	return nrs;
 }
 
+/* Like strace, search PATH for a bare name; a guest's execve never does. */
 static const char *resolve_program(const char *name, char **envp)
 {
-	if (tv_strchr(name, '/'))
+	if (tv_strchr(name, '/') || reexec)
 		return name;
 	char *found = tv_path_search(name, envp);
 	if (!found)
@@ -130,6 +152,29 @@ static int count(char **v)
 	while (v[n])
 		n++;
 	return n;
+}
+
+/* /proc/self/exe shows the guest the file it runs, canonical as the
+ * kernel's link is. */
+static void set_guest_exe(int fd)
+{
+	char link[32], *path = tv_malloc(4096);
+	tv_snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	long n = path ? tv_sys4(__NR_readlinkat, AT_FDCWD, (long)link, (long)path, 4095) : -1;
+	if (n > 0) {
+		path[n] = 0;
+		tv_g.guest_exe = path;
+	}
+}
+
+static char *self_path(void)
+{
+	char *path = tv_malloc(4096);
+	long n = path ? tv_sys4(__NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe", (long)path, 4095) : -1;
+	if (n <= 0)
+		die(1, NULL, "cannot read /proc/self/exe");
+	path[n] = 0;
+	return path;
 }
 
 /* Loads the program and its interpreter; fills the guest-specific auxv
@@ -159,6 +204,7 @@ static uintptr_t load_program(const char *path, char **argv, int argc, struct tv
 		tv_sys1(__NR_close, ip.fd);
 		entry = interp_img.entry;
 	}
+	set_guest_exe(p->fd);
 	tv_sys1(__NR_close, p->fd);
 
 	spec->phdr = main_img.phdr;
@@ -189,7 +235,8 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 	tv_sys1(__NR_set_tid_address, (long)&t->g_alive);
 	stack_t ss = { .ss_sp = tv_altstack_base(t), .ss_flags = 0, .ss_size = ALTSTACK_SIZE };
 	tv_sys2(__NR_sigaltstack, (long)&ss, 0);
-	int r = tv_install_filter(nrs);
+	/* After a guest's execve the old filter is still in force. */
+	int r = reexec ? 0 : tv_install_filter(nrs);
 	if (r < 0)
 		die(1, "seccomp", errno_message(-r));
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
@@ -214,11 +261,13 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 		tv_exit_group(EXIT_USAGE);
 	const int *nrs = hooked_set();
 
+	tv_g.monitor_path = self_path();
 	const char *path = resolve_program(argv[prog], envp);
+	if (reexec_argv0)
+		argv[prog] = reexec_argv0;
 	struct tv_program p;
 	struct tv_stack_spec spec = { .envp = envp, .envc = envc, .kernel_auxv = auxv };
 	uintptr_t entry = load_program(path, argv + prog, argc - prog, &p, &spec);
-	tv_g.guest_exe = (char *)p.path;
 	spec.argv = p.argv;
 	spec.argc = p.argc;
 	spec.execfn = path;

@@ -46,14 +46,20 @@ struct tv_chan {
 
 struct tv_thread {
 	struct tv_chan chan;
+	struct tv_thread *next;	/* all pairs, for reuse */
+	int pid;		/* the guest process this pair belongs to */
 	int g_tid;
 	int g_alive;		/* G's clear_child_tid: the kernel zeroes it when G is gone */
+	int k_alive;		/* K's clear_child_tid: zero once K is gone */
+	int retired;		/* K is done with the region */
+	tv_ucontext *uc;	/* the guest context of the call in progress */
 	uintptr_t guest_ctid;	/* the guest's own clear_child_tid, cleared by K */
 	int exit_code;
 	void *region;
 	struct tv_thread *new_thread;	/* a prepared pair for a guest clone */
 	uintptr_t resume_sp;		/* a new thread's first frame */
 	uintptr_t child_settid;		/* CLONE_CHILD_SETTID for a new thread */
+	unsigned long clone_flags;	/* how a new thread or process was made */
 	/* The guest's virtual sigaltstack (until signals are virtualised in
 	 * full, the real one is always the monitor's). */
 	uintptr_t guest_ss_sp;
@@ -94,16 +100,19 @@ struct tv_global {
 	long nr_max;
 	struct tv_ksigaction guest_sigsys;	/* the guest's view of SIGSYS */
 	char *guest_exe;	/* what /proc/self/exe shows the guest */
+	char **tool_argv;	/* the tool options, given again at every exec */
+	int tool_argc;
 };
 extern struct tv_global tv_g;
 
 /* thread.c */
+struct tv_thread *tv_region_alloc(void);
 struct tv_thread *tv_thread_new(void);
-void tv_thread_free(struct tv_thread *t);
+void tv_thread_discard(struct tv_thread *t);
+void tv_threads_after_fork(struct tv_thread *self);
 int tv_kthread_start(struct tv_thread *t);
 long tv_chan_call(struct tv_thread *t, enum chan_op op);
 void tv_chan_post(struct tv_thread *t, enum chan_op op);
-void tv_guest_clone_start(void *arg);
 
 /* sigsys.c */
 int tv_install_sigsys(void);
@@ -116,7 +125,15 @@ extern const int tv_core_nrs[];
 
 /* emulate.c: calls the core itself performs. */
 long tv_emulate_on_k(struct tv_call *c, int *handled);
+
+/* clone.c */
 long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c);
+long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
+
+/* exec.c */
+long tv_emu_execve(struct tv_call *c);
+long tv_emu_readlink(struct tv_call *c, int *handled);
+void tv_alloc_after_fork(void);
 void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 
 /* arch resume-frame helper (arch/ARCH/frame.c) */

@@ -25,10 +25,11 @@ static void handle_call(struct tv_thread *t, tv_ucontext *uc)
 	for (int i = 0; i < 6; i++)
 		c->args[i] = tv_uc_arg(uc, i);
 	c->ret = -ENOSYS;
-	c->pid = tv_g.pid;
+	c->pid = t->pid;
 	c->tid = t->g_tid;
 	c->thread = t;
 	c->tool_data = NULL;
+	t->uc = uc;
 	ch->local = tv_call_is_local(c->nr, c->args);
 	ch->hooked = tool_hooks(c->nr);
 

@@ -11,7 +11,10 @@ const int tv_core_nrs[] = {
 	__NR_clone, __NR_clone3, __NR_execve, __NR_execveat, __NR_exit,
 	__NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_sigaltstack,
 	__NR_rt_sigsuspend, __NR_rt_sigtimedwait, __NR_rt_sigpending, __NR_brk,
-	__NR_set_tid_address, __NR_seccomp, __NR_prctl,
+	__NR_set_tid_address, __NR_seccomp, __NR_prctl, __NR_readlinkat,
+#ifdef __NR_readlink
+	__NR_readlink,
+#endif
 #ifdef __NR_fork
 	__NR_fork,
 #endif

@@ -12,7 +12,16 @@
  * avoids two futex syscalls when the partner answers quickly. */
 #define SPIN_ITERATIONS 2000
 
-struct tv_thread *tv_thread_new(void)
+/* Every pair's region is on one list.  A region whose pair has ended
+ * (K retired, and the kernel has cleared k_alive because K is gone) is
+ * reused by the next thread: thread churn does not grow memory, and K can
+ * end with a plain exit through the allowed instruction instead of
+ * unmapping its own stack (which a filtered K, in a fork child, could not
+ * do). */
+static struct tv_thread *threads;
+static tv_lock_t threads_lock;
+
+struct tv_thread *tv_region_alloc(void)
 {
 	size_t len = 2 * REGION_SIZE;
 	char *raw = tv_mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -33,13 +42,62 @@ struct tv_thread *tv_thread_new(void)
 	tv_sys3(__NR_mprotect, (long)(region + KSTACK_OFF + KSTACK_SIZE), TV_PAGE, PROT_NONE);
 	struct tv_thread *t = (struct tv_thread *)(region + THREAD_OFF);
 	t->region = region;
-	t->guest_ss_flags = SS_DISABLE;
 	return t;
 }
 
-void tv_thread_free(struct tv_thread *t)
+static void thread_reset(struct tv_thread *t)
 {
-	tv_munmap(t->region, REGION_SIZE);
+	void *region = t->region;
+	struct tv_thread *next = t->next;
+
+	memset(t, 0, sizeof *t);
+	t->region = region;
+	t->next = next;
+	t->pid = tv_g.pid;
+	t->guest_ss_flags = SS_DISABLE;
+}
+
+struct tv_thread *tv_thread_new(void)
+{
+	struct tv_thread *t;
+
+	tv_lock(&threads_lock);
+	for (t = threads; t; t = t->next) {
+		if (__atomic_load_n(&t->retired, __ATOMIC_ACQUIRE) &&
+		    __atomic_load_n(&t->k_alive, __ATOMIC_ACQUIRE) == 0)
+			break;
+	}
+	if (!t) {
+		t = tv_region_alloc();
+		if (t) {
+			t->next = threads;
+			threads = t;
+		}
+	}
+	if (t)
+		thread_reset(t);
+	tv_unlock(&threads_lock);
+	return t;
+}
+
+/* A pair that never started (its clone failed) is free at once. */
+void tv_thread_discard(struct tv_thread *t)
+{
+	__atomic_store_n(&t->retired, 1, __ATOMIC_RELEASE);
+}
+
+/* In a fork child only the forking thread exists: every other region is
+ * a dead copy.  Locks another thread held at fork time are reset. */
+void tv_threads_after_fork(struct tv_thread *self)
+{
+	threads_lock.word = 0;
+	for (struct tv_thread *t = threads, *next; t; t = next) {
+		next = t->next;
+		if (t != self)
+			tv_munmap(t->region, REGION_SIZE);
+	}
+	self->next = NULL;
+	threads = self;
 }
 
 static void wait_state(struct tv_chan *ch, int want, int *sleeping)
@@ -115,8 +173,8 @@ static void run_call(struct tv_thread *t)
 
 /* K is the last user of the region: wait until the kernel has zeroed
  * g_alive (G has left user space for good), wake the guest's own
- * clear_child_tid waiters as the kernel would have, then free the region
- * and end without touching the stack we unmap. */
+ * clear_child_tid waiters as the kernel would have, then retire; the
+ * region is reused once the kernel clears k_alive as K exits. */
 static __attribute__((noreturn)) void finish_pair(struct tv_thread *t)
 {
 	int alive;
@@ -132,7 +190,9 @@ static __attribute__((noreturn)) void finish_pair(struct tv_thread *t)
 			 * matching the kernel's own wake-up at thread exit. */
 			tv_sys3(__NR_futex, (long)t->guest_ctid, FUTEX_WAKE, 1);
 	}
-	tv_unmap_and_exit(t->region, REGION_SIZE);
+	__atomic_store_n(&t->retired, 1, __ATOMIC_RELEASE);
+	for (;;)
+		tv_sys1(__NR_exit, 0);
 }
 
 static void kthread_main(void *arg)
@@ -164,14 +224,19 @@ static void kthread_main(void *arg)
 	}
 }
 
-/* Start K for t, from an unfiltered thread (the first thread before the
- * filter, or another K), so K's own calls are never trapped.  K inherits
- * the caller's signal mask: callers block everything first. */
+/* Start K for t.  K inherits the caller's signal mask: callers block
+ * everything first.  From the first thread (before its filter) or another
+ * K, K is unfiltered; in a fork child it is filtered, which is fine since
+ * all its calls go through the allowed instruction. */
 int tv_kthread_start(struct tv_thread *t)
 {
 	unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-			      CLONE_THREAD | CLONE_SYSVSEM;
+			      CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID;
 	char *stack_top = (char *)t->region + KSTACK_OFF + KSTACK_SIZE;
-	long r = tv_clone(flags, stack_top, NULL, NULL, 0, kthread_main, t);
+
+	t->k_alive = 1;
+	long r = tv_clone(flags, stack_top, NULL, &t->k_alive, 0, kthread_main, t);
+	if (r < 0)
+		t->k_alive = 0;
 	return r < 0 ? (int)r : 0;
 }

@@ -93,8 +93,6 @@ long tv_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsign
 	      void (*fn)(void *), void *arg);
 /* Jump to a program entry point with the initial stack the ABI describes. */
 __attribute__((noreturn)) void tv_enter(uintptr_t entry, uintptr_t sp);
-/* munmap(addr, len) then exit(0) without touching the stack being unmapped. */
-__attribute__((noreturn)) void tv_unmap_and_exit(void *addr, unsigned long len);
 
 static inline void tv_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 

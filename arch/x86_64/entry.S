@@ -100,16 +100,4 @@ tv_enter:
 	xor %r15d, %r15d
 	jmp *%rax
 
-/* void tv_unmap_and_exit(addr, len): used by a kernel thread to free its
- * own stack; after munmap nothing may touch memory. */
-	.globl tv_unmap_and_exit
-	.type tv_unmap_and_exit,@function
-tv_unmap_and_exit:
-	mov $__NR_munmap, %eax
-	syscall
-	xor %edi, %edi
-	mov $__NR_exit, %eax
-	syscall
-	hlt
-
 	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,173 @@
+/* execve and execveat: the new program runs under the same monitor.  K
+ * checks the target as the kernel would (so errors return to the caller,
+ * which keeps running), then executes the monitor binary again with the
+ * same tool options, the guest's argv[0] and the program's path.  The
+ * filter survives exec; the new monitor knows not to add another. */
+#include <linux/fcntl.h>
+#include <linux/errno.h>
+#include "monitor.h"
+#include "load.h"
+
+#define MAX_ARG_BYTES (2u << 20)	/* past this, E2BIG without asking the kernel */
+#define MAX_ARG_STRLEN (32 * 4096)	/* the kernel's limit for one string */
+#define PATH_CAP 4096
+
+/* Reads a NULL-terminated guest array of strings into monitor memory;
+ * scratch holds one string of up to MAX_ARG_STRLEN bytes. */
+static long read_vector(uintptr_t guest, char *scratch, char ***out, int *count, size_t *bytes)
+{
+	size_t n = 0, cap = 16;
+	char **v = tv_malloc(cap * sizeof *v);
+
+	while (v && guest) {
+		uintptr_t p;
+		if (tv_mem_read(&p, guest + n * sizeof p, sizeof p))
+			return -EFAULT;
+		if (!p)
+			break;
+		if (n + 2 > cap) {
+			char **w = tv_malloc(2 * cap * sizeof *w);
+			if (w)
+				memcpy(w, v, n * sizeof *v);
+			tv_free(v);
+			v = w;
+			cap *= 2;
+			if (!v)
+				break;
+		}
+		long len = tv_mem_read_str(scratch, p, MAX_ARG_STRLEN);
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -E2BIG : len;
+		*bytes += (size_t)len + 1 + sizeof p;
+		if (*bytes > MAX_ARG_BYTES)
+			return -E2BIG;
+		if (!(v[n++] = tv_strdup(scratch)))
+			return -ENOMEM;
+	}
+	if (!v)
+		return -ENOMEM;
+	v[n] = NULL;
+	*out = v;
+	*count = (int)n;
+	return 0;
+}
+
+/* The path execveat names, as one path the loader can open. */
+static long exec_path(const struct tv_call *c, char *path)
+{
+	int at = c->nr == __NR_execveat;
+	long dirfd = at ? c->args[0] : AT_FDCWD;
+	long flags = at ? c->args[4] : 0;
+	long len = tv_mem_read_str(path, (uintptr_t)c->args[at], PATH_CAP);
+
+	if (len < 0)
+		return len;
+	if (len == 0 && (flags & AT_EMPTY_PATH))
+		return tv_snprintf(path, PATH_CAP, "/proc/self/fd/%d", (int)dirfd) < PATH_CAP ? 0 : -ENAMETOOLONG;
+	if (len == 0)
+		return -ENOENT;
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		char rel[PATH_CAP];
+		memcpy(rel, path, (size_t)len + 1);
+		if (tv_snprintf(path, PATH_CAP, "/proc/self/fd/%d/%s", (int)dirfd, rel) >= PATH_CAP)
+			return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* The kernel's answer for a file it cannot execute, found before the
+ * monitor gives up the current image. */
+static long check_program(const char *path)
+{
+	struct tv_program p, ip;
+	int r = tv_program_open(path, NULL, 0, &p);
+
+	if (r < 0)
+		return r;
+	if (p.elf.interp_size) {
+		r = tv_interp_open(&p, &ip);
+		if (r == 0)
+			tv_sys1(__NR_close, ip.fd);
+	}
+	tv_sys1(__NR_close, p.fd);
+	return r;
+}
+
+long tv_emu_execve(struct tv_call *c)
+{
+	int at = c->nr == __NR_execveat;
+	char path[PATH_CAP];
+	char **argv = NULL, **envp = NULL;
+	int argc = 0, envc = 0;
+	size_t bytes = 0;
+
+	char *scratch = tv_malloc(MAX_ARG_STRLEN);
+	if (!scratch)
+		return -ENOMEM;
+	long r = exec_path(c, path);
+	if (r == 0)
+		r = read_vector((uintptr_t)c->args[at + 1], scratch, &argv, &argc, &bytes);
+	if (r == 0)
+		r = read_vector((uintptr_t)c->args[at + 2], scratch, &envp, &envc, &bytes);
+	tv_free(scratch);
+	if (r == 0)
+		r = check_program(path);
+	if (r < 0)
+		return r;	/* what was read is lost: exec failures are rare */
+
+	/* monitor, tool options, --tv-exec, --tv-argv0 ARGV0, --, PATH, ARGS */
+	int n = 0;
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 8), sizeof *margv);
+	if (!margv)
+		return -ENOMEM;
+	margv[n++] = tv_g.monitor_path;
+	for (int i = 0; i < tv_g.tool_argc; i++)
+		margv[n++] = tv_g.tool_argv[i];
+	margv[n++] = "--tv-exec";
+	margv[n++] = "--tv-argv0";
+	margv[n++] = argc ? argv[0] : "";
+	margv[n++] = "--";
+	margv[n++] = path;
+	for (int i = 1; i < argc; i++)
+		margv[n++] = argv[i];
+	margv[n] = NULL;
+
+	/* The exec'ing thread (K) passes on its mask: make it the guest's. */
+	struct tv_thread *t = c->thread;
+	uint64_t mask = *tv_uc_mask(t->uc), all = ~0ull;
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, sizeof mask);
+	r = tv_sys3(__NR_execve, (long)tv_g.monitor_path, (long)margv, (long)envp);
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	return r;
+}
+
+static int is_own_exe_link(const char *path)
+{
+	char own[32];
+
+	if (!tv_strcmp(path, "/proc/self/exe") || !tv_strcmp(path, "/proc/thread-self/exe"))
+		return 1;
+	tv_snprintf(own, sizeof own, "/proc/%d/exe", tv_g.pid);
+	return !tv_strcmp(path, own);
+}
+
+/* /proc/self/exe names the guest program, not the monitor (glibc's ld.so
+ * reads it for $ORIGIN). */
+long tv_emu_readlink(struct tv_call *c, int *handled)
+{
+	int at = c->nr == __NR_readlinkat;
+	char path[64];
+	long bufsiz = c->args[at + 2];
+
+	*handled = 0;
+	if (tv_mem_read_str(path, (uintptr_t)c->args[at], sizeof path) < 0 ||
+	    !is_own_exe_link(path) || !tv_g.guest_exe)
+		return 0;
+	*handled = 1;
+	if (bufsiz <= 0)
+		return -EINVAL;
+	size_t len = tv_strlen(tv_g.guest_exe);
+	if (len > (size_t)bufsiz)
+		len = (size_t)bufsiz;
+	return tv_mem_write((uintptr_t)c->args[at + 1], tv_g.guest_exe, len) ? -EFAULT : (long)len;
+}
