@@ -67,36 +67,6 @@ static long emu_sigaltstack(struct tv_thread *t, const long *a)
 	return 0;
 }
 
-/* SIGSYS stays the monitor's; the guest reads back what it set.  Other
- * handlers are installed for real, with SIGSYS taken out of their mask so
- * a trapped call inside them still reaches us. */
-static long emu_sigaction(const long *a)
-{
-	if (a[3] != sizeof(uint64_t))
-		return -EINVAL;
-	if (a[0] != SIGSYS) {
-		struct tv_ksigaction act;
-		long act_ptr = 0;
-		if (a[1]) {
-			if (tv_mem_read(&act, (uintptr_t)a[1], sizeof act))
-				return -EFAULT;
-			act.mask &= ~tv_sigbit(SIGSYS);
-			act_ptr = (long)&act;
-		}
-		return tv_sys4(__NR_rt_sigaction, a[0], act_ptr, a[2], a[3]);
-	}
-	struct tv_ksigaction old = tv_g.guest_sigsys, act;
-	if (a[1]) {
-		if (tv_mem_read(&act, (uintptr_t)a[1], sizeof act))
-			return -EFAULT;
-		act.mask &= ~UNBLOCKABLE;
-		tv_g.guest_sigsys = act;
-	}
-	if (a[2] && tv_mem_write((uintptr_t)a[2], &old, sizeof old))
-		return -EFAULT;
-	return 0;
-}
-
 /* The guest's break starts after its bss, as after a real exec; the
  * kernel's own break belongs to the monitor image. */
 static long emu_brk(uintptr_t want)
@@ -130,7 +100,7 @@ long tv_emulate_on_k(struct tv_call *c, int *handled)
 	case __NR_brk:
 		return emu_brk((uintptr_t)c->args[0]);
 	case __NR_rt_sigaction:
-		return emu_sigaction(c->args);
+		return tv_emu_sigaction(c->args);
 	case __NR_execve:
 	case __NR_execveat:
 		return tv_emu_execve(c);
@@ -159,6 +129,7 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 
 	switch (c->nr) {
 	case __NR_rt_sigreturn:
+		t->in_monitor = 0;
 		tv_sigreturn_at(tv_uc_sp(uc));
 	case __NR_rt_sigprocmask:
 		c->ret = emu_sigprocmask(t, uc, a);
@@ -191,6 +162,14 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		return;
 	}
 #endif
+	case __NR_rt_sigtimedwait: {
+		/* Signals the guest has not blocked interrupt the wait. */
+		uint64_t all = ~0ull;
+		tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(uc), 0, sizeof all);
+		c->ret = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+		return;
+	}
 	}
 	c->ret = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (c->ret >= 0 && tv_call_mirrors_to_k(c->nr))

@@ -18,7 +18,9 @@
 #include <stdint.h>
 #include <linux/filter.h>
 
-#define TV_FILTER_MAX_IPS 2
+/* The monitor's generic syscall instruction, its clone stub's, and its
+ * kernel threads' interruptible one. */
+#define TV_FILTER_MAX_IPS 3
 
 struct tv_filter_spec {
 	uint32_t audit_arch;    /* AUDIT_ARCH_X86_64 or AUDIT_ARCH_AARCH64 */
@@ -34,12 +36,12 @@ struct tv_filter_spec {
 	/* seccomp_data.instruction_pointer values (the address AFTER the
 	 * syscall instruction) whose calls are always allowed. */
 	uint64_t allowed_ip[TV_FILTER_MAX_IPS];
-	int n_ips;              /* 1 or 2 */
+	int n_ips;              /* 1 to TV_FILTER_MAX_IPS */
 };
 
 /* Writes the filter to out and returns its number of instructions, or -28
  * (-ENOSPC) if it does not fit in cap (or in BPF_MAXINSNS), or -22
- * (-EINVAL) on a bad spec (n_ips not 1 or 2, a negative number, nrs NULL
+ * (-EINVAL) on a bad spec (n_ips not 1 to TV_FILTER_MAX_IPS, a negative number, nrs NULL
  * with n_nrs > 0, audit_arch 0).  Building costs O(n_nrs^2) comparisons
  * and no memory besides out. */
 long tv_filter_build(const struct tv_filter_spec *spec, struct sock_filter *out,

@@ -228,6 +228,7 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 	t->g_alive = 1;
 	if (tv_install_sigsys() < 0)
 		die(1, NULL, "cannot install the SIGSYS handler");
+	tv_signals_init();
 	/* K inherits a mask with everything blocked. */
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
 	if (tv_kthread_start(t) < 0)

@@ -36,12 +36,24 @@ enum chan_reply {
 
 struct tv_chan {
 	int state;
+	int req_seq;		/* numbers G's OP_CALL requests, for interrupts */
 	int k_sleeping, g_sleeping;
 	enum chan_op op;
 	enum chan_reply reply;
 	int local;		/* the call must run on G */
 	int hooked;		/* the tool asked for this number */
 	struct tv_call call;
+};
+
+/* The signal G uses to interrupt K's blocking call.  It is the guest's
+ * too (its disposition is kept virtual like the others); glibc's and
+ * musl's SIGRTMAX, rarely used. */
+#define TV_SIG_INTERRUPT 64
+#define TV_MAX_PENDING 8
+
+struct tv_pending {
+	int sig;
+	siginfo_t info;
 };
 
 struct tv_thread {
@@ -53,6 +65,12 @@ struct tv_thread {
 	int k_alive;		/* K's clear_child_tid: zero once K is gone */
 	int retired;		/* K is done with the region */
 	tv_ucontext *uc;	/* the guest context of the call in progress */
+	int k_tid;
+	int in_monitor;		/* G is handling a trapped call */
+	int intr_seq;		/* the request G asked K to abandon */
+	int kseq[2];		/* K's request and the one to bail out of: see tv_kcall */
+	int npending;		/* signals that arrived while in the monitor */
+	struct tv_pending pending[TV_MAX_PENDING];
 	uintptr_t guest_ctid;	/* the guest's own clear_child_tid, cleared by K */
 	int exit_code;
 	void *region;
@@ -67,6 +85,8 @@ struct tv_thread {
 	int guest_ss_flags;
 	int guest_sigsys_blocked;
 };
+
+_Static_assert(THREAD_OFF + sizeof(struct tv_thread) <= REGION_SIZE, "tv_thread fits its page");
 
 static inline struct tv_thread *tv_self(void)
 {
@@ -129,6 +149,12 @@ long tv_emulate_on_k(struct tv_call *c, int *handled);
 /* clone.c */
 long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c);
 long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
+
+/* signal.c */
+void tv_signals_init(void);
+long tv_emu_sigaction(const long *args);
+int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret);
+void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info);
 
 /* exec.c */
 long tv_emu_execve(struct tv_call *c);

@@ -30,28 +30,31 @@ static void handle_call(struct tv_thread *t, tv_ucontext *uc)
 	c->thread = t;
 	c->tool_data = NULL;
 	t->uc = uc;
+	t->in_monitor = 1;
 	ch->local = tv_call_is_local(c->nr, c->args);
 	ch->hooked = tool_hooks(c->nr);
 
 	if (ch->hooked || !ch->local)
 		tv_chan_call(t, OP_CALL);
-	if (!ch->local || (ch->hooked && ch->reply == REPLY_DONE)) {
-		tv_uc_set_ret(uc, c->ret);
-		return;
+	if (ch->local && !(ch->hooked && ch->reply == REPLY_DONE)) {
+		tv_emulate_on_g(t, uc, c);
+		if (ch->hooked && tv_tool.exit)
+			tv_chan_call(t, OP_EXIT_HOOK);
 	}
-	tv_emulate_on_g(t, uc, c);
-	if (ch->hooked && tv_tool.exit)
-		tv_chan_call(t, OP_EXIT_HOOK);
-	tv_uc_set_ret(uc, c->ret);
+	if (!tv_signals_finish(t, uc, c->nr, c->args, c->ret))
+		tv_uc_set_ret(uc, c->ret);
+	t->in_monitor = 0;
 }
 
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
 	(void)sig;
-	/* A SIGSYS sent with kill() is not ours to act on. */
-	if (si->si_code != SYS_SECCOMP)
-		return;
 	tv_ucontext *uc = ctx;
+	/* A SIGSYS sent with kill() is the guest's. */
+	if (si->si_code != SYS_SECCOMP) {
+		tv_signals_foreign_sigsys(tv_self(), uc, si);
+		return;
+	}
 	/* Foreign-arch calls (x86_64 int 0x80) never reach the kernel. */
 	if (si->si_arch != TV_AUDIT_ARCH) {
 		tv_uc_set_ret(uc, -ENOSYS);
@@ -66,8 +69,8 @@ int tv_install_sigsys(void)
 		.handler = (void *)on_sigsys,
 		.flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTORER,
 		.restorer = tv_restorer,
-		/* Until signals are virtualised in full, guest signals wait
-		 * while a call is being handled. */
+		/* Guest signals wait while a call is handled, except while G
+		 * waits for K (tv_chan_call), when on_signal records them. */
 		.mask = ~0ull,
 	};
 	return (int)tv_sys4(__NR_rt_sigaction, SIGSYS, (long)&sa, 0, sizeof sa.mask);
@@ -88,8 +91,9 @@ int tv_install_filter(const int *nrs)
 		.nrs = nrs,
 		.n_nrs = n_nrs,
 		.all_nrs = nrs == NULL,
-		.allowed_ip = { (uintptr_t)tv_syscall_ret, (uintptr_t)tv_clone_ret },
-		.n_ips = 2,
+		.allowed_ip = { (uintptr_t)tv_syscall_ret, (uintptr_t)tv_clone_ret,
+				(uintptr_t)tv_kcall_ret },
+		.n_ips = 3,
 	};
 	long n = tv_filter_build(&spec, prog, BPF_MAXINSNS);
 	if (n < 0)

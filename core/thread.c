@@ -133,14 +133,31 @@ void tv_chan_post(struct tv_thread *t, enum chan_op op)
 	post_state(&t->chan, CHAN_REQUEST, &t->chan.k_sleeping);
 }
 
-/* G's side: post a request and wait for K's reply. */
+/* G's side: post a request and wait for K's reply.  While K performs a
+ * guest call, G waits with the guest's signal mask, so a signal for the
+ * guest reaches on_signal, which interrupts K (signal.c). */
 long tv_chan_call(struct tv_thread *t, enum chan_op op)
 {
 	struct tv_chan *ch = &t->chan;
+	int interruptible = op == OP_CALL && !ch->local;
 
 	ch->op = op;
+	if (op == OP_CALL)
+		ch->req_seq++;
 	post_state(ch, CHAN_REQUEST, &ch->k_sleeping);
-	wait_state(ch, CHAN_REPLY, &ch->g_sleeping);
+	for (int i = 0; i < SPIN_ITERATIONS; i++) {
+		if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == CHAN_REPLY)
+			break;
+		tv_cpu_relax();
+	}
+	if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) != CHAN_REPLY) {
+		uint64_t all = ~0ull;
+		if (interruptible)
+			tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(t->uc), 0, sizeof all);
+		wait_state(ch, CHAN_REPLY, &ch->g_sleeping);
+		if (interruptible)
+			tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	}
 	__atomic_store_n(&ch->state, CHAN_IDLE, __ATOMIC_RELAXED);
 	return ch->call.ret;
 }
@@ -162,9 +179,12 @@ static void run_call(struct tv_thread *t)
 	}
 	int handled = 0;
 	long r = tv_emulate_on_k(c, &handled);
-	if (!handled)
-		r = tv_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
-				c->args[4], c->args[5]);
+	if (!handled) {
+		long call[7] = { c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
+				 c->args[4], c->args[5] };
+		__atomic_store_n(&t->kseq[0], ch->req_seq, __ATOMIC_RELEASE);
+		r = tv_kcall(call, t->kseq);
+	}
 	c->ret = r;
 	if (ch->hooked && tv_tool.exit)
 		tv_tool.exit(c);
@@ -199,6 +219,10 @@ static void kthread_main(void *arg)
 {
 	struct tv_thread *t = arg;
 	struct tv_chan *ch = &t->chan;
+	uint64_t interrupt = tv_sigbit(TV_SIG_INTERRUPT);
+
+	/* K takes no signal but G's interrupt. */
+	tv_sys4(__NR_rt_sigprocmask, SIG_UNBLOCK, (long)&interrupt, 0, sizeof interrupt);
 
 	for (;;) {
 		wait_state(ch, CHAN_REQUEST, &ch->k_sleeping);
@@ -236,7 +260,10 @@ int tv_kthread_start(struct tv_thread *t)
 
 	t->k_alive = 1;
 	long r = tv_clone(flags, stack_top, NULL, &t->k_alive, 0, kthread_main, t);
-	if (r < 0)
+	if (r < 0) {
 		t->k_alive = 0;
-	return r < 0 ? (int)r : 0;
+		return (int)r;
+	}
+	t->k_tid = (int)r;
+	return 0;
 }

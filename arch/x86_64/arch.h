@@ -94,6 +94,28 @@ long tv_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsign
 /* Jump to a program entry point with the initial stack the ABI describes. */
 __attribute__((noreturn)) void tv_enter(uintptr_t entry, uintptr_t sp);
 
+/* A guest call K performs, interruptibly (see tv_kcall in entry.S). */
+long tv_kcall(const long call[7], const int seq[2]);
+extern const char tv_kcall_begin[], tv_kcall_ret[], tv_kcall_bail[];
+
+/* The ABI's red zone below the stack pointer, which a signal frame skips. */
+#define TV_RED_ZONE 128
+
+/* Points uc at a guest signal handler, as the kernel's signal delivery
+ * would: a frame below stack_top holds the interrupted context (with
+ * frame_mask and frame_stack as its uc_sigmask and uc_stack) and info;
+ * the handler gets (sig, &info, &uc) and returns to restorer. */
+void tv_arch_setup_frame(tv_ucontext *uc, uintptr_t stack_top, uintptr_t handler,
+			 uintptr_t restorer, int sig, const siginfo_t *info, uint64_t frame_mask,
+			 const stack_t *frame_stack);
+
+/* x86_64 handlers must name their restorer (SA_RESTORER); without one the
+ * kernel cannot deliver, and neither can we. */
+static inline uintptr_t tv_arch_restorer(const void *sa_restorer, unsigned long flags)
+{
+	return (flags & SA_RESTORER) ? (uintptr_t)sa_restorer : 0;
+}
+
 static inline void tv_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 
 #endif

@@ -50,6 +50,40 @@ tv_sigreturn_at:
 	mov $__NR_rt_sigreturn, %eax
 	jmp tv_syscall_insn
 
+/* long tv_kcall(const long call[7], const int seq[2]): a kernel thread
+ * performs a guest's call here.  If seq[0] == seq[1] (the guest thread
+ * asked to interrupt this request) it bails out with -ERESTARTSYS before
+ * the call; the interrupt handler moves a PC inside [tv_kcall_begin,
+ * tv_kcall_ret) to tv_kcall_bail, so a request interrupted just before
+ * the syscall is entered is never lost (musl's cancellation trick). */
+	.globl tv_kcall
+	.type tv_kcall,@function
+	.globl tv_kcall_begin
+	.hidden tv_kcall_begin
+	.globl tv_kcall_ret
+	.hidden tv_kcall_ret
+	.globl tv_kcall_bail
+	.hidden tv_kcall_bail
+tv_kcall:
+	mov %rdi, %r11
+tv_kcall_begin:
+	mov (%rsi), %eax
+	cmp 4(%rsi), %eax
+	je tv_kcall_bail
+	mov 0(%r11), %rax
+	mov 8(%r11), %rdi
+	mov 16(%r11), %rsi
+	mov 24(%r11), %rdx
+	mov 32(%r11), %r10
+	mov 40(%r11), %r8
+	mov 48(%r11), %r9
+	syscall
+tv_kcall_ret:
+	ret
+tv_kcall_bail:
+	mov $-512, %rax
+	ret
+
 /* long tv_clone(flags, stack_top, ptid, ctid, tls, fn, arg) */
 	.globl tv_clone
 	.type tv_clone,@function

@@ -493,9 +493,10 @@ static void case_random(void)
 			nrs[j] = t;
 		}
 		sp = spec_for(a, nrs, n, 0);
-		sp.n_ips = 1 + (int)(rnd() % 2);
+		sp.n_ips = 1 + (int)(rnd() % TV_FILTER_MAX_IPS);
 		sp.allowed_ip[0] = rnd64();
-		sp.allowed_ip[1] = rnd() % 2 ? rnd64() : sp.allowed_ip[0] + 4;
+		for (int i = 1; i < TV_FILTER_MAX_IPS; i++)
+			sp.allowed_ip[i] = rnd() % 2 ? rnd64() : sp.allowed_ip[i - 1] + 4;
 		len = build_and_verify(NULL, &sp, 1, &why);
 		if (len < 0) {
 			ok = 0;
@@ -580,7 +581,7 @@ static void case_edges(void)
 	sp = spec_for(native, none, 1, 0);
 	sp.n_ips = 0;
 	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
-	sp.n_ips = 3;
+	sp.n_ips = TV_FILTER_MAX_IPS + 1;
 	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
 	sp.n_ips = 1;
 	sp.audit_arch = 0;

@@ -1,0 +1,270 @@
+/* Signals.  The guest's dispositions are virtual (tv_g.actions); the real
+ * one is the guest's own SIG_DFL or SIG_IGN (so default actions, stops and
+ * ignoring are the kernel's, exactly), or the monitor's on_signal when the
+ * guest has a handler.  on_signal delivers by emulation: it builds the
+ * frame the kernel would have built, on the guest's stack, and redirects
+ * its own return into the guest's handler; the guest's rt_sigreturn is
+ * trapped and performed by the kernel on that frame.
+ *
+ * A signal that arrives while the guest thread G waits for its kernel
+ * thread K is recorded; if K is executing a call for G, K is interrupted
+ * (TV_SIG_INTERRUPT; see tv_kcall), and when the call ends G restarts it or
+ * returns EINTR, as signal(7) says, then delivers. */
+#include <linux/errno.h>
+#include <linux/signal.h>
+#include "monitor.h"
+
+#define SIG_DFL_HANDLER ((void *)0)
+#define SIG_IGN_HANDLER ((void *)1)
+#define SIGNALS 64
+#define UNBLOCKABLE (tv_sigbit(SIGKILL) | tv_sigbit(SIGSTOP) | tv_sigbit(SIGSYS))
+/* sa_flags the kernel acts on before any handler runs, kept on the real
+ * disposition. */
+#define KERNEL_FLAGS (SA_RESTART | SA_NOCLDSTOP | SA_NOCLDWAIT)
+
+static struct tv_ksigaction actions[SIGNALS + 1];
+static tv_lock_t actions_lock;
+
+static int is_handler(const struct tv_ksigaction *a)
+{
+	return a->handler != SIG_DFL_HANDLER && a->handler != SIG_IGN_HANDLER;
+}
+
+static void on_signal(int sig, siginfo_t *info, void *ctx);
+
+/* The real disposition that stands for the guest's action a. */
+static long install_real(int sig, const struct tv_ksigaction *a)
+{
+	struct tv_ksigaction real = *a;
+
+	if (is_handler(a) || sig == TV_SIG_INTERRUPT) {
+		real.handler = (void *)on_signal;
+		real.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER | (a->flags & KERNEL_FLAGS);
+		if (sig == TV_SIG_INTERRUPT)
+			real.flags &= ~(unsigned long)SA_RESTART;	/* K's calls must end */
+		real.restorer = tv_restorer;
+		real.mask = ~0ull;
+	}
+	return tv_sys4(__NR_rt_sigaction, sig, (long)&real, 0, sizeof real.mask);
+}
+
+/* At start: what exec left (SIG_IGN survives exec) becomes the guest's
+ * view, and the interrupt signal gets its real handler. */
+void tv_signals_init(void)
+{
+	for (int sig = 1; sig <= SIGNALS; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		tv_sys4(__NR_rt_sigaction, sig, 0, (long)&actions[sig], sizeof(uint64_t));
+	}
+	actions[SIGSYS].handler = SIG_DFL_HANDLER;
+	install_real(TV_SIG_INTERRUPT, &actions[TV_SIG_INTERRUPT]);
+}
+
+/* rt_sigaction, on K.  SIGSYS stays the monitor's, whatever the guest
+ * sets; the guest reads back what it set. */
+long tv_emu_sigaction(const long *a)
+{
+	int sig = (int)a[0];
+	struct tv_ksigaction act, old;
+	long r = 0;
+
+	if (a[3] != sizeof(uint64_t) || sig < 1 || sig > SIGNALS)
+		return -EINVAL;
+	if (a[1] && tv_mem_read(&act, (uintptr_t)a[1], sizeof act))
+		return -EFAULT;
+	if (a[1] && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	tv_lock(&actions_lock);
+	old = actions[sig];
+	if (a[1]) {
+		act.mask &= ~(tv_sigbit(SIGKILL) | tv_sigbit(SIGSTOP));
+		if (sig != SIGSYS)
+			r = install_real(sig, &act);
+		if (r == 0)
+			actions[sig] = act;
+	}
+	tv_unlock(&actions_lock);
+	if (r == 0 && a[2] && tv_mem_write((uintptr_t)a[2], &old, sizeof old))
+		r = -EFAULT;
+	return r;
+}
+
+/* The guest left the default action: let the kernel take it, exactly
+ * (terminate with or without core, with the right wait status). */
+static void take_default(int sig, const siginfo_t *info)
+{
+	struct tv_ksigaction dfl = { 0 };
+	uint64_t unblock = tv_sigbit(sig);
+	struct tv_thread *t = tv_self();
+
+	tv_sys4(__NR_rt_sigaction, sig, (long)&dfl, 0, sizeof dfl.mask);
+	tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, tv_gettid(), sig, (long)info);
+	tv_sys4(__NR_rt_sigprocmask, SIG_UNBLOCK, (long)&unblock, 0, sizeof unblock);
+	/* A stop or ignore default returns here: back to the monitor's view. */
+	tv_lock(&actions_lock);
+	install_real(sig, &actions[sig]);
+	tv_unlock(&actions_lock);
+}
+
+static int default_ignores(int sig)
+{
+	return sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG || sig == SIGCONT;
+}
+
+static int on_stack(const struct tv_thread *t, uintptr_t sp)
+{
+	return t->guest_ss_flags != SS_DISABLE && sp > t->guest_ss_sp &&
+	       sp <= t->guest_ss_sp + t->guest_ss_size;
+}
+
+/* Redirect uc (the guest's interrupted context) into the guest's handler
+ * for sig, as the kernel's signal delivery would. */
+static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo_t *info)
+{
+	struct tv_ksigaction act;
+
+	tv_lock(&actions_lock);
+	act = actions[sig];
+	if (is_handler(&act) && (act.flags & SA_RESETHAND)) {
+		actions[sig].handler = SIG_DFL_HANDLER;
+		actions[sig].flags &= ~(unsigned long)SA_SIGINFO;
+		if (sig != SIGSYS)
+			install_real(sig, &actions[sig]);
+	}
+	tv_unlock(&actions_lock);
+	if (!is_handler(&act)) {
+		if (act.handler == SIG_DFL_HANDLER && !default_ignores(sig))
+			take_default(sig, info);
+		return;
+	}
+
+	uintptr_t sp = tv_uc_sp(uc), top = sp - TV_RED_ZONE;
+	if ((act.flags & SA_ONSTACK) && t->guest_ss_flags != SS_DISABLE && !on_stack(t, sp))
+		top = t->guest_ss_sp + t->guest_ss_size;
+	uint64_t *mask = tv_uc_mask(uc);
+	/* The frame's uc_stack is what rt_sigreturn reinstalls: the monitor's
+	 * altstack, which must stay the real one. */
+	stack_t monitor_ss = { tv_altstack_base(t), 0, ALTSTACK_SIZE };
+	tv_arch_setup_frame(uc, top, (uintptr_t)act.handler,
+			    tv_arch_restorer((const void *)act.restorer, act.flags), sig, info, *mask,
+			    &monitor_ss);
+	uint64_t blocked = *mask | act.mask | ((act.flags & SA_NODEFER) ? 0 : tv_sigbit(sig));
+	*mask = blocked & ~UNBLOCKABLE;
+}
+
+/* Calls signal(7) says SA_RESTART restarts after a handler; the others
+ * (sleeps, waits with timeouts, poll, select, sigsuspend, ...) report
+ * EINTR. */
+static int restartable(long nr, const long *a)
+{
+	switch (nr) {
+	case __NR_read: case __NR_readv: case __NR_write: case __NR_writev:
+	case __NR_pread64: case __NR_pwrite64: case __NR_preadv: case __NR_pwritev:
+	case __NR_ioctl: case __NR_openat: case __NR_wait4: case __NR_waitid:
+	case __NR_accept: case __NR_accept4: case __NR_connect: case __NR_recvfrom:
+	case __NR_recvmsg: case __NR_recvmmsg: case __NR_sendto: case __NR_sendmsg:
+	case __NR_sendmmsg: case __NR_flock: case __NR_fcntl: case __NR_mq_timedsend:
+	case __NR_mq_timedreceive: case __NR_getrandom: case __NR_splice: case __NR_tee:
+	case __NR_copy_file_range: case __NR_sendfile:
+#ifdef __NR_open
+	case __NR_open:
+#endif
+		return 1;
+	case __NR_futex:
+		return (a[1] & 0x7f) == 0 && a[3] == 0;	/* FUTEX_WAIT without timeout */
+	}
+	return 0;
+}
+
+/* Called on G before it returns to the guest with ret: if a signal
+ * arrived meanwhile, finish the call (restart it, or let it report EINTR,
+ * as signal(7) says) and deliver the signal.  Returns 0 when there was
+ * nothing to do and ret is still to be stored. */
+int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret)
+{
+	/* -ERESTARTSYS: K bailed out before the call: it never happened. */
+	int never_ran = ret == -512;
+
+	if (!t->npending && !never_ran)
+		return 0;
+	if (!t->npending) {
+		tv_uc_set_pc(uc, tv_uc_pc(uc) - TV_SYSCALL_INSN_LEN);
+		return 1;
+	}
+	struct tv_pending p = t->pending[0];
+	for (int i = 1; i < t->npending; i++)
+		/* Back to the kernel's queue: delivered after this one. */
+		tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, t->g_tid, t->pending[i].sig,
+			(long)&t->pending[i].info);
+	t->npending = 0;
+
+	struct tv_ksigaction act = actions[p.sig];
+	if (never_ran || (ret == -EINTR && (act.flags & SA_RESTART) && restartable(nr, args)))
+		/* The trapped registers still hold the call: run it again. */
+		tv_uc_set_pc(uc, tv_uc_pc(uc) - TV_SYSCALL_INSN_LEN);
+	else
+		tv_uc_set_ret(uc, ret);
+	deliver(t, uc, p.sig, &p.info);
+	return 1;
+}
+
+static int is_kthread_stack(const struct tv_thread *t, uintptr_t sp)
+{
+	uintptr_t lo = (uintptr_t)t->region + KSTACK_OFF;
+	return sp >= lo && sp < lo + KSTACK_SIZE;
+}
+
+/* On K: only G's interrupt concerns us; anything else sent to the process
+ * that the kernel chose K for goes on to K's guest thread. */
+static void on_kthread_signal(struct tv_thread *t, int sig, siginfo_t *info, tv_ucontext *uc)
+{
+	if (sig != TV_SIG_INTERRUPT || info->si_code != SI_TKILL || info->si_pid != t->pid) {
+		tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, t->g_tid, sig, (long)info);
+		return;
+	}
+	int seq = __atomic_load_n(&t->intr_seq, __ATOMIC_ACQUIRE);
+	if (seq != __atomic_load_n(&t->chan.req_seq, __ATOMIC_ACQUIRE))
+		return;		/* a late interrupt for an earlier request */
+	__atomic_store_n(&t->kseq[1], seq, __ATOMIC_RELEASE);
+	uintptr_t pc = tv_uc_pc(uc);
+	if (pc >= (uintptr_t)tv_kcall_begin && pc < (uintptr_t)tv_kcall_ret)
+		tv_uc_set_pc(uc, (uintptr_t)tv_kcall_bail);
+}
+
+/* G is inside the monitor: note the signal, and end K's blocking call. */
+static void record(struct tv_thread *t, int sig, const siginfo_t *info)
+{
+	if (t->npending == TV_MAX_PENDING)
+		return;	/* more than the kernel queues for one thread at once */
+	t->pending[t->npending].sig = sig;
+	t->pending[t->npending].info = *info;
+	t->npending++;
+	if (__atomic_load_n(&t->chan.state, __ATOMIC_ACQUIRE) == CHAN_REQUEST && !t->chan.local) {
+		int seq = t->chan.req_seq;
+		__atomic_store_n(&t->intr_seq, seq, __ATOMIC_RELEASE);
+		tv_sys3(__NR_tgkill, t->pid, t->k_tid, TV_SIG_INTERRUPT);
+	}
+}
+
+static void on_signal(int sig, siginfo_t *info, void *ctx)
+{
+	tv_ucontext *uc = ctx;
+	struct tv_thread *t = tv_self();
+
+	if (is_kthread_stack(t, (uintptr_t)__builtin_frame_address(0))) {
+		on_kthread_signal(t, sig, info, uc);
+		return;
+	}
+	if (t->in_monitor) {
+		record(t, sig, info);
+		return;
+	}
+	deliver(t, uc, sig, info);
+}
+
+/* A SIGSYS that is not a seccomp trap (kill -SYS) is the guest's. */
+void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info)
+{
+	deliver(t, uc, SIGSYS, info);
+}
