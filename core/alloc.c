@@ -1,20 +1,28 @@
-/* The monitor's allocator: power-of-two size classes carved from 64 KiB
- * mmap chunks, larger blocks mmapped on their own.  Every block has a
- * 16-byte header holding its class (or its mapping size), so tv_free needs
- * no lookup.  One lock: tools allocate on kernel threads, rarely. */
+/* The monitor's allocator: power-of-two size classes carved from chunks of
+ * the arena; larger blocks are whole pages of the arena, kept on a free
+ * list for reuse.  Every block has a 16-byte header holding its class (or
+ * its size in bytes), so tv_free needs no lookup.  One lock: tools
+ * allocate on kernel threads, rarely. */
 #include <linux/mman.h>
-#include "rt.h"
+#include "monitor.h"
 
 #define MIN_SHIFT 4		/* 16 bytes */
-#define MAX_SHIFT 12		/* 4 KiB: larger blocks get their own mapping */
-#define CHUNK (64 * 1024ul)
+#define MAX_SHIFT 16		/* 64 KiB: larger blocks are page runs */
+#define CHUNK (256 * 1024ul)
 #define HDR 16ul
 
 struct free_block {
 	struct free_block *next;
 };
 
+struct free_big {
+	size_t size;		/* the header: the block's size in bytes */
+	size_t pad;
+	struct free_big *next;
+};
+
 static struct free_block *bins[MAX_SHIFT + 1];
+static struct free_big *big_free;
 static tv_lock_t alloc_lock;
 
 static int class_of(size_t n)
@@ -28,9 +36,9 @@ static int class_of(size_t n)
 static void refill(int shift)
 {
 	size_t size = 1ul << shift;
-	char *chunk = tv_mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *chunk = tv_arena_alloc(CHUNK, TV_PAGE);
 
-	if (tv_is_err((long)chunk))
+	if (!chunk)
 		return;
 	for (size_t off = 0; off + size <= CHUNK; off += size) {
 		struct free_block *b = (struct free_block *)(chunk + off);
@@ -39,15 +47,29 @@ static void refill(int shift)
 	}
 }
 
+/* Big blocks are reused whole, first fit: they are few (exec's argument
+ * scratch, tools' large buffers). */
 static void *alloc_big(size_t n)
 {
-	size_t len = (n + HDR + TV_PAGE - 1) & ~(TV_PAGE - 1);
-	char *p = tv_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t size = (n + HDR + TV_PAGE - 1) & ~(TV_PAGE - 1);
+	struct free_big **pp, *b = NULL;
 
-	if (tv_is_err((long)p))
-		return NULL;
-	*(size_t *)p = len;
-	return p + HDR;
+	tv_lock(&alloc_lock);
+	for (pp = &big_free; *pp; pp = &(*pp)->next) {
+		if ((*pp)->size >= size) {
+			b = *pp;
+			*pp = b->next;
+			break;
+		}
+	}
+	tv_unlock(&alloc_lock);
+	if (!b) {
+		b = tv_arena_alloc(size, TV_PAGE);
+		if (!b)
+			return NULL;
+		b->size = size;
+	}
+	return (char *)b + HDR;
 }
 
 void *tv_malloc(size_t n)
@@ -85,12 +107,15 @@ void tv_free(void *p)
 		return;
 	char *base = (char *)p - HDR;
 	size_t tag = *(size_t *)base;
+	tv_lock(&alloc_lock);
 	if (tag > MAX_SHIFT) {
-		tv_munmap(base, tag);
+		struct free_big *big = (struct free_big *)base;
+		big->next = big_free;
+		big_free = big;
+		tv_unlock(&alloc_lock);
 		return;
 	}
 	struct free_block *b = (struct free_block *)base;
-	tv_lock(&alloc_lock);
 	b->next = bins[tag];
 	bins[tag] = b;
 	tv_unlock(&alloc_lock);

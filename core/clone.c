@@ -5,7 +5,6 @@
  * the parent's monitor frames, which a vfork child shares. */
 #include <linux/sched.h>
 #include <linux/signal.h>
-#include <linux/futex.h>
 #include <linux/errno.h>
 #include "monitor.h"
 
@@ -99,6 +98,7 @@ static void process_child_start(void *arg)
 		tv_g.pid = pid;
 		tv_g.brk_lock.word = 0;
 		tv_alloc_after_fork();
+		tv_arena_after_fork();
 		tv_threads_after_fork(n);
 	}
 	n->pid = pid;
@@ -117,25 +117,19 @@ static void process_child_start(void *arg)
 /* fork, vfork, and clone without CLONE_THREAD. */
 static long clone_process(tv_ucontext *uc, const struct tv_clone_args *ca)
 {
-	struct tv_thread *n = tv_region_alloc();
+	struct tv_thread *n = tv_thread_new();
 
 	if (!n)
 		return -ENOMEM;
-	n->guest_ss_flags = SS_DISABLE;
 	char *top = prepare_child(n, uc, ca);
 	unsigned long flags = ca->flags & ~(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID);
 	long r = tv_clone(flags, top, (int *)ca->ptid, NULL, ca->tls, process_child_start, n);
 
-	if (ca->flags & CLONE_VM) {
-		if (r < 0 || !(ca->flags & CLONE_VFORK))
-			return r;	/* a CLONE_VM child that runs on keeps its region */
-		/* The vfork child has exec'd or exited: once its K is gone too,
-		 * its region in our shared memory is free. */
-		int alive;
-		while ((alive = __atomic_load_n(&n->k_alive, __ATOMIC_ACQUIRE)) != 0)
-			tv_sys4(__NR_futex, (long)&n->k_alive, FUTEX_WAIT, alive, 0);
-	}
-	tv_munmap(n->region, REGION_SIZE);
+	/* Our copy of a fork child's pair is free at once; a vfork child has
+	 * exec'd or exited by now, and its pair is free once its K is gone
+	 * (tv_thread_new checks); a CLONE_VM child that runs on keeps it. */
+	if (r < 0 || !(ca->flags & CLONE_VM) || (ca->flags & CLONE_VFORK))
+		tv_thread_discard(n);
 	return r;
 }
 

@@ -3,6 +3,7 @@
  * brk; creation (clone.c) and exec (exec.c) are dispatched from here. */
 #include <linux/sched.h>
 #include <linux/mman.h>
+#include <linux/shm.h>
 #include <linux/errno.h>
 #include "monitor.h"
 
@@ -93,9 +94,42 @@ static long emu_brk(uintptr_t want)
 	return (long)cur;
 }
 
+/* The guest may not unmap, remap or change the monitor's memory (its image
+ * and its arena): such a call fails as for a range the kernel rejects, and
+ * changes nothing.  Calls that cannot land there (no MAP_FIXED, or
+ * MAP_FIXED_NOREPLACE) are left to the kernel. */
+static long guard_memory(const struct tv_call *c)
+{
+	const long *a = c->args;
+
+	switch (c->nr) {
+	case __NR_mmap:
+		return (a[3] & MAP_FIXED) && tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]) ? -ENOMEM : 0;
+	case __NR_munmap:
+		return tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]) ? -EINVAL : 0;
+	case __NR_mprotect:
+	case __NR_pkey_mprotect:
+	case __NR_madvise:
+		return tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]) ? -ENOMEM : 0;
+	case __NR_mremap:
+		if (tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]))
+			return -EINVAL;
+		return (a[3] & MREMAP_FIXED) && tv_guard_overlaps((uintptr_t)a[4], (size_t)a[2]) ? -EINVAL : 0;
+	case __NR_shmat:
+		/* Only SHM_REMAP may replace a mapping; a segment's size is not
+		 * known here, so any address in the monitor is refused. */
+		return (a[2] & SHM_REMAP) && a[1] && tv_guard_overlaps((uintptr_t)a[1], TV_PAGE) ? -EINVAL : 0;
+	}
+	return 0;
+}
+
 long tv_emulate_on_k(struct tv_call *c, int *handled)
 {
+	long r = guard_memory(c);
+
 	*handled = 1;
+	if (r < 0)
+		return r;
 	switch (c->nr) {
 	case __NR_brk:
 		return emu_brk((uintptr_t)c->args[0]);

@@ -253,6 +253,8 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	const uint64_t *auxv = (const uint64_t *)(envp + envc + 1);
 
 	tv_g.pid = tv_getpid();
+	if (tv_arena_init() < 0)
+		die(1, NULL, "cannot reserve the monitor's memory");
 	int prog = parse_options(argc, argv);
 	if (prog >= argc) {
 		tv_dprintf(2, "%s: no PROGRAM given\nTry '%s --help'.\n", tv_tool.name, tv_tool.name);

@@ -125,8 +125,13 @@ struct tv_global {
 };
 extern struct tv_global tv_g;
 
+/* arena.c */
+int tv_arena_init(void);
+void *tv_arena_alloc(size_t len, size_t align);
+void tv_arena_after_fork(void);
+int tv_guard_overlaps(uintptr_t addr, size_t len);
+
 /* thread.c */
-struct tv_thread *tv_region_alloc(void);
 struct tv_thread *tv_thread_new(void);
 void tv_thread_discard(struct tv_thread *t);
 void tv_threads_after_fork(struct tv_thread *self);

@@ -21,23 +21,12 @@
 static struct tv_thread *threads;
 static tv_lock_t threads_lock;
 
-struct tv_thread *tv_region_alloc(void)
+static struct tv_thread *region_alloc(void)
 {
-	size_t len = 2 * REGION_SIZE;
-	char *raw = tv_mmap(NULL, len, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *region = tv_arena_alloc(REGION_SIZE, REGION_SIZE);
 
-	if (tv_is_err((long)raw))
+	if (!region)
 		return NULL;
-	/* Keep the one REGION_SIZE-aligned piece, give back the rest. */
-	uintptr_t base = ((uintptr_t)raw + REGION_SIZE - 1) & ~(REGION_SIZE - 1);
-	if (base > (uintptr_t)raw)
-		tv_munmap(raw, base - (uintptr_t)raw);
-	uintptr_t end = (uintptr_t)raw + len;
-	if (end > base + REGION_SIZE)
-		tv_munmap((void *)(base + REGION_SIZE), end - base - REGION_SIZE);
-
-	char *region = (char *)base;
 	tv_sys3(__NR_mprotect, (long)region, TV_PAGE, PROT_NONE);
 	tv_sys3(__NR_mprotect, (long)(region + KSTACK_OFF + KSTACK_SIZE), TV_PAGE, PROT_NONE);
 	struct tv_thread *t = (struct tv_thread *)(region + THREAD_OFF);
@@ -68,7 +57,7 @@ struct tv_thread *tv_thread_new(void)
 			break;
 	}
 	if (!t) {
-		t = tv_region_alloc();
+		t = region_alloc();
 		if (t) {
 			t->next = threads;
 			threads = t;
@@ -80,24 +69,26 @@ struct tv_thread *tv_thread_new(void)
 	return t;
 }
 
-/* A pair that never started (its clone failed) is free at once. */
+/* A pair whose K never started, or whose guest thread is gone without
+ * telling K (a vfork child's, once the parent resumes), is free again once
+ * its K has ended. */
 void tv_thread_discard(struct tv_thread *t)
 {
 	__atomic_store_n(&t->retired, 1, __ATOMIC_RELEASE);
 }
 
-/* In a fork child only the forking thread exists: every other region is
- * a dead copy.  Locks another thread held at fork time are reset. */
+/* In a fork child only the forking thread exists: every other pair is a
+ * dead copy, free for reuse.  Locks another thread held at fork time are
+ * reset. */
 void tv_threads_after_fork(struct tv_thread *self)
 {
 	threads_lock.word = 0;
-	for (struct tv_thread *t = threads, *next; t; t = next) {
-		next = t->next;
-		if (t != self)
-			tv_munmap(t->region, REGION_SIZE);
+	for (struct tv_thread *t = threads; t; t = t->next) {
+		if (t != self) {
+			t->retired = 1;
+			t->k_alive = 0;
+		}
 	}
-	self->next = NULL;
-	threads = self;
 }
 
 static void wait_state(struct tv_chan *ch, int want, int *sleeping)

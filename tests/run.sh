@@ -14,7 +14,7 @@ run() {	# run NAME COMMAND...: a test program; its exit status must agree
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	printf '%s\n' "$out" | sed -n "s|^\(PASS\|FAIL\|SKIP\): |\1: $name/|p" | tee -a "$log"
+	printf '%s\n' "$out" | sed -n -E "s@^(PASS|FAIL|SKIP): @\1: $name/@p" | tee -a "$log"
 	printf '%s\n' "$out" | grep -v '^\(PASS\|FAIL\|SKIP\): ' | sed 's/^/    /' | head -40
 	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL: '; then
 		echo "FAIL: $name (exit status $rc without a FAIL line)" | tee -a "$log"
