@@ -37,12 +37,14 @@ static long emu_sigprocmask(struct tv_thread *t, tv_ucontext *uc, const long *a)
 	return 0;
 }
 
-/* The real sigaltstack is the monitor's; the guest's is only recorded. */
-static long emu_sigaltstack(struct tv_thread *t, const long *a)
+/* The real sigaltstack is the monitor's; the guest's is only recorded,
+ * and used when a signal is delivered (signal.c). */
+static long emu_sigaltstack(struct tv_thread *t, const tv_ucontext *uc, const long *a)
 {
+	int on = tv_on_guest_altstack(t, tv_uc_sp(uc));
 	stack_t old = {
 		.ss_sp = (void *)t->guest_ss_sp,
-		.ss_flags = t->guest_ss_flags,
+		.ss_flags = on ? SS_ONSTACK : t->guest_ss_flags,
 		.ss_size = t->guest_ss_size,
 	};
 
@@ -50,6 +52,8 @@ static long emu_sigaltstack(struct tv_thread *t, const long *a)
 		stack_t ss;
 		if (tv_mem_read(&ss, (uintptr_t)a[0], sizeof ss))
 			return -EFAULT;
+		if (on)
+			return -EPERM;
 		int mode = ss.ss_flags & ~SS_AUTODISARM;
 		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
 			return -EINVAL;
@@ -138,12 +142,10 @@ long tv_emulate_on_k(struct tv_call *c, int *handled)
 	case __NR_execve:
 	case __NR_execveat:
 		return tv_emu_execve(c);
-	case __NR_readlinkat:
-#ifdef __NR_readlink
-	case __NR_readlink:
-#endif
-		return tv_emu_readlink(c, handled);
 	}
+	r = tv_emu_procself(c, handled);
+	if (*handled)
+		return r;
 	*handled = 0;
 	return 0;
 }
@@ -169,7 +171,7 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		c->ret = emu_sigprocmask(t, uc, a);
 		return;
 	case __NR_sigaltstack:
-		c->ret = emu_sigaltstack(t, a);
+		c->ret = emu_sigaltstack(t, uc, a);
 		return;
 	case __NR_set_tid_address:
 		t->guest_ctid = (uintptr_t)a[0];

@@ -140,34 +140,3 @@ long tv_emu_execve(struct tv_call *c)
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
 	return r;
 }
-
-static int is_own_exe_link(const char *path)
-{
-	char own[32];
-
-	if (!tv_strcmp(path, "/proc/self/exe") || !tv_strcmp(path, "/proc/thread-self/exe"))
-		return 1;
-	tv_snprintf(own, sizeof own, "/proc/%d/exe", tv_g.pid);
-	return !tv_strcmp(path, own);
-}
-
-/* /proc/self/exe names the guest program, not the monitor (glibc's ld.so
- * reads it for $ORIGIN). */
-long tv_emu_readlink(struct tv_call *c, int *handled)
-{
-	int at = c->nr == __NR_readlinkat;
-	char path[64];
-	long bufsiz = c->args[at + 2];
-
-	*handled = 0;
-	if (tv_mem_read_str(path, (uintptr_t)c->args[at], sizeof path) < 0 ||
-	    !is_own_exe_link(path) || !tv_g.guest_exe)
-		return 0;
-	*handled = 1;
-	if (bufsiz <= 0)
-		return -EINVAL;
-	size_t len = tv_strlen(tv_g.guest_exe);
-	if (len > (size_t)bufsiz)
-		len = (size_t)bufsiz;
-	return tv_mem_write((uintptr_t)c->args[at + 1], tv_g.guest_exe, len) ? -EFAULT : (long)len;
-}

@@ -5,6 +5,7 @@
 #include <linux/auxvec.h>
 #include <linux/errno.h>
 #include <linux/fcntl.h>
+#include <linux/prctl.h>
 #include "monitor.h"
 #include "load.h"
 #include "stack.h"
@@ -216,6 +217,39 @@ static uintptr_t load_program(const char *path, char **argv, int argc, struct tv
 	return entry;
 }
 
+/* What /proc shows of the process: its name (comm, as the kernel sets it
+ * at exec from the file's basename), and, for procself.c, where the
+ * guest's argv, environment and auxv lie (the kernel's /proc files show
+ * the monitor's: changing them needs CAP_SYS_RESOURCE). */
+static void describe_guest(const char *path, uintptr_t sp)
+{
+	const char *base = path;
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	tv_sys2(__NR_prctl, PR_SET_NAME, (long)base);
+
+	uint64_t *w = (uint64_t *)sp;
+	int argc = (int)w[0];
+	char **argv = (char **)(w + 1), **envp = argv + argc + 1;
+	int envc = count(envp);
+	uint64_t *auxv = (uint64_t *)(envp + envc + 1);
+	size_t npairs = 1;
+	while (auxv[2 * (npairs - 1)] != AT_NULL)
+		npairs++;
+	/* Arguments and environment are contiguous, in that order. */
+	if (argc) {
+		tv_g.arg_start = (uintptr_t)argv[0];
+		tv_g.arg_end = (uintptr_t)argv[argc - 1] + tv_strlen(argv[argc - 1]) + 1;
+	}
+	if (envc) {
+		tv_g.env_start = (uintptr_t)envp[0];
+		tv_g.env_end = (uintptr_t)envp[envc - 1] + tv_strlen(envp[envc - 1]) + 1;
+	}
+	tv_g.auxv = (uintptr_t)auxv;
+	tv_g.auxv_size = npairs * 16;
+}
+
 static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintptr_t sp,
 							const int *nrs)
 {
@@ -280,5 +314,6 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	uintptr_t sp = tv_stack_build(hi - need, hi, &spec);
 	if (!sp)
 		die(1, NULL, "cannot build the initial stack");
+	describe_guest(path, sp);
 	start_first_thread(entry, sp, nrs);
 }

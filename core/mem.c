@@ -5,13 +5,22 @@
 #include <linux/errno.h>
 #include "monitor.h"
 
+/* Any live thread of ours names our memory: not the pid, whose leader may
+ * be a zombie (it called SYS_exit while other threads run on).  K outlives
+ * its G; a new process's G runs before its K exists. */
+static int live_tid(void)
+{
+	struct tv_thread *t = tv_self();
+	return t->k_tid ? t->k_tid : t->g_tid;
+}
+
 static long vm_copy(long nr, void *local, uintptr_t remote, size_t n)
 {
 	struct iovec l = { local, n }, r = { (void *)remote, n };
 
 	if (n == 0)
 		return 0;
-	long got = tv_syscall6(nr, tv_g.pid, (long)&l, 1, (long)&r, 1, 0);
+	long got = tv_syscall6(nr, live_tid(), (long)&l, 1, (long)&r, 1, 0);
 	if (got < 0)
 		return got == -ENOMEM ? -EFAULT : got;
 	return (size_t)got == n ? 0 : -EFAULT;

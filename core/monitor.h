@@ -94,6 +94,13 @@ static inline struct tv_thread *tv_self(void)
 	return (struct tv_thread *)((sp & ~(REGION_SIZE - 1)) + THREAD_OFF);
 }
 
+/* Is sp on the guest's own (virtual) sigaltstack? */
+static inline int tv_on_guest_altstack(const struct tv_thread *t, uintptr_t sp)
+{
+	return t->guest_ss_flags != SS_DISABLE && sp > t->guest_ss_sp &&
+	       sp <= t->guest_ss_sp + t->guest_ss_size;
+}
+
 static inline void *tv_altstack_base(struct tv_thread *t)
 {
 	return (char *)t->region + ALTSTACK_OFF;
@@ -120,6 +127,8 @@ struct tv_global {
 	long nr_max;
 	struct tv_ksigaction guest_sigsys;	/* the guest's view of SIGSYS */
 	char *guest_exe;	/* what /proc/self/exe shows the guest */
+	uintptr_t arg_start, arg_end, env_start, env_end, auxv;	/* the guest's, for /proc */
+	size_t auxv_size;
 	char **tool_argv;	/* the tool options, given again at every exec */
 	int tool_argc;
 };
@@ -163,7 +172,9 @@ void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *
 
 /* exec.c */
 long tv_emu_execve(struct tv_call *c);
-long tv_emu_readlink(struct tv_call *c, int *handled);
+
+/* procself.c */
+long tv_emu_procself(struct tv_call *c, int *handled);
 void tv_alloc_after_fork(void);
 void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 

@@ -112,12 +112,6 @@ static int default_ignores(int sig)
 	return sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG || sig == SIGCONT;
 }
 
-static int on_stack(const struct tv_thread *t, uintptr_t sp)
-{
-	return t->guest_ss_flags != SS_DISABLE && sp > t->guest_ss_sp &&
-	       sp <= t->guest_ss_sp + t->guest_ss_size;
-}
-
 /* Redirect uc (the guest's interrupted context) into the guest's handler
  * for sig, as the kernel's signal delivery would. */
 static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo_t *info)
@@ -140,7 +134,7 @@ static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo
 	}
 
 	uintptr_t sp = tv_uc_sp(uc), top = sp - TV_RED_ZONE;
-	if ((act.flags & SA_ONSTACK) && t->guest_ss_flags != SS_DISABLE && !on_stack(t, sp))
+	if ((act.flags & SA_ONSTACK) && t->guest_ss_flags != SS_DISABLE && !tv_on_guest_altstack(t, sp))
 		top = t->guest_ss_sp + t->guest_ss_size;
 	uint64_t *mask = tv_uc_mask(uc);
 	/* The frame's uc_stack is what rt_sigreturn reinstalls: the monitor's
@@ -172,7 +166,9 @@ static int restartable(long nr, const long *a)
 #endif
 		return 1;
 	case __NR_futex:
-		return (a[1] & 0x7f) == 0 && a[3] == 0;	/* FUTEX_WAIT without timeout */
+		/* FUTEX_WAIT(_BITSET) without a timeout: with one, the kernel's
+		 * restart block reports EINTR to a handler. */
+		return ((a[1] & 0x7f) == 0 || (a[1] & 0x7f) == 9) && a[3] == 0;
 	}
 	return 0;
 }

@@ -30,7 +30,7 @@ for t in "$src"/tests/t-*.sh; do
 	run "${n#t-}" sh "$t" "$src" "$build"
 done
 if [ -f "$src/tests/cases-core.txt" ]; then
-	run nop sh "$src/tests/compare.sh" "$build/tvisor-nop" "$src/tests/cases-core.txt" "$build/guests"
+	run nop bash "$src/tests/compare.sh" "$build/tvisor-nop" "$src/tests/cases-core.txt" "$build/guests"
 fi
 
 pass=$(grep -c '^PASS: ' "$log")
