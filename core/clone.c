@@ -13,8 +13,8 @@ static int is_thread_clone(const struct tv_call *c)
 	return c->nr == __NR_clone && (c->args[0] & CLONE_THREAD);
 }
 
-/* K prepares what G will need for a thread clone: the new pair's K must
- * be started by K, so that it stays unfiltered. */
+/* K prepares what G will need for a thread clone: the new pair, with its
+ * K already waiting. */
 long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c)
 {
 	if (!is_thread_clone(c))
@@ -33,7 +33,8 @@ long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c)
 /* The child's first frame, on its altstack: the parent's context with
  * the call returning 0, and the guest's new stack if it gave one.
  * Returns the top of the stack the child's monitor code runs on. */
-static char *prepare_child(struct tv_thread *n, tv_ucontext *uc, const struct tv_clone_args *ca)
+static char *prepare_child(struct tv_thread *t, struct tv_thread *n, tv_ucontext *uc,
+			   const struct tv_clone_args *ca)
 {
 	char *alt = tv_altstack_base(n);
 	tv_ucontext *cuc = tv_arch_copy_frame(alt + ALTSTACK_SIZE, uc, &n->resume_sp);
@@ -46,6 +47,10 @@ static char *prepare_child(struct tv_thread *n, tv_ucontext *uc, const struct tv
 	cuc->uc_stack.ss_size = ALTSTACK_SIZE;
 	cuc->uc_stack.ss_flags = 0;
 	n->clone_flags = ca->flags;
+	/* What seccomp state a child inherits from its parent thread. */
+	n->gfilters = t->gfilters;
+	n->trap_all = t->trap_all;
+	n->strict = t->strict;
 	n->guest_ctid = (ca->flags & CLONE_CHILD_CLEARTID) ? ca->ctid : 0;
 	n->child_settid = (ca->flags & CLONE_CHILD_SETTID) ? ca->ctid : 0;
 	n->g_alive = 1;
@@ -70,7 +75,7 @@ static long clone_thread(struct tv_thread *t, tv_ucontext *uc, const struct tv_c
 	struct tv_thread *n = t->new_thread;
 
 	t->new_thread = NULL;
-	char *top = prepare_child(n, uc, ca);
+	char *top = prepare_child(t, n, uc, ca);
 	unsigned long flags = (ca->flags & ~CLONE_CHILD_SETTID) | CLONE_CHILD_CLEARTID;
 	long r = tv_clone(flags, top, (int *)ca->ptid, &n->g_alive, ca->tls, thread_child_start, n);
 	if (r < 0) {
@@ -115,13 +120,13 @@ static void process_child_start(void *arg)
 }
 
 /* fork, vfork, and clone without CLONE_THREAD. */
-static long clone_process(tv_ucontext *uc, const struct tv_clone_args *ca)
+static long clone_process(struct tv_thread *t, tv_ucontext *uc, const struct tv_clone_args *ca)
 {
 	struct tv_thread *n = tv_thread_new();
 
 	if (!n)
 		return -ENOMEM;
-	char *top = prepare_child(n, uc, ca);
+	char *top = prepare_child(t, n, uc, ca);
 	unsigned long flags = ca->flags & ~(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID);
 	long r = tv_clone(flags, top, (int *)ca->ptid, NULL, ca->tls, process_child_start, n);
 
@@ -157,5 +162,5 @@ long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		break;
 #endif
 	}
-	return clone_process(uc, &ca);
+	return clone_process(t, uc, &ca);
 }

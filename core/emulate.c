@@ -173,6 +173,14 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	case __NR_sigaltstack:
 		c->ret = emu_sigaltstack(t, uc, a);
 		return;
+	case __NR_seccomp:
+		c->ret = tv_gfilter_call(t, c);
+		return;
+	case __NR_prctl:
+		if (!tv_gfilter_is_call(c))
+			break;
+		c->ret = tv_gfilter_call(t, c);
+		return;
 	case __NR_set_tid_address:
 		t->guest_ctid = (uintptr_t)a[0];
 		c->ret = t->g_tid;

@@ -66,6 +66,12 @@ static long exec_path(const struct tv_call *c, char *path)
 		return tv_snprintf(path, PATH_CAP, "/proc/self/fd/%d", (int)dirfd) < PATH_CAP ? 0 : -ENAMETOOLONG;
 	if (len == 0)
 		return -ENOENT;
+	const char *real = tv_procself_resolve(path);
+	if (real != path) {
+		if (tv_strlen(real) >= PATH_CAP)
+			return -ENAMETOOLONG;
+		memcpy(path, real, tv_strlen(real) + 1);
+	}
 	if (path[0] != '/' && dirfd != AT_FDCWD) {
 		char rel[PATH_CAP];
 		memcpy(rel, path, (size_t)len + 1);
@@ -115,15 +121,24 @@ long tv_emu_execve(struct tv_call *c)
 	if (r < 0)
 		return r;	/* what was read is lost: exec failures are rare */
 
-	/* monitor, tool options, --tv-exec, --tv-argv0 ARGV0, --, PATH, ARGS */
+	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
+	 * --tv-argv0 ARGV0, --, PATH, ARGS */
+	struct tv_thread *t = c->thread;
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 8), sizeof *margv);
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 10), sizeof *margv);
 	if (!margv)
 		return -ENOMEM;
 	margv[n++] = tv_g.monitor_path;
 	for (int i = 0; i < tv_g.tool_argc; i++)
 		margv[n++] = tv_g.tool_argv[i];
 	margv[n++] = "--tv-exec";
+	long gfd = tv_gfilter_save(t);
+	char gfd_arg[16];
+	if (gfd >= 0) {
+		tv_snprintf(gfd_arg, sizeof gfd_arg, "%ld", gfd);
+		margv[n++] = "--tv-gfilters";
+		margv[n++] = gfd_arg;
+	}
 	margv[n++] = "--tv-argv0";
 	margv[n++] = argc ? argv[0] : "";
 	margv[n++] = "--";
@@ -132,11 +147,16 @@ long tv_emu_execve(struct tv_call *c)
 		margv[n++] = argv[i];
 	margv[n] = NULL;
 
+	/* The new program keeps the exec'ing thread's (K's) filters: if G
+	 * traps everything for its guest filters, K must too. */
+	if (t->trap_all && tv_install_filter(NULL, 0) < 0)
+		return -ENOMEM;
 	/* The exec'ing thread (K) passes on its mask: make it the guest's. */
-	struct tv_thread *t = c->thread;
 	uint64_t mask = *tv_uc_mask(t->uc), all = ~0ull;
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, sizeof mask);
 	r = tv_sys3(__NR_execve, (long)tv_g.monitor_path, (long)margv, (long)envp);
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	if (gfd >= 0)
+		tv_sys1(__NR_close, gfd);
 	return r;
 }

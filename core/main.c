@@ -42,6 +42,7 @@ static __attribute__((noreturn)) void die(int status, const char *what, const ch
  * program's path. */
 static int reexec;
 static char *reexec_argv0;
+static int gfilters_fd = -1;	/* the guest's seccomp filters, across exec */
 
 /* Returns the index of PROGRAM in argv; keeps the tool's options for
  * later execs. */
@@ -71,6 +72,12 @@ static int parse_options(int argc, char **argv)
 		}
 		if (!tv_strcmp(a, "--tv-argv0") && i + 1 < argc) {
 			reexec_argv0 = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		unsigned long fd;
+		if (!tv_strcmp(a, "--tv-gfilters") && i + 1 < argc && !tv_parse_ulong(argv[i + 1], &fd)) {
+			gfilters_fd = (int)fd;
 			i += 2;
 			continue;
 		}
@@ -250,6 +257,9 @@ static void describe_guest(const char *path, uintptr_t sp)
 	tv_g.auxv_size = npairs * 16;
 }
 
+/* The filter goes on before K is made, so every K is filtered too: its
+ * calls all come from allowed instructions, and a guest execve, which K
+ * performs, keeps the filter for the new program. */
 static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintptr_t sp,
 							const int *nrs)
 {
@@ -265,15 +275,17 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 	tv_signals_init();
 	/* K inherits a mask with everything blocked. */
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
-	if (tv_kthread_start(t) < 0)
-		die(1, NULL, "cannot start the kernel thread");
 	tv_sys1(__NR_set_tid_address, (long)&t->g_alive);
 	stack_t ss = { .ss_sp = tv_altstack_base(t), .ss_flags = 0, .ss_size = ALTSTACK_SIZE };
 	tv_sys2(__NR_sigaltstack, (long)&ss, 0);
 	/* After a guest's execve the old filter is still in force. */
-	int r = reexec ? 0 : tv_install_filter(nrs);
+	int r = reexec ? 0 : tv_install_filter(nrs, 0);
 	if (r < 0)
 		die(1, "seccomp", errno_message(-r));
+	if (gfilters_fd >= 0)
+		tv_gfilter_load(t, gfilters_fd);
+	if (tv_kthread_start(t) < 0)
+		die(1, NULL, "cannot start the kernel thread");
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
 	tv_enter(entry, sp);
 }

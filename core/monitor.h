@@ -56,6 +56,8 @@ struct tv_pending {
 	siginfo_t info;
 };
 
+struct tv_gfilter;
+
 struct tv_thread {
 	struct tv_chan chan;
 	struct tv_thread *next;	/* all pairs, for reuse */
@@ -69,6 +71,9 @@ struct tv_thread {
 	int in_monitor;		/* G is handling a trapped call */
 	int intr_seq;		/* the request G asked K to abandon */
 	int kseq[2];		/* K's request and the one to bail out of: see tv_kcall */
+	struct tv_gfilter *gfilters;	/* the guest's seccomp filters, newest first */
+	int trap_all;		/* the kernel filter traps every call of this thread */
+	int strict;		/* the guest asked for SECCOMP_MODE_STRICT */
 	int npending;		/* signals that arrived while in the monitor */
 	struct tv_pending pending[TV_MAX_PENDING];
 	uintptr_t guest_ctid;	/* the guest's own clear_child_tid, cleared by K */
@@ -144,13 +149,14 @@ int tv_guard_overlaps(uintptr_t addr, size_t len);
 struct tv_thread *tv_thread_new(void);
 void tv_thread_discard(struct tv_thread *t);
 void tv_threads_after_fork(struct tv_thread *self);
+void tv_threads_share_gfilters(struct tv_gfilter *f);
 int tv_kthread_start(struct tv_thread *t);
 long tv_chan_call(struct tv_thread *t, enum chan_op op);
 void tv_chan_post(struct tv_thread *t, enum chan_op op);
 
 /* sigsys.c */
 int tv_install_sigsys(void);
-int tv_install_filter(const int *tool_nrs);
+int tv_install_filter(const int *nrs, unsigned long flags);
 
 /* sysclass.c: the one table of how each call is run. */
 int tv_call_is_local(long nr, const long *args);
@@ -170,11 +176,22 @@ long tv_emu_sigaction(const long *args);
 int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret);
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info);
 
+void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict);
+
+/* gfilter.c */
+long tv_gfilter_call(struct tv_thread *t, const struct tv_call *c);
+int tv_gfilter_is_call(const struct tv_call *c);
+uint32_t tv_gfilter_verdict(const struct tv_thread *t, const tv_ucontext *uc);
+long tv_gfilter_result(uint32_t verdict);
+long tv_gfilter_save(const struct tv_thread *t);
+void tv_gfilter_load(struct tv_thread *t, int fd);
+
 /* exec.c */
 long tv_emu_execve(struct tv_call *c);
 
 /* procself.c */
 long tv_emu_procself(struct tv_call *c, int *handled);
+const char *tv_procself_resolve(const char *path);
 void tv_alloc_after_fork(void);
 void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 

@@ -87,6 +87,12 @@ static long snapshot(const char *name, uintptr_t lo, uintptr_t hi, long flags)
 	return fd;
 }
 
+/* The file a path names, read through our /proc/self/exe. */
+const char *tv_procself_resolve(const char *path)
+{
+	return proc_file_of(path) == PROC_EXE && tv_g.guest_exe ? tv_g.guest_exe : path;
+}
+
 static int is_readlink(long nr)
 {
 #ifdef __NR_readlink

@@ -12,6 +12,7 @@
  * returns EINTR, as signal(7) says, then delivers. */
 #include <linux/errno.h>
 #include <linux/signal.h>
+#include <linux/seccomp.h>
 #include "monitor.h"
 
 #define SIG_DFL_HANDLER ((void *)0)
@@ -263,4 +264,23 @@ static void on_signal(int sig, siginfo_t *info, void *ctx)
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info)
 {
 	deliver(t, uc, SIGSYS, info);
+}
+
+/* A guest filter said TRAP or KILL: the guest's SIGSYS, or death by it. */
+void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict)
+{
+	siginfo_t info = { 0 };
+
+	info.si_signo = SIGSYS;
+	info.si_code = SYS_SECCOMP;
+	info.si_errno = (int)(verdict & SECCOMP_RET_DATA);
+	info.si_call_addr = (void *)tv_uc_pc(uc);
+	info.si_syscall = (int)tv_uc_nr(uc);
+	info.si_arch = TV_AUDIT_ARCH;
+	int trap = (verdict & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRAP;
+	/* As force_sig_seccomp: a blocked or ignored SIGSYS kills. */
+	if (trap && is_handler(&actions[SIGSYS]) && !t->guest_sigsys_blocked)
+		deliver(t, uc, SIGSYS, &info);
+	else
+		take_default(SIGSYS, &info);
 }

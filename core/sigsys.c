@@ -31,6 +31,19 @@ static void handle_call(struct tv_thread *t, tv_ucontext *uc)
 	c->tool_data = NULL;
 	t->uc = uc;
 	t->in_monitor = 1;
+	if (t->gfilters) {
+		/* The guest's own filters judge first, as the kernel's would. */
+		uint32_t verdict = tv_gfilter_verdict(t, uc);
+		long r = tv_gfilter_result(verdict);
+		if (r == 1)
+			tv_signals_seccomp(t, uc, verdict);
+		else if (r < 0)
+			tv_uc_set_ret(uc, r);
+		if (r != 0) {
+			t->in_monitor = 0;
+			return;
+		}
+	}
 	ch->local = tv_call_is_local(c->nr, c->args);
 	ch->hooked = tool_hooks(c->nr);
 
@@ -78,7 +91,7 @@ int tv_install_sigsys(void)
 
 /* Installs the monitor's filter on the calling thread (threads the guest
  * makes inherit it): nrs, ended by -1, are trapped; NULL traps all. */
-int tv_install_filter(const int *nrs)
+int tv_install_filter(const int *nrs, unsigned long flags)
 {
 	static struct sock_filter prog[BPF_MAXINSNS];
 	size_t n_nrs = 0;
@@ -102,5 +115,5 @@ int tv_install_filter(const int *nrs)
 	long r = tv_sys5(__NR_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	if (r < 0)
 		return (int)r;
-	return (int)tv_sys3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&fprog);
+	return (int)tv_sys3(__NR_seccomp, SECCOMP_SET_MODE_FILTER, (long)flags, (long)&fprog);
 }

@@ -77,6 +77,20 @@ void tv_thread_discard(struct tv_thread *t)
 	__atomic_store_n(&t->retired, 1, __ATOMIC_RELEASE);
 }
 
+/* SECCOMP_FILTER_FLAG_TSYNC: every thread of the process takes the
+ * caller's filters (the kernel has already made them all trap everything). */
+void tv_threads_share_gfilters(struct tv_gfilter *f)
+{
+	tv_lock(&threads_lock);
+	for (struct tv_thread *t = threads; t; t = t->next) {
+		if (!t->retired) {
+			t->gfilters = f;
+			t->trap_all = 1;
+		}
+	}
+	tv_unlock(&threads_lock);
+}
+
 /* In a fork child only the forking thread exists: every other pair is a
  * dead copy, free for reuse.  Locks another thread held at fork time are
  * reset. */
@@ -239,10 +253,9 @@ static void kthread_main(void *arg)
 	}
 }
 
-/* Start K for t.  K inherits the caller's signal mask: callers block
- * everything first.  From the first thread (before its filter) or another
- * K, K is unfiltered; in a fork child it is filtered, which is fine since
- * all its calls go through the allowed instruction. */
+/* Start K for t.  K inherits the caller's signal mask (callers block
+ * everything first) and seccomp filter: all K's calls come from allowed
+ * instructions. */
 int tv_kthread_start(struct tv_thread *t)
 {
 	unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
