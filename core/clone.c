@@ -8,28 +8,6 @@
 #include <linux/errno.h>
 #include "monitor.h"
 
-static int is_thread_clone(const struct tv_call *c)
-{
-	return c->nr == __NR_clone && (c->args[0] & CLONE_THREAD);
-}
-
-/* K prepares what G will need for a thread clone: the new pair, with its
- * K already waiting. */
-long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c)
-{
-	if (!is_thread_clone(c))
-		return 0;
-	struct tv_thread *n = tv_thread_new();
-	if (!n)
-		return -ENOMEM;
-	if (tv_kthread_start(n) < 0) {
-		tv_thread_discard(n);
-		return -EAGAIN;
-	}
-	t->new_thread = n;
-	return 0;
-}
-
 /* The child's first frame, on its altstack: the parent's context with
  * the call returning 0, and the guest's new stack if it gave one.
  * Returns the top of the stack the child's monitor code runs on. */
@@ -68,13 +46,19 @@ static void thread_child_start(void *arg)
 	tv_sigreturn_at(n->resume_sp);
 }
 
-/* clone(CLONE_THREAD): the child's clear_child_tid is the monitor's (K
- * clears the guest's own when the child is gone). */
+/* clone(CLONE_THREAD): a new pair, its K started by G (it inherits G's
+ * filter and its all-blocked mask).  The child's clear_child_tid is the
+ * monitor's: K clears the guest's own when the child is gone. */
 static long clone_thread(struct tv_thread *t, tv_ucontext *uc, const struct tv_clone_args *ca)
 {
-	struct tv_thread *n = t->new_thread;
+	struct tv_thread *n = tv_thread_new();
 
-	t->new_thread = NULL;
+	if (!n)
+		return -ENOMEM;
+	if (tv_kthread_start(n) < 0) {
+		tv_thread_discard(n);
+		return -EAGAIN;
+	}
 	char *top = prepare_child(t, n, uc, ca);
 	unsigned long flags = (ca->flags & ~CLONE_CHILD_SETTID) | CLONE_CHILD_CLEARTID;
 	long r = tv_clone(flags, top, (int *)ca->ptid, &n->g_alive, ca->tls, thread_child_start, n);

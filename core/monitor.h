@@ -79,7 +79,6 @@ struct tv_thread {
 	uintptr_t guest_ctid;	/* the guest's own clear_child_tid, cleared by K */
 	int exit_code;
 	void *region;
-	struct tv_thread *new_thread;	/* a prepared pair for a guest clone */
 	uintptr_t resume_sp;		/* a new thread's first frame */
 	uintptr_t child_settid;		/* CLONE_CHILD_SETTID for a new thread */
 	unsigned long clone_flags;	/* how a new thread or process was made */
@@ -167,7 +166,6 @@ extern const int tv_core_nrs[];
 long tv_emulate_on_k(struct tv_call *c, int *handled);
 
 /* clone.c */
-long tv_prepare_on_k(struct tv_thread *t, struct tv_call *c);
 long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 
 /* signal.c */

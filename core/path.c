@@ -214,8 +214,6 @@ static int look(const struct tv_path_view *v, tv_path_lookup_fn lookup, void *ct
 	return k;
 }
 
-#define KIND_BASE (-1)	/* the base directory, not checked yet */
-
 int tv_path_resolve(const struct tv_path_view *v, const char *base, const char *path, int flags,
 		    tv_path_lookup_fn lookup, void *ctx, char *guest, size_t gcap, char *host,
 		    size_t hcap, struct tv_path_result *res)
@@ -224,26 +222,34 @@ int tv_path_resolve(const struct tv_path_view *v, const char *base, const char *
 	char g[TV_PATH_MAX];		/* the canonical guest path so far */
 	char h[TV_PATH_MAX];
 	char target[TV_PATH_MAX];
-	char mapped[TV_PATH_MAX];
 	int mode = flags & TV_PATH_MODE;
-	size_t rlen = slen(path), glen = 1, p = 0;
-	int kind = TV_PATH_DIR, which = -1, links = 0, r;
+	size_t rlen = slen(path), glen = 1, p = 0, ulen = 0;
+	int kind = TV_PATH_DIR, which = -1, links = 0, r, in_base = 0;
 	const char *suffix = "";
 
 	if (rlen == 0)
 		return -ENOENT;
 	if (rlen >= TV_PATH_MAX)
 		return -ENAMETOOLONG;
-	copy(rem, path, rlen + 1);
 	g[0] = '/';
 	g[1] = 0;
 	if (path[0] != '/') {
+		/* The base is walked too, not trusted: it is a string, and
+		 * since it was resolved a directory on it may have become a
+		 * link the host kernel would follow out of the root. */
+		size_t bl = slen(base);
 		if (base[0] != '/')
 			return -EINVAL;
-		r = walk_lexical(g, &glen, sizeof g, base);
-		if (r < 0)
-			return r;
-		kind = KIND_BASE;
+		if (bl >= TV_PATH_MAX)
+			return -ENAMETOOLONG;
+		copy(rem, base, bl);
+		rem[bl] = '/';
+		copy(rem + bl + 1, path, rlen + 1);
+		ulen = rlen + 1;	/* the caller's path stays the tail of rem */
+		rlen += bl + 1;
+		in_base = 1;
+	} else {
+		copy(rem, path, rlen + 1);
 	}
 	for (;;) {
 		while (rem[p] == '/')
@@ -251,6 +257,8 @@ int tv_path_resolve(const struct tv_path_view *v, const char *base, const char *
 		if (!rem[p])
 			break;
 		size_t s = p;
+		if (in_base && s >= rlen - ulen)
+			in_base = 0;
 		while (rem[p] && rem[p] != '/')
 			p++;
 		size_t n = p - s, q = p;
@@ -264,17 +272,6 @@ int tv_path_resolve(const struct tv_path_view *v, const char *base, const char *
 		/* g is being descended into: it must be a directory. */
 		if (kind == TV_PATH_FILE)
 			return -ENOTDIR;
-		if (kind == KIND_BASE && (dot || dotdot)) {
-			r = tv_path_to_host(v, g, h, sizeof h, NULL);
-			if (r < 0)
-				return r;
-			int k = look(v, lookup, ctx, g, h, 0, target, sizeof target);
-			if (k < 0)
-				return k;
-			if (k != TV_PATH_DIR)
-				return -ENOTDIR;
-			kind = TV_PATH_DIR;
-		}
 		if (dot || dotdot) {
 			if (last && mode == TV_PATH_PARENT) {
 				suffix = dot ? "/." : "/..";
@@ -305,6 +302,13 @@ int tv_path_resolve(const struct tv_path_view *v, const char *base, const char *
 			kind = TV_PATH_MISSING;
 			break;
 		}
+		if (k == -ENOENT && in_base) {
+			/* A working directory that is gone (or never was, with
+			 * --cwd): like the kernel's removed one, ".." still
+			 * leaves it and names in it are not found. */
+			kind = TV_PATH_DIR;
+			continue;
+		}
 		if (k < 0)
 			return k;
 		if (k == TV_PATH_DIR || k == TV_PATH_FILE) {
@@ -320,10 +324,11 @@ int tv_path_resolve(const struct tv_path_view *v, const char *base, const char *
 		target[sizeof target - 1] = 0;
 		const char *t = target;
 		if (k == TV_PATH_LINK) {
-			r = tv_path_link_target(v, which, target, mapped, sizeof mapped);
+			/* h (the link's host path) is done with: reuse it. */
+			r = tv_path_link_target(v, which, target, h, sizeof h);
 			if (r < 0)
 				return r;
-			t = mapped;
+			t = h;
 		}
 		size_t tl = slen(t), rest = rlen - p;
 		if (tl == 0)
@@ -336,16 +341,19 @@ int tv_path_resolve(const struct tv_path_view *v, const char *base, const char *
 			glen = 1;
 			g[1] = 0;
 		}
-		for (size_t i = rest + 1; i-- > 0;)
-			rem[tl + i] = rem[p + i];
+		if (tl > p) {
+			for (size_t i = rest + 1; i-- > 0;)
+				rem[tl + i] = rem[p + i];
+		} else {
+			for (size_t i = 0; i <= rest; i++)
+				rem[tl + i] = rem[p + i];
+		}
 		copy(rem, t, tl);
 		rlen = tl + rest;
 		p = 0;
 		suffix = "";
 		kind = TV_PATH_DIR;
 	}
-	if (kind == KIND_BASE)
-		kind = TV_PATH_DIR;
 	r = tv_path_to_host(v, g, h, sizeof h, &which);
 	if (r < 0)
 		return r;

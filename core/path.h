@@ -74,8 +74,11 @@ struct tv_path_result {
 	int which;	/* where the host path comes from: -1 the root, else a bind index */
 };
 
-/* Resolves path (relative ones against base, an absolute canonical guest
- * directory) in view v.  Writes the canonical guest path to guest and the
+/* Resolves path (relative ones against base, an absolute guest directory,
+ * which is walked again like the rest: a string is not a directory handle,
+ * and a directory on it may have become a link since; a base that does not
+ * exist is like the kernel's removed working directory: ".." leaves it,
+ * names in it are missing) in view v.  Writes the canonical guest path to guest and the
  * host path to host (with a trailing "/", "/." or "/.." kept as described
  * above).  Returns 0 (a missing last component is not an error: see
  * res->kind) or a negative errno: ENOENT (an empty path, a missing

@@ -44,11 +44,6 @@ int memcmp(const void *a, const void *b, size_t n);
 
 
 
-/* A lock for the few shared monitor structures; uncontended it costs one
- * atomic exchange. */
-typedef struct { int word; } tv_lock_t;
-void tv_lock(tv_lock_t *l);
-void tv_unlock(tv_lock_t *l);
 
 int tv_futex_wait(int *addr, int val);
 int tv_futex_wake(int *addr, int n);

@@ -58,7 +58,8 @@ void tv_signals_init(void)
 			continue;
 		tv_sys4(__NR_rt_sigaction, sig, 0, (long)&actions[sig], sizeof(uint64_t));
 	}
-	actions[SIGSYS].handler = SIG_DFL_HANDLER;
+	/* What was just read for SIGSYS is the monitor's own handler. */
+	memset(&actions[SIGSYS], 0, sizeof actions[SIGSYS]);
 	install_real(TV_SIG_INTERRUPT, &actions[TV_SIG_INTERRUPT]);
 }
 

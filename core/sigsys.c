@@ -26,6 +26,8 @@ static void handle_call(struct tv_thread *t, tv_ucontext *uc)
 		c->args[i] = tv_uc_arg(uc, i);
 	c->ret = -ENOSYS;
 	c->pid = t->pid;
+	c->pc = tv_uc_pc(uc);
+	c->sp = tv_uc_sp(uc);
 	c->tid = t->g_tid;
 	c->thread = t;
 	c->tool_data = NULL;

@@ -12,17 +12,14 @@ const int tv_core_nrs[] = {
 	__NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_sigaltstack,
 	__NR_rt_sigsuspend, __NR_rt_sigtimedwait, __NR_rt_sigpending, __NR_brk,
 	__NR_set_tid_address, __NR_seccomp, __NR_prctl,
-	/* /proc/self/exe names the guest. */
-	__NR_readlinkat, __NR_openat,
-#ifdef __NR_open
-	__NR_open,
+	/* /proc/self shows the guest, not the monitor (procself.c). */
+	__NR_readlinkat, __NR_openat, __NR_newfstatat, __NR_statx,
+#ifdef __NR_readlink
+	__NR_readlink, __NR_open, __NR_stat,
 #endif
 	/* The memory calls, so the guest cannot unmap or overwrite us. */
 	__NR_mmap, __NR_munmap, __NR_mprotect, __NR_pkey_mprotect, __NR_madvise,
 	__NR_mremap, __NR_shmat,
-#ifdef __NR_readlink
-	__NR_readlink,
-#endif
 #ifdef __NR_fork
 	__NR_fork,
 #endif

@@ -177,9 +177,7 @@ static void run_call(struct tv_thread *t)
 		return;
 	}
 	if (ch->local) {
-		long r = tv_prepare_on_k(t, c);
-		ch->reply = r < 0 ? REPLY_DONE : REPLY_RUN_HERE;
-		c->ret = r;
+		ch->reply = REPLY_RUN_HERE;
 		return;
 	}
 	int handled = 0;

@@ -33,6 +33,7 @@ struct tv_call {
 	long ret;		/* the result: set by tv_return() or by running the call */
 	int pid;		/* the guest's process id */
 	int tid;		/* the guest thread's id */
+	uintptr_t pc, sp;	/* the guest's program counter and stack pointer at the call */
 	struct tv_thread *thread;
 	void *tool_data;	/* free for the tool, from enter() to exit() */
 };
@@ -66,7 +67,10 @@ struct tv_tool {
 	 * ended by -1; called once after start(). May be NULL. */
 	const int *(*syscall_set)(void);
 	enum tv_verdict (*enter)(struct tv_call *c);	/* may be NULL */
-	void (*exit)(struct tv_call *c);		/* may be NULL; may change c->ret */
+	/* After a call that ran; may change c->ret.  Not called after
+	 * TV_RETURN, nor for calls that do not return (exit, exit_group,
+	 * rt_sigreturn, a successful execve).  May be NULL. */
+	void (*exit)(struct tv_call *c);
 	/* Where the loader finds a file the guest names: the program, #!
 	 * interpreters and PT_INTERP, at start and at every execve.  Writes
 	 * the host path to host (cap bytes) and returns 0, or a negative
@@ -108,5 +112,11 @@ int tv_parse_ulong(const char *s, unsigned long *out);
 void *tv_malloc(size_t n);
 void *tv_calloc(size_t n, size_t size);
 void tv_free(void *p);
+
+/* A lock for a tool's shared state: hooks of different guest threads run
+ * on different kernel threads at the same time. */
+typedef struct { int word; } tv_lock_t;
+void tv_lock(tv_lock_t *l);
+void tv_unlock(tv_lock_t *l);
 
 #endif

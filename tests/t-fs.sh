@@ -1,0 +1,495 @@
+#!/bin/sh
+# tvisor-fs: a guest sees a directory as "/" (--root), starts in --cwd, sees
+# host paths bound in (--bind).  Usage: tests/t-fs.sh SRCDIR BUILDDIR
+#
+# A small root file system is built in a temporary directory: busybox, a
+# static probe program (its source is below: one line of output per
+# command, errors as errno names), and the dynamic /bin/ls with its
+# libraries and ELF interpreter.  Then:
+#   - the seed demo: --cwd /anydir -- ./getcwd prints /anydir;
+#   - the same probe commands under tvisor-fs and under `proot -r -w -b`
+#     must print the same lines;
+#   - and under the kernel's own chroot(8), which is the reference for
+#     errors, link limits and the dynamic ls;
+#   - escape attempts (.., absolute links, links to ../../.., dirfds on
+#     the root then .., /proc/self/{cwd,root,fd}, chroot, a working
+#     directory replaced by a link) must stay inside: a decoy "secret"
+#     inside the root says "inside", the real one outside says HOSTSECRET;
+#   - /proc/self links read as guest paths; PT_INTERP and #! come from the
+#     root.
+# Prints PASS:/FAIL:/SKIP: lines (tests/run.sh counts them).
+set -u
+build=$2
+fs=$build/tvisor-fs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tmp=$(cd "$tmp" && pwd -P)
+CC=${CC:-cc}
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1 ($2)"; }
+skip() { echo "SKIP: $1 ($2)"; }
+
+if [ ! -x "$fs" ]; then
+	fail build "no $fs"
+	exit 1
+fi
+
+# ---- the probe ------------------------------------------------------------
+cat >"$tmp/probe.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int dfd = AT_FDCWD;
+
+static void res(const char *cmd, const char *arg, int r)
+{
+	if (r < 0)
+		printf("%s %s: %s\n", cmd, arg, strerrorname_np(errno));
+	else
+		printf("%s %s: ok\n", cmd, arg);
+}
+
+static void show(const char *cmd, const char *arg, int fd)
+{
+	char buf[256];
+	if (fd < 0) {
+		printf("%s %.40s: %s\n", cmd, arg, strerrorname_np(errno));
+		return;
+	}
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0) {
+		printf("%s %s: read %s\n", cmd, arg, strerrorname_np(errno));
+		return;
+	}
+	buf[n] = 0;
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	printf("%s %.40s: [%s]\n", cmd, arg, buf);
+}
+
+static const char *type(mode_t m)
+{
+	return S_ISDIR(m) ? "dir" : S_ISLNK(m) ? "link" : S_ISREG(m) ? "file" : "other";
+}
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+	char buf[4096];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 1) {	/* getcwd(1) */
+		if (!getcwd(buf, sizeof buf))
+			return perror("getcwd"), 1;
+		puts(buf);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *c = argv[i];
+		const char *a = i + 1 < argc ? argv[i + 1] : "";
+		const char *b = i + 2 < argc ? argv[i + 2] : "";
+		struct stat st;
+		if (!strcmp(c, "cwd")) {
+			if (getcwd(buf, sizeof buf))
+				printf("cwd: %s\n", buf);
+			else
+				printf("cwd: %s\n", strerrorname_np(errno));
+		} else if (!strcmp(c, "cd")) {
+			res(c, a, chdir(a)), i++;
+		} else if (!strcmp(c, "cat")) {
+			show(c, a, open(a, O_RDONLY)), i++;
+		} else if (!strcmp(c, "catat")) {
+			show(c, a, openat(dfd, a, O_RDONLY)), i++;
+		} else if (!strcmp(c, "dir")) {
+			if (dfd >= 0)
+				close(dfd);
+			dfd = open(a, O_RDONLY | O_DIRECTORY);
+			res(c, a, dfd), i++;
+		} else if (!strcmp(c, "usefd")) {	/* an inherited dirfd */
+			dfd = atoi(a), i++;
+		} else if (!strcmp(c, "fchdir")) {
+			res(c, "", fchdir(dfd));
+		} else if (!strcmp(c, "readlink")) {
+			ssize_t n = readlink(a, buf, sizeof buf - 1);
+			if (n < 0)
+				printf("readlink %s: %s\n", a, strerrorname_np(errno));
+			else
+				printf("readlink %s: %.*s\n", a, (int)n, buf);
+			i++;
+		} else if (!strcmp(c, "stat") || !strcmp(c, "lstat")) {
+			int r = c[0] == 's' ? stat(a, &st) : lstat(a, &st);
+			if (r < 0)
+				printf("%s %.40s: %s\n", c, a, strerrorname_np(errno));
+			else
+				printf("%s %.40s: %s %lld\n", c, a, type(st.st_mode),
+				       S_ISDIR(st.st_mode) ? 0 : (long long)st.st_size);
+			i++;
+		} else if (!strcmp(c, "access")) {
+			res(c, a, access(a, R_OK)), i++;
+		} else if (!strcmp(c, "mkdir")) {
+			res(c, a, mkdir(a, 0755)), i++;
+		} else if (!strcmp(c, "rmdir")) {
+			res(c, a, rmdir(a)), i++;
+		} else if (!strcmp(c, "unlink")) {
+			res(c, a, unlink(a)), i++;
+		} else if (!strcmp(c, "write")) {
+			int fd = open(a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd >= 0 && write(fd, b, strlen(b)) < 0)
+				fd = -1;
+			if (fd >= 0)
+				close(fd);
+			res(c, a, fd), i += 2;
+		} else if (!strcmp(c, "excl")) {
+			res(c, a, open(a, O_WRONLY | O_CREAT | O_EXCL, 0644)), i++;
+		} else if (!strcmp(c, "symlink")) {
+			res(c, b, symlink(a, b)), i += 2;
+		} else if (!strcmp(c, "link")) {
+			res(c, b, link(a, b)), i += 2;
+		} else if (!strcmp(c, "rename")) {
+			res(c, b, rename(a, b)), i += 2;
+		} else if (!strcmp(c, "chroot")) {
+			res(c, a, chroot(a)), i++;
+		} else if (!strcmp(c, "ls")) {
+			DIR *d = opendir(a);
+			i++;
+			if (!d) {
+				printf("ls %s: %s\n", a, strerrorname_np(errno));
+				continue;
+			}
+			char *names[512];
+			int n = 0;
+			struct dirent *e;
+			while ((e = readdir(d)) && n < 512)
+				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+					names[n++] = strdup(e->d_name);
+			closedir(d);
+			qsort(names, n, sizeof *names, cmp);
+			printf("ls %s:", a);
+			for (int k = 0; k < n; k++)
+				printf(" %s", names[k]);
+			printf("\n");
+		} else if (!strcmp(c, "sock")) {
+			struct sockaddr_un sa = { .sun_family = AF_UNIX };
+			snprintf(sa.sun_path, sizeof sa.sun_path, "%s", a);
+			int s = socket(AF_UNIX, SOCK_STREAM, 0);
+			int r = bind(s, (struct sockaddr *)&sa, sizeof sa);
+			res("bind", a, r);
+			if (r == 0) {
+				struct sockaddr_un got;
+				socklen_t len = sizeof got;
+				listen(s, 1);
+				getsockname(s, (struct sockaddr *)&got, &len);
+				printf("getsockname: %s\n", got.sun_path);
+				int t = socket(AF_UNIX, SOCK_STREAM, 0);
+				res("connect", a, connect(t, (struct sockaddr *)&sa, sizeof sa));
+				close(t);
+			}
+			close(s);
+			i++;
+		} else {
+			printf("unknown command %s\n", c);
+			return 2;
+		}
+	}
+	return 0;
+}
+EOF
+if ! $CC -O2 -static -o "$tmp/probe" "$tmp/probe.c" 2>"$tmp/cc.err"; then
+	fail probe-build "$(head -c 300 "$tmp/cc.err")"
+	exit 1
+fi
+
+# ---- the root file system ------------------------------------------------
+R=$tmp/root
+mkdir -p "$R/bin" "$R/etc" "$R/home/u" "$R/tmp" "$R/mnt" "$R/proc"
+cp /bin/busybox "$R/bin/busybox"
+cp "$tmp/probe" "$R/probe"
+echo guestpasswd >"$R/etc/passwd"
+echo HOSTSECRET >"$tmp/secret"
+echo inside >"$R/secret"
+ln -s ../secret "$R/esc1"
+ln -s "$tmp/secret" "$R/esc2"
+ln -s ../../../../.. "$R/home/u/up"
+ln -s / "$R/home/u/root"
+ln -s loop "$R/loop"
+i=1
+while [ $i -le 41 ]; do
+	ln -s "l$((i + 1))" "$R/l$i"
+	i=$((i + 1))
+done
+ln -s /secret "$R/l42"
+printf '#!/bin/busybox sh\necho "script: $0 $1"\n' >"$R/script.sh"
+chmod +x "$R/script.sh"
+# The dynamic ls: its libraries and interpreter where ldd finds them, and
+# the links on the way (Debian's /lib64 -> usr/lib64 and so on).
+have_ls=1
+cp /bin/ls "$R/bin/ls" || have_ls=0
+for lib in $(ldd /bin/ls 2>/dev/null | grep -o '/[^ ]*'); do
+	real=$(readlink -f "$lib")
+	mkdir -p "$R$(dirname "$real")"
+	cp "$real" "$R$real" || have_ls=0
+	if [ "$real" != "$lib" ] && [ ! -e "$R$lib" ]; then
+		mkdir -p "$R$(dirname "$lib")"
+		ln -s "$real" "$R$lib"
+	fi
+done
+# A host directory to bind.
+H=$tmp/host
+mkdir -p "$H/sub"
+echo hostfile >"$H/hf"
+ln -s "$H/hf" "$H/hl"		# an absolute host path inside the bind
+ln -s "$tmp/secret" "$H/hout"	# a host path the guest cannot see
+reset_tmp() { rm -rf "$R/tmp" "$R/newdir"; mkdir "$R/tmp"; }
+
+# ---- the seed demo ---------------------------------------------------------
+cp "$tmp/probe" "$tmp/getcwd"
+out=$(cd "$tmp" && "$fs" --cwd /anydir -- ./getcwd 2>&1)
+[ "$out" = /anydir ] && pass seed-demo || fail seed-demo "got '$out'"
+out=$(cd "$tmp" && "$fs" -- ./getcwd 2>&1)
+[ "$out" = "$tmp" ] && pass default-cwd || fail default-cwd "got '$out', want $tmp"
+out=$(cd "$tmp" && "$fs" -w /anydir -- ./getcwd cat x cd .. cwd 2>&1)
+want="cat x: ENOENT
+cd ..: ok
+cwd: /"
+[ "$out" = "$want" ] && pass missing-cwd || fail missing-cwd "got '$out'"
+out=$(cd "$R/home" && "$fs" -r "$R" -- ./u/../../probe cwd 2>&1)
+[ "$out" = "cwd: /" ] && pass relative-program || fail relative-program "got '$out'"
+
+# ---- the same commands under proot, and under the kernel's chroot ---------
+# Each case: NAME, then the working directory, then probe commands.
+cases() {
+	cat <<EOF
+basics	/home/u	cwd cd /home cwd cd u cwd cat ../../secret ls / stat /home lstat /home/u/up readlink /home/u/up access /etc/passwd cat /etc/passwd
+links	/	cat /esc1 cat /esc2 readlink /esc2 cat /home/u/up/secret cat /home/u/root/../secret stat /home/u/up/etc lstat /esc1
+errors	/	cat /nothere/x cat /secret/x cd /secret cd /nothere cat /secret/ stat /etc/passwd/.. mkdir /home unlink /home rmdir /nothere mkdir /nothere/x
+create	/tmp	write /tmp/f hello cat f symlink /../../.. /tmp/l cat /tmp/l/secret link f g rename g h ls /tmp unlink h mkdir d cd d cwd cd .. rmdir d excl f excl l ls /tmp
+dirfd	/home/u	dir /home/u catat ../../secret catat up/secret fchdir cwd dir / catat ../secret catat /secret fchdir cwd cat ../secret
+dotdot	/	cd .. cwd cd ../../.. cwd cat ../../../../../../../../secret cd /home/u/../../.. cwd
+sockets	/tmp	sock /tmp/s sock s2
+EOF
+}
+kernel_cases() {
+	cat <<EOF
+loops	/	stat /loop lstat /loop cat /loop/x stat /l1 stat /l2 stat /l3 cat /l2
+dots	/	mkdir /home/. rmdir /home/. rmdir /home/.. unlink /home/. rename /home/. /x mkdir /tmp/d/ rmdir /tmp/d/ lstat /home/u/up/ lstat /home/u/root/. stat /esc1/
+chroot	/home/u	chroot /home cwd cat /../secret cat /../../etc/passwd ls / cd / cwd ls /
+EOF
+}
+
+run_fs() {	# run_fs CWD COMMANDS...: the probe under tvisor-fs
+	d=$1
+	shift
+	(cd "$tmp" && "$fs" -r "$R" -w "$d" -- /probe "$@" 2>&1)
+}
+
+compare_with() {	# compare_with ORACLE-NAME RUNNER CASE-LINES
+	oracle=$1 runner=$2
+	printf '%s\n' "$3" | while IFS='	' read -r name dir cmds; do
+		[ -n "$name" ] || continue
+		reset_tmp
+		# shellcheck disable=SC2086
+		mine=$(run_fs "$dir" $cmds)
+		reset_tmp
+		# shellcheck disable=SC2086
+		theirs=$($runner "$dir" $cmds)
+		if [ "$mine" = "$theirs" ]; then
+			pass "$oracle-$name"
+		else
+			fail "$oracle-$name" "differs"
+			printf '%s\n' "$mine" >"$tmp/mine"
+			printf '%s\n' "$theirs" >"$tmp/theirs"
+			diff "$tmp/mine" "$tmp/theirs" | head -10
+		fi
+	done
+}
+
+run_proot() {
+	d=$1
+	shift
+	(cd "$tmp" && proot -r "$R" -w "$d" /probe "$@" 2>&1)
+}
+
+run_chroot() {	# the kernel: chroot(8) starts in /, the probe's cd moves
+	d=$1
+	shift
+	(cd "$tmp" && chroot "$R" /probe cd "$d" "$@" 2>&1 | sed 1d)
+}
+
+if command -v proot >/dev/null 2>&1 && [ "$(run_proot / cwd)" = "cwd: /" ]; then
+	compare_with proot run_proot "$(cases)"
+	# Binds: the same host directory under proot -b.
+	# The mount point /mnt/h exists in the root, as for mount --bind; the
+	# host path's own directories do not (they are "glue": paths below
+	# them work, listings do not show them, unlike proot's).
+	mkdir -p "$R/mnt/h"
+	for b in "$H:/mnt/h" "$H"; do
+		g=${b#*:}
+		[ "$g" = "$b" ] && g=$H
+		cmds="ls $g cat $g/hf readlink $g/hl cat $g/hl cat $g/hout cat $g/../../secret cd $g cwd cat hf cd sub cd ../.. cwd"
+		[ "$g" = /mnt/h ] && cmds="$cmds ls $g/.."
+		# shellcheck disable=SC2086
+		mine=$(cd "$tmp" && "$fs" -r "$R" -w / -b "$b" -- /probe $cmds 2>&1)
+		# shellcheck disable=SC2086
+		theirs=$(cd "$tmp" && proot -r "$R" -w / -b "$b" /probe $cmds 2>&1)
+		n=proot-bind-${g##*/}
+		if [ "$mine" = "$theirs" ]; then
+			pass "$n"
+		else
+			fail "$n" "differs"
+			printf '%s\n' "$mine" >"$tmp/mine"
+			printf '%s\n' "$theirs" >"$tmp/theirs"
+			diff "$tmp/mine" "$tmp/theirs" | head -10
+		fi
+	done
+else
+	skip proot "proot is missing or does not run here"
+fi
+
+if [ "$(run_chroot / cwd 2>/dev/null)" = "cwd: /" ]; then
+	compare_with kernel run_chroot "$(cases | grep -v '^sockets')
+$(kernel_cases)"
+	# A path too long for the kernel, and a name too long for the file
+	# system.
+	long=$(awk 'BEGIN { for (i = 0; i < 4200; i++) printf "a" }')
+	name=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "n" }')
+	deep=$(awk 'BEGIN { for (i = 0; i < 1000; i++) printf "home/../" }')
+	compare_with kernel run_chroot "toolong	/	cat /$long cat /tmp/$name stat /${deep}etc/passwd"
+	if [ "$have_ls" = 1 ]; then
+		reset_tmp
+		mine=$(cd "$tmp" && "$fs" -r "$R" -- /bin/ls -laR / 2>&1)
+		theirs=$(cd "$tmp" && chroot "$R" /bin/ls -laR / 2>&1)
+		[ "$mine" = "$theirs" ] && pass kernel-dynamic-ls || fail kernel-dynamic-ls "differs"
+	else
+		skip kernel-dynamic-ls "could not copy /bin/ls and its libraries"
+	fi
+	for applet in "find /home /etc" "readlink -f /home/u/up/etc/passwd" "realpath /lib64" \
+		"du -s /home" "stat -c %n:%s:%F /esc1 /home/u/up/secret"; do
+		# shellcheck disable=SC2086
+		mine=$(cd "$tmp" && "$fs" -r "$R" -- /bin/busybox $applet 2>&1)
+		# shellcheck disable=SC2086
+		theirs=$(cd "$tmp" && chroot "$R" /bin/busybox $applet 2>&1)
+		n=kernel-busybox-${applet%% *}
+		[ "$mine" = "$theirs" ] && pass "$n" || fail "$n" "got '$mine', want '$theirs'"
+	done
+else
+	skip kernel "chroot(8) does not work here"
+fi
+
+# ---- escapes: everything must stay inside the root ------------------------
+escape() {	# escape NAME OPTIONS -- PROBE COMMANDS: no HOSTSECRET, some "inside"
+	name=$1
+	shift
+	reset_tmp
+	out=$(cd "$tmp" && "$fs" -r "$R" "$@" 2>&1)
+	if printf '%s\n' "$out" | grep -q HOSTSECRET; then
+		fail "escape-$name" "$(printf '%s\n' "$out" | grep HOSTSECRET | head -3)"
+	elif ! printf '%s\n' "$out" | grep -q '\[inside\]'; then
+		fail "escape-$name" "no access inside: $(printf '%s' "$out" | head -c 300)"
+	else
+		pass "escape-$name"
+	fi
+}
+ups=$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "../" }')
+escape dotdot -w /home/u -- /probe cat ../../../../secret cat /../secret cat "${ups}secret" \
+	cat "$tmp/secret" cat "/..$tmp/secret"
+escape abs-link -- /probe cat /esc2 cat /home/u/root/../secret cat /home/u/root/../../secret
+escape up-link -- /probe cat /esc1 cat /home/u/up/secret cat /home/u/up/../secret \
+	symlink ../../../../../../.. /tmp/l cat /tmp/l/secret symlink "$tmp" /tmp/t cat /tmp/t/secret
+escape dirfd-root -- /probe dir / catat ../secret catat ../../../secret fchdir cat ../secret \
+	dir /home/u/up catat ../secret
+escape chroot -w /home/u -- /probe mkdir /tmp/x write /tmp/x/secret inside chroot /tmp/x \
+	cd ../../../.. cat secret cat ../../../secret cwd chroot .. cat /../secret cat "$tmp/secret"
+escape proc -b /proc -w /home -- /probe cat /proc/self/cwd/../../secret cat /proc/self/root/../secret \
+	dir / cat /proc/self/fd/3/../secret cat /proc/thread-self/root/secret
+escape cwd-replaced-by-link -- /probe mkdir /tmp/c cd /tmp/c rename /tmp/c /tmp/c2 \
+	symlink "$tmp" /tmp/c cat secret cat ../secret cat /secret
+escape inherited-dirfd -- /probe usefd 5 catat secret catat ../secret fchdir cat secret 5<"$tmp"
+out=$(cd "$tmp" && "$fs" -r "$R" -- /probe usefd 5 catat secret fchdir 5<"$tmp" 2>&1)
+want="catat secret: EACCES
+fchdir : EACCES"
+[ "$out" = "$want" ] && pass inherited-dirfd-refused || fail inherited-dirfd-refused "got '$out'"
+escape bind -b "$H:/mnt/h" -- /probe cat /mnt/h/hout cat /mnt/h/../../secret cat /mnt/h/../../../secret \
+	cd /mnt/h cat ../../secret
+
+# ---- /proc links read as guest paths ---------------------------------------
+out=$(cd "$tmp" && "$fs" -r "$R" -b /proc -w /home/u -- /probe readlink /proc/self/exe \
+	readlink /proc/self/cwd readlink /proc/self/root dir /home readlink /proc/self/fd/3 \
+	cd /tmp readlink /proc/self/cwd 2>&1)
+want="readlink /proc/self/exe: /probe
+readlink /proc/self/cwd: /home/u
+readlink /proc/self/root: /
+dir /home: ok
+readlink /proc/self/fd/3: /home
+cd /tmp: ok
+readlink /proc/self/cwd: /tmp"
+[ "$out" = "$want" ] && pass proc-links || fail proc-links "got '$out'"
+
+# ---- the loader finds everything inside the root ---------------------------
+if [ "$have_ls" = 1 ]; then
+	R2=$tmp/root2
+	mkdir -p "$R2/bin"
+	cp /bin/ls "$R2/bin/ls"
+	out=$(cd "$tmp" && "$fs" -r "$R2" -- /bin/ls / 2>&1)
+	rc=$?
+	if [ $rc -ge 126 ] && printf '%s' "$out" | grep -q 'interpreter\|No such'; then
+		pass interp-from-root
+	else
+		fail interp-from-root "status $rc, '$out' (the host's ld.so was used?)"
+	fi
+	out=$(cd "$tmp" && "$fs" -r "$R" -- /bin/ls /lib64 2>&1)
+	[ -n "$out" ] && [ $? -eq 0 ] && pass dynamic-in-root || fail dynamic-in-root "'$out'"
+fi
+out=$(cd "$tmp" && "$fs" -r "$R" -- /script.sh arg 2>&1)
+[ "$out" = "script: /script.sh arg" ] && pass script-in-root || fail script-in-root "got '$out'"
+# execve: the core runs the new program under a new monitor with our
+# options; the view, and the working directory the guest had, stay.
+out=$(cd "$tmp" && "$fs" -r "$R" -w /home/u -- /bin/busybox sh -c \
+	'cd /tmp; exec /probe cwd cat ../secret cat "$0"' "$tmp/secret" 2>&1)
+want="cwd: /tmp
+cat ../secret: [inside]
+cat $tmp/secret: ENOENT"
+[ "$out" = "$want" ] && pass exec-keeps-view || fail exec-keeps-view "got '$out'"
+out=$(cd "$tmp" && "$fs" -r "$R" -- /bin/busybox sh -c 'exec ./nothere' 2>&1)
+[ $? -eq 127 ] && pass exec-missing || fail exec-missing "'$out'"
+out=$(cd "$tmp" && "$fs" -r "$R" -- /nothere 2>&1)
+[ $? -eq 127 ] && pass missing-program || fail missing-program "'$out'"
+
+# ---- unix sockets whose host path is longer than sun_path ------------------
+D=$tmp/$(awk 'BEGIN { for (i = 0; i < 120; i++) printf "d" }')/root
+mkdir -p "$D/tmp"
+cp "$tmp/probe" "$D/probe"
+out=$(cd "$tmp" && "$fs" -r "$D" -w /tmp -- /probe sock /tmp/s sock rel 2>&1 | grep -v getsockname)
+want="bind /tmp/s: ok
+connect /tmp/s: ok
+bind rel: ok
+connect rel: ok"
+[ "$out" = "$want" ] && pass long-socket-path || fail long-socket-path "got '$out'"
+
+# ---- usage errors ------------------------------------------------------------
+"$fs" -r "$tmp/nothere" -- /probe >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "root" "$tmp/err" && pass bad-root || fail bad-root "status $rc"
+"$fs" -r "$tmp/secret" -- /probe >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && pass root-not-dir || fail root-not-dir "status $rc"
+"$fs" -b "$tmp/nothere:/x" -- /probe >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && pass bad-bind || fail bad-bind "status $rc"
+"$fs" --root >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && pass option-needs-value || fail option-needs-value "status $rc"
+exit 0

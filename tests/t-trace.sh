@@ -1,0 +1,283 @@
+#!/bin/sh
+# tvisor-trace against strace: the same static guests run under both, and
+# the calls they record must agree -- by name, and line by line once the
+# values that differ from run to run are masked (addresses, pids, random
+# bytes).  Then -o, -e trace=, -c, -s, errno texts, -f with a blocking
+# call, -t, the exit status, the guard on the tool's own descriptors, and
+# execve (the trace and the -c counts go on in the new image).
+# Usage: tests/t-trace.sh SRCDIR BUILDDIR; prints PASS:/FAIL:/SKIP: lines.
+set -u
+src=$1 build=$2
+tool=$build/tvisor-trace
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+CC=${CC:-cc}
+
+if [ ! -x "$tool" ]; then
+	echo "FAIL: built ($tool is missing)"
+	exit 1
+fi
+
+# The guests are static: the program's own calls then start right at its
+# entry point, under strace as under the monitor, with no dynamic loader
+# whose search for libraries could differ.
+guests="write file mmap misc str threads fdguard exec"
+for g in $guests; do
+	if ! $CC -static -O1 -w -o "$tmp/trace-$g" "$src/tests/guests/trace-$g.c" -pthread \
+		2>"$tmp/cc.err"; then
+		echo "SKIP: guests (cannot link static guests with $CC: $(head -c 120 "$tmp/cc.err"))"
+		exit 0
+	fi
+done
+mkdir "$tmp/dir"
+cd "$tmp" || exit 1
+
+# Both tracers see the same environment and the same cwd.
+run() {
+	env -i PATH=/usr/bin:/bin LC_ALL=C "$@"
+}
+
+have_strace=0
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true >/dev/null 2>&1; then
+	have_strace=1
+fi
+
+pass() { echo "PASS: $1"; }
+fail() {
+	echo "FAIL: $1 ($2)"
+	if [ $# -ge 3 ] && [ -s "$3" ]; then
+		head -n 12 "$3" | cut -c1-160 | sed 's/^/    /'
+	fi
+}
+
+# The text of the call lines: the pid leader ("123  " with -o, "[pid
+# 123] " on stderr) goes, and so do "+++ exited" and "--- SIG" notes.
+calls() {
+	sed -E 's/^(\[pid +[0-9]+\] |[0-9]+ +)//' "$1" | grep -v -e '^+++' -e '^---'
+}
+
+# Call names, one a line; a call cut by another thread's line counts
+# once, at its "<unfinished ...>" part.
+names() {
+	calls "$1" | grep -v '^<\.\.\. ' | sed -E 's/\(.*//'
+}
+
+# Lines with what varies between runs masked: addresses, random bytes,
+# the pid in results, and the padding before "=" that depends on them.
+norm() {
+	calls "$1" | sed -E 's/0x[0-9a-f]+/0xX/g; s/\\x[0-9a-f]{2}/\\xNN/g; s/ +=  ?/ = /;
+		s/^(set_tid_address|getpid|gettid|getppid)\((.*)\) = [0-9]+$/\1(\2) = N/'
+}
+
+# strace sees the execve that starts the program, the monitor does not:
+# it is the loader itself, so the first call it sees is the program's own
+# first one.  Drop strace's leading execve; both lists then start with the
+# program's first call and must agree from there to the end.
+drop_execve() {
+	sed -E '1{/^execve(\(|$)/d;}'
+}
+
+same() {	# same NAME EXPECTED GOT
+	if cmp -s "$2" "$3"; then
+		pass "$1"
+	else
+		diff "$2" "$3" >"$tmp/diff"
+		fail "$1" "differs from strace" "$tmp/diff"
+	fi
+}
+
+# --- the differential test --------------------------------------------------
+for g in write file mmap misc; do
+	arg=
+	[ "$g" = file ] && arg=$tmp/dir
+	if [ $have_strace = 0 ]; then
+		echo "SKIP: names-$g (strace is missing or cannot trace here)"
+		continue
+	fi
+	run strace -f -qq -o "$tmp/s.$g" "./trace-$g" $arg >"$tmp/s.$g.out" 2>"$tmp/s.$g.err"
+	run "$tool" -f -o "$tmp/t.$g" -- "./trace-$g" $arg >"$tmp/t.$g.out" 2>"$tmp/t.$g.err"
+	names "$tmp/s.$g" | drop_execve >"$tmp/sn.$g"
+	names "$tmp/t.$g" >"$tmp/tn.$g"
+	if [ ! -s "$tmp/tn.$g" ]; then
+		fail "names-$g" "tvisor-trace recorded nothing"
+		continue
+	fi
+	same "names-$g" "$tmp/sn.$g" "$tmp/tn.$g"
+	norm "$tmp/s.$g" | drop_execve >"$tmp/sl.$g"
+	norm "$tmp/t.$g" >"$tmp/tl.$g"
+	same "lines-$g" "$tmp/sl.$g" "$tmp/tl.$g"
+done
+
+# --- -o: the trace in FILE, the program's own output untouched ------------------
+run "./trace-write" >"$tmp/n.out" 2>"$tmp/n.err"
+run "$tool" -o "$tmp/o.trace" -- ./trace-write >"$tmp/o.out" 2>"$tmp/o.err"
+if cmp -s "$tmp/n.out" "$tmp/o.out" && cmp -s "$tmp/n.err" "$tmp/o.err" &&
+	grep -q '^write(1, "hello, world\\n", 13) *= 13$' "$tmp/o.trace" &&
+	grep -q '^exit_group(0) *= ?$' "$tmp/o.trace"; then
+	pass "output-file"
+else
+	fail "output-file" "stdout/stderr changed or trace incomplete" "$tmp/o.err"
+fi
+run "$tool" -- ./trace-write >/dev/null 2>"$tmp/e.err"
+if grep -q '^to stderr$' "$tmp/e.err" && grep -q '^write(2, "to stderr\\n", 10) *= 10$' "$tmp/e.err" &&
+	grep -q '^+++ exited with 0 +++$' "$tmp/e.err"; then
+	pass "output-stderr"
+else
+	fail "output-stderr" "trace lines missing on stderr" "$tmp/e.err"
+fi
+run "$tool" -o "$tmp/nodir/x" -- ./trace-write >/dev/null 2>"$tmp/bad.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'cannot open' "$tmp/bad.err"; then
+	pass "output-file-error"
+else
+	fail "output-file-error" "status $rc" "$tmp/bad.err"
+fi
+
+# --- strings, escapes, errno -------------------------------------------------------
+run "$tool" -s 64 -- ./trace-write >/dev/null 2>"$tmp/esc"
+if grep -q '^write(1, "tab\\there \\"quoted\\" back\\\\slash \\33\[1mbold\\33\[0m \\0017\\n", 45) *= 45$' \
+	"$tmp/esc" && grep -q '^write(1, "\\0\\1\\2\\377\\n", 5) *= 5$' "$tmp/esc"; then
+	pass "escapes"
+else
+	fail "escapes" "strace's quoting not followed" "$tmp/esc"
+fi
+run "$tool" -s 10 -- ./trace-str >/dev/null 2>"$tmp/s10.err"
+if grep -q '^write(1, "aaaaaaaaaa"\.\.\., 101) *= 101$' "$tmp/s10.err" &&
+	grep -q '^access("/p\{78\}", F_OK) *= -1 ENOENT (No such file or directory)$' "$tmp/s10.err"; then
+	pass "string-limit"
+else
+	fail "string-limit" "-s 10 not applied to data, or applied to paths" "$tmp/s10.err"
+fi
+run "$tool" -- ./trace-str >/dev/null 2>"$tmp/s32.err"
+if grep -q '^write(1, "a\{32\}"\.\.\., 101) *= 101$' "$tmp/s32.err"; then
+	pass "string-limit-default"
+else
+	fail "string-limit-default" "32 bytes by default" "$tmp/s32.err"
+fi
+run "$tool" -o "$tmp/err.trace" -- ./trace-file "$tmp/dir" >/dev/null 2>&1
+if grep -q '^openat(AT_FDCWD, "/nonexistent/trace-test", O_RDONLY) *= -1 ENOENT (No such file or directory)$' "$tmp/err.trace" &&
+	grep -q '^close(-1) *= -1 EBADF (Bad file descriptor)$' "$tmp/err.trace" &&
+	grep -q '^mkdir(".*", 0755) *= -1 EEXIST (File exists)$' "$tmp/err.trace" &&
+	grep -q '^rename(".*", "/nonexistent/trace-test") *= -1 ENOENT (No such file or directory)$' "$tmp/err.trace"; then
+	pass "errno"
+else
+	fail "errno" "error results not shown as strace shows them" "$tmp/err.trace"
+fi
+
+# --- -e trace= ---------------------------------------------------------------------
+run "$tool" -e trace=openat -o "$tmp/eo" -- ./trace-file "$tmp/dir" >/dev/null 2>&1
+if [ -s "$tmp/eo" ] && [ "$(names "$tmp/eo" | sort -u)" = openat ]; then
+	pass "trace-set-only"
+else
+	fail "trace-set-only" "calls other than openat" "$tmp/eo"
+fi
+if [ $have_strace = 1 ]; then
+	for spec in trace=openat 'trace=%memory' 'trace=!%file' 'trace=write,close,%signal'; do
+		case $spec in *memory*) g=mmap; arg= ;; *signal*) g=misc; arg= ;; *) g=file; arg=$tmp/dir ;; esac
+		run strace -f -qq -e "$spec" -o "$tmp/se" "./trace-$g" $arg >/dev/null 2>&1
+		run "$tool" -f -e "$spec" -o "$tmp/te" -- "./trace-$g" $arg >/dev/null 2>&1
+		norm "$tmp/se" | drop_execve >"$tmp/se.n"
+		norm "$tmp/te" >"$tmp/te.n"
+		same "trace-set-$spec" "$tmp/se.n" "$tmp/te.n"
+	done
+else
+	echo "SKIP: trace-set-strace (no strace)"
+fi
+run "$tool" -e trace=no_such_call -- ./trace-write >/dev/null 2>"$tmp/u.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "invalid system call 'no_such_call'" "$tmp/u.err"; then
+	pass "trace-set-unknown"
+else
+	fail "trace-set-unknown" "status $rc, want 2" "$tmp/u.err"
+fi
+
+# --- -c: the counts agree with strace's ----------------------------------------------
+# "name calls errors" of each row of a -c table, execve left out.
+table() {
+	awk '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" && $NF != "execve" {
+		print $NF, $4, (NF == 6 ? $5 : 0) }' "$1" | sort
+}
+run "$tool" -c -o "$tmp/c" -- ./trace-file "$tmp/dir" >/dev/null 2>&1
+if [ $have_strace = 1 ]; then
+	run strace -c -o "$tmp/sc" ./trace-file "$tmp/dir" >/dev/null 2>&1
+	table "$tmp/sc" >"$tmp/sc.t"
+	table "$tmp/c" >"$tmp/c.t"
+	same "summary-counts" "$tmp/sc.t" "$tmp/c.t"
+fi
+if head -n 2 "$tmp/c" | tail -n 1 | grep -q '^------ ----------- ----------- --------- --------- -\{16,\}$' &&
+	grep -q '^100\.00 .* total$' "$tmp/c" && ! grep -q '^openat(' "$tmp/c"; then
+	pass "summary-format"
+else
+	fail "summary-format" "not strace's table" "$tmp/c"
+fi
+run "$tool" -C -o "$tmp/cc" -- ./trace-file "$tmp/dir" >/dev/null 2>&1
+if grep -q '^openat(' "$tmp/cc" && grep -q ' total$' "$tmp/cc"; then
+	pass "summary-and-trace"
+else
+	fail "summary-and-trace" "-C wants both" "$tmp/cc"
+fi
+
+# --- -f: a call blocked while another thread runs ------------------------------------
+run "$tool" -f -- ./trace-threads >/dev/null 2>"$tmp/f.err"
+if grep -q '^\[pid  *[0-9]*\] read(3,  <unfinished \.\.\.>$' "$tmp/f.err" &&
+	grep -q '^\[pid  *[0-9]*\] <\.\.\. read resumed>"x", 1) *= 1$' "$tmp/f.err" &&
+	grep -q '^\[pid  *[0-9]*\] getppid() *= [0-9]*$' "$tmp/f.err" &&
+	grep -q '^\[pid  *[0-9]*\] exit(0) *= ?$' "$tmp/f.err"; then
+	pass "follow-unfinished"
+else
+	fail "follow-unfinished" "no <unfinished ...>/<... resumed> pair" "$tmp/f.err"
+fi
+run "$tool" -- ./trace-threads >/dev/null 2>"$tmp/nf.err"
+if grep -q '^read(3, "x", 1) *= 1$' "$tmp/nf.err" && ! grep -q 'getppid\|\[pid' "$tmp/nf.err"; then
+	pass "no-follow"
+else
+	fail "no-follow" "without -f only the first thread is traced" "$tmp/nf.err"
+fi
+
+# --- -t, -tt, -ttt ---------------------------------------------------------------------
+run "$tool" -t -- ./trace-write >/dev/null 2>"$tmp/t1"
+run "$tool" -tt -- ./trace-write >/dev/null 2>"$tmp/t2"
+run "$tool" -ttt -- ./trace-write >/dev/null 2>"$tmp/t3"
+if grep -q '^[0-2][0-9]:[0-5][0-9]:[0-6][0-9] write(1, "hello' "$tmp/t1" &&
+	grep -q '^[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]\{6\} write(1, "hello' "$tmp/t2" &&
+	grep -q '^[0-9]\{10,\}\.[0-9]\{6\} write(1, "hello' "$tmp/t3"; then
+	pass "timestamps"
+else
+	fail "timestamps" "no time of day" "$tmp/t1"
+fi
+
+# --- the exit status, and the tool's own descriptors ---------------------------------------
+run "$tool" -o "$tmp/x" -- ./trace-file >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q '^exit_group(2) *= ?$' "$tmp/x" && grep -q '^+++ exited with 2 +++$' "$tmp/x"; then
+	pass "exit-status"
+else
+	fail "exit-status" "status $rc, want 2" "$tmp/x"
+fi
+run "$tool" -o "$tmp/g" -- ./trace-fdguard >"$tmp/g.out" 2>&1
+if grep -q '^still traced$' "$tmp/g.out" && grep -q '^write(1, "still traced\\n", 13) *= 13$' "$tmp/g" &&
+	grep -q '^exit_group(0) *= ?$' "$tmp/g"; then
+	pass "fd-guard"
+else
+	fail "fd-guard" "closing or dup2()ing every descriptor lost the trace" "$tmp/g"
+fi
+
+# --- execve: the monitor runs again; the trace goes on in the same file ------------------
+run "$tool" -o "$tmp/x1" -- ./trace-exec >"$tmp/x1.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^after$' "$tmp/x1.out" &&
+	grep -q '^write(1, "before\\n", 7) *= 7$' "$tmp/x1" &&
+	grep -q '^execve("/nonexistent/trace-exec", \["none"\], 0x[0-9a-f]* /\* 1 var \*/) *= -1 ENOENT (No such file or directory)$' "$tmp/x1" &&
+	grep -q '^execve("\./trace-exec", \["\./trace-exec", "again"\], NULL) *= 0$' "$tmp/x1" &&
+	grep -q '^write(1, "after\\n", 6) *= 6$' "$tmp/x1" && [ "$(grep -c '^+++ exited' "$tmp/x1")" = 1 ]; then
+	pass "execve"
+else
+	fail "execve" "status $rc; the trace does not go on after execve" "$tmp/x1"
+fi
+run "$tool" -c -o "$tmp/x2" -- ./trace-exec >/dev/null 2>&1
+if [ "$(table "$tmp/x2" | grep '^write ')" = "write 2 0" ] &&
+	awk '$NF == "execve" && $4 == 2 && $5 == 1 { ok = 1 } END { exit !ok }' "$tmp/x2"; then
+	pass "execve-summary"
+else
+	fail "execve-summary" "-c counts lost across execve" "$tmp/x2"
+fi

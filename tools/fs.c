@@ -1,0 +1,1222 @@
+/* tvisor-fs: run PROGRAM with a host directory as its "/", a working
+ * directory of its own and host paths bound into its view, as proot's -r,
+ * -w and -b do, without ptrace.
+ *
+ * Every path argument of the calls in the table below is resolved in the
+ * guest's view (core/path.c: ".", ".." and symbolic links inside the root,
+ * binds by longest guest prefix) and replaced by the host path; dirfd-
+ * relative paths start from the guest path of the dirfd.  The guest's
+ * working directory is kept here as a guest path (getcwd is answered from
+ * it), and the process's real one follows it where the host has it.
+ * readlink results that are host paths are shown as guest paths; the /proc
+ * links of the process itself (cwd, root, exe, fd/N) show the guest's view.
+ *
+ * Rewritten paths live in monitor memory (the call runs in the same address
+ * space) from enter() to exit(), in one block hung on c->tool_data.
+ *
+ * execve: the core runs the new program under a new monitor with the same
+ * options, and asks host_path() (here and there) for its files, so the
+ * call's path becomes the canonical guest path, not the host one.  The new
+ * monitor starts in the guest's working directory (the real one, which
+ * followed it), not in --cwd again.  A chroot does not survive exec yet.
+ */
+#include <linux/fcntl.h>
+#include <linux/stat.h>
+#include <linux/errno.h>
+#include <linux/openat2.h>
+#include <linux/inotify.h>
+#include <linux/un.h>
+#include <asm/unistd.h>
+#include "tvisor.h"
+#include "path.h"
+
+#define NAME "tvisor-fs"
+#define TV_AF_UNIX 1	/* AF_UNIX: a libc constant, not in the UAPI headers */
+
+/* Path calls newer than the UAPI headers we build with; the numbers are
+ * the same on every architecture (the unified table since 5.x). */
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef __NR_setxattrat
+#define __NR_setxattrat 463
+#define __NR_getxattrat 464
+#define __NR_listxattrat 465
+#define __NR_removexattrat 466
+#endif
+#ifndef __NR_file_getattr
+#define __NR_file_getattr 468
+#define __NR_file_setattr 469
+#endif
+
+/* ---- small helpers (no libc) ---- */
+
+static void mcpy(void *d, const void *s, size_t n)
+{
+	char *dd = d;
+	const char *ss = s;
+	while (n--)
+		*dd++ = *ss++;
+}
+
+static int starts(const char *s, const char *prefix)
+{
+	return tv_strncmp(s, prefix, tv_strlen(prefix)) == 0;
+}
+
+static long sys(long nr, long a, long b, long c, long d)
+{
+	return tv_syscall6(nr, a, b, c, d, 0, 0);
+}
+
+static long readlink_host(const char *path, char *buf, size_t cap)
+{
+	long n = sys(__NR_readlinkat, AT_FDCWD, (long)path, (long)buf, (long)cap - 1);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+/* ---- state: the view, the working directory, the program ---- */
+
+static const char *opt_root, *opt_cwd;
+static char **opt_binds;
+static int n_opt_binds;
+
+static const struct tv_path_view *view;	/* replaced (never freed) by chroot */
+static char cwd[TV_PATH_MAX];		/* the guest's working directory */
+static int cwd_real;			/* the process's real one is its host path */
+static char exe[TV_PATH_MAX];		/* what /proc/self/exe shows */
+static int exe_final;			/* exe is the ELF file, not a #! script */
+static char *launch;			/* the guest path of the directory we started in */
+static int started;			/* the guest has made a call */
+static int state_lock;
+
+static void lock(void)
+{
+	while (__atomic_exchange_n(&state_lock, 1, __ATOMIC_ACQUIRE))
+		tv_syscall6(__NR_sched_yield, 0, 0, 0, 0, 0, 0);
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&state_lock, 0, __ATOMIC_RELEASE);
+}
+
+static int is_identity(const struct tv_path_view *v)
+{
+	return v->nbinds == 0 && v->root[0] == '/' && v->root[1] == 0;
+}
+
+/* What one hook works with: a snapshot of the state. */
+struct ctx {
+	const struct tv_path_view *v;
+	int pid, tid;
+	int cwd_real;
+	char cwd[TV_PATH_MAX];
+};
+
+static void snapshot(struct ctx *x, int pid, int tid)
+{
+	lock();
+	x->v = view;
+	x->cwd_real = cwd_real;
+	mcpy(x->cwd, cwd, tv_strlen(cwd) + 1);
+	unlock();
+	x->pid = pid;
+	x->tid = tid;
+}
+
+/* ---- /proc links of this process ---- */
+
+static const char *skip_number(const char *s, long *out)
+{
+	long n = 0;
+	if (*s < '0' || *s > '9')
+		return NULL;
+	while (*s >= '0' && *s <= '9')
+		n = n * 10 + (*s++ - '0');
+	*out = n;
+	return s;
+}
+
+enum { MAGIC_NONE, MAGIC_CWD, MAGIC_ROOT, MAGIC_EXE, MAGIC_FD };
+
+/* Is host /proc/PID[/task/TID]/{cwd,root,exe,fd/N} of this process? */
+static int proc_magic(const char *host, int pid)
+{
+	long n;
+	const char *s;
+
+	if (!starts(host, "/proc/") || !(s = skip_number(host + 6, &n)) || n != pid || *s != '/')
+		return MAGIC_NONE;
+	s++;
+	if (starts(s, "task/")) {
+		if (!(s = skip_number(s + 5, &n)) || *s != '/')
+			return MAGIC_NONE;
+		s++;
+	}
+	if (!tv_strcmp(s, "cwd"))
+		return MAGIC_CWD;
+	if (!tv_strcmp(s, "root"))
+		return MAGIC_ROOT;
+	if (!tv_strcmp(s, "exe"))
+		return exe[0] ? MAGIC_EXE : MAGIC_NONE;
+	if (starts(s, "fd/") && (s = skip_number(s + 3, &n)) && !*s)
+		return MAGIC_FD;
+	return MAGIC_NONE;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = tv_strlen(s), b = tv_strlen(suffix);
+	return a >= b && !tv_strcmp(s + a - b, suffix);
+}
+
+/* The guest's reading of a host link target (absolute ones that it can
+ * see become guest paths, " (deleted)" kept); 1 if translated. */
+static int target_to_guest(const struct tv_path_view *v, const char *t, char *out, size_t cap)
+{
+	static const char del[] = " (deleted)";
+	char tmp[TV_PATH_MAX];
+	size_t n = tv_strlen(t);
+	int deleted = ends_with(t, del);
+
+	if (t[0] != '/' || n >= sizeof tmp)
+		return 0;
+	mcpy(tmp, t, n + 1);
+	if (deleted)
+		tmp[n - (sizeof del - 1)] = 0;
+	if (tv_path_to_guest(v, tmp, out, cap - (sizeof del - 1)) < 0)
+		return 0;
+	if (deleted)
+		mcpy(out + tv_strlen(out), del, sizeof del);
+	return 1;
+}
+
+/* The value readlink shows for a magic link; its length, or -errno. */
+static long magic_value(const struct ctx *x, int m, const char *host, char *out, size_t cap)
+{
+	const char *s = NULL;
+	char raw[TV_PATH_MAX];
+
+	switch (m) {
+	case MAGIC_CWD: s = x->cwd; break;
+	case MAGIC_ROOT: s = "/"; break;
+	case MAGIC_EXE: s = exe; break;
+	case MAGIC_FD: {
+		long n = readlink_host(host, raw, sizeof raw);
+		if (n < 0)
+			return n;
+		if (!target_to_guest(x->v, raw, out, cap))
+			s = raw;
+		break;
+	}
+	}
+	if (s) {
+		size_t n = tv_strlen(s);
+		if (n + 1 > cap)
+			return -ENAMETOOLONG;
+		mcpy(out, s, n + 1);
+	}
+	return (long)tv_strlen(out);
+}
+
+/* The lookup callback of core/path.c: lstat, readlink for links, and the
+ * guest's view of this process's /proc links. */
+static int lookup(void *vctx, const char *host, int flags, char *target, size_t cap)
+{
+	const struct ctx *x = vctx;
+
+	if (starts(host, "/proc/")) {
+		if (!tv_strcmp(host, "/proc/thread-self")) {
+			/* The caller's thread is the guest's, not ours. */
+			tv_snprintf(target, cap, "%d/task/%d", x->pid, x->tid);
+			return TV_PATH_LINK;
+		}
+		int m = proc_magic(host, x->pid);
+		if (m == MAGIC_FD) {
+			char raw[TV_PATH_MAX];
+			long n = readlink_host(host, raw, sizeof raw);
+			if (n < 0)
+				return (int)n;
+			if (ends_with(raw, " (deleted)") || raw[0] != '/' ||
+			    tv_path_to_guest(x->v, raw, target, cap) < 0) {
+				/* A pipe, a socket, a deleted file, something
+				 * outside the view: the last component is left
+				 * for the kernel to follow; nothing is walked
+				 * below it. */
+				if (flags & TV_LOOKUP_LAST)
+					return TV_PATH_FILE;
+				return raw[0] == '/' && !ends_with(raw, " (deleted)") ? -EACCES
+										: -ENOTDIR;
+			}
+			return TV_PATH_GUESTLINK;
+		}
+		if (m != MAGIC_NONE) {
+			long n = magic_value(x, m, host, target, cap);
+			return n < 0 ? (int)n : TV_PATH_GUESTLINK;
+		}
+	}
+	struct statx st;
+	long r = tv_syscall6(__NR_statx, AT_FDCWD, (long)host,
+			     AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE, (long)&st, 0);
+	if (r < 0)
+		return (int)r;
+	switch (st.stx_mode & S_IFMT) {
+	case S_IFDIR:
+		return TV_PATH_DIR;
+	case S_IFLNK:
+		if (!(flags & TV_LOOKUP_FOLLOW))
+			return TV_PATH_FILE;
+		r = readlink_host(host, target, cap);
+		return r < 0 ? (int)r : TV_PATH_LINK;
+	}
+	return TV_PATH_FILE;
+}
+
+/* The guest path of an open directory (for dirfd-relative paths). */
+static int fd_guest_path(const struct ctx *x, int fd, char *out, size_t cap)
+{
+	char link[64], raw[TV_PATH_MAX];
+
+	if (fd < 0)
+		return -EBADF;
+	tv_snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	long n = readlink_host(link, raw, sizeof raw);
+	if (n < 0)
+		return n == -ENOENT ? -EBADF : (int)n;
+	if (raw[0] != '/')
+		return -ENOTDIR;	/* a pipe, a socket, ... */
+	if (ends_with(raw, " (deleted)"))
+		return -ENOENT;
+	/* A directory outside the view: walking from it would leave the
+	 * root. */
+	return tv_path_to_guest(x->v, raw, out, cap) < 0 ? -EACCES : 0;
+}
+
+static int resolve_at(const struct ctx *x, int dirfd, const char *path, int flags, char *guest,
+		      char *host, struct tv_path_result *res)
+{
+	char dir[TV_PATH_MAX];
+	const char *base = x->cwd;
+
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		int r = fd_guest_path(x, dirfd, dir, sizeof dir);
+		if (r < 0)
+			return r;
+		base = dir;
+	}
+	return tv_path_resolve(x->v, base, path, flags, lookup, (void *)x, guest, TV_PATH_MAX, host,
+			       TV_PATH_MAX, res);
+}
+
+/* ---- per-call memory ---- */
+
+struct call_data {
+	int close_fd;		/* an fd we opened for the call, or -1 */
+	int sock_fix;		/* exit(): show a returned unix address as a guest path */
+	long addr, lenp;	/* the guest's address buffer and its length */
+	int addr_cap;
+	char mem[];		/* rewritten paths and structures */
+};
+
+static struct call_data *data_new(struct tv_call *c, size_t extra)
+{
+	struct call_data *d = tv_malloc(sizeof *d + extra);
+	if (d) {
+		d->close_fd = -1;
+		d->sock_fix = 0;
+		c->tool_data = d;
+	}
+	return d;
+}
+
+/* ---- the generic path calls ---- */
+
+enum mode {
+	FOLLOW = TV_PATH_FOLLOW,
+	NOFOLLOW = TV_PATH_NOFOLLOW,
+	PARENT = TV_PATH_PARENT,
+	FLAG_NOFOLLOW,	/* nofollow if the flags argument has bit */
+	FLAG_FOLLOW,	/* follow only if the flags argument has bit */
+	OPEN,		/* by open flags */
+};
+
+struct pspec {
+	signed char dirfd, path, flags;	/* argument indices; -1: none */
+	unsigned char mode;
+	unsigned bit;			/* for FLAG_* */
+	unsigned empty;			/* AT_EMPTY_PATH's bit, where honoured */
+};
+
+enum special {
+	SP_NONE, SP_NULL_OK, SP_EXEC, SP_READLINK, SP_READLINKAT, SP_GETCWD, SP_CHDIR, SP_FCHDIR,
+	SP_CHROOT, SP_OPENAT2, SP_BIND, SP_CONNECT, SP_SOCKNAME,
+};
+
+struct entry {
+	int nr;
+	unsigned char special;
+	struct pspec p[2];
+};
+
+#define NONE { -1, -1, -1, 0, 0, 0 }
+#define P(path, mode) { -1, path, -1, mode, 0, 0 }
+#define PAT(dirfd, path, mode) { dirfd, path, -1, mode, 0, 0 }
+#define PFL(dirfd, path, flags, mode, bit, empty) { dirfd, path, flags, mode, bit, empty }
+#define ATNF(dirfd, path, flags) PFL(dirfd, path, flags, FLAG_NOFOLLOW, AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH)
+
+static const struct entry table[] = {
+#ifdef __NR_open
+	{ __NR_open, 0, { PFL(-1, 0, 1, OPEN, 0, 0), NONE } },
+#endif
+#ifdef __NR_creat
+	{ __NR_creat, 0, { P(0, FOLLOW), NONE } },
+#endif
+	{ __NR_openat, 0, { PFL(0, 1, 2, OPEN, 0, 0), NONE } },
+	{ __NR_openat2, SP_OPENAT2, { NONE, NONE } },
+#ifdef __NR_stat
+	{ __NR_stat, 0, { P(0, FOLLOW), NONE } },
+#endif
+#ifdef __NR_lstat
+	{ __NR_lstat, 0, { P(0, NOFOLLOW), NONE } },
+#endif
+	{ __NR_newfstatat, 0, { ATNF(0, 1, 3), NONE } },
+	{ __NR_statx, 0, { ATNF(0, 1, 2), NONE } },
+	{ __NR_statfs, 0, { P(0, FOLLOW), NONE } },
+#ifdef __NR_access
+	{ __NR_access, 0, { P(0, FOLLOW), NONE } },
+#endif
+	{ __NR_faccessat, 0, { PAT(0, 1, FOLLOW), NONE } },
+	{ __NR_faccessat2, 0, { ATNF(0, 1, 3), NONE } },
+#ifdef __NR_readlink
+	{ __NR_readlink, SP_READLINK, { NONE, NONE } },
+#endif
+	{ __NR_readlinkat, SP_READLINKAT, { NONE, NONE } },
+#ifdef __NR_mkdir
+	{ __NR_mkdir, 0, { P(0, PARENT), NONE } },
+#endif
+	{ __NR_mkdirat, 0, { PAT(0, 1, PARENT), NONE } },
+#ifdef __NR_mknod
+	{ __NR_mknod, 0, { P(0, PARENT), NONE } },
+#endif
+	{ __NR_mknodat, 0, { PAT(0, 1, PARENT), NONE } },
+#ifdef __NR_unlink
+	{ __NR_unlink, 0, { P(0, PARENT), NONE } },
+#endif
+	{ __NR_unlinkat, 0, { PAT(0, 1, PARENT), NONE } },
+#ifdef __NR_rmdir
+	{ __NR_rmdir, 0, { P(0, PARENT), NONE } },
+#endif
+#ifdef __NR_rename
+	{ __NR_rename, 0, { P(0, PARENT), P(1, PARENT) } },
+#endif
+#ifdef __NR_renameat
+	{ __NR_renameat, 0, { PAT(0, 1, PARENT), PAT(2, 3, PARENT) } },
+#endif
+	{ __NR_renameat2, 0, { PAT(0, 1, PARENT), PAT(2, 3, PARENT) } },
+#ifdef __NR_link
+	{ __NR_link, 0, { P(0, NOFOLLOW), P(1, PARENT) } },
+#endif
+	{ __NR_linkat, 0, { PFL(0, 1, 4, FLAG_FOLLOW, AT_SYMLINK_FOLLOW, AT_EMPTY_PATH),
+			    PAT(2, 3, PARENT) } },
+#ifdef __NR_symlink
+	{ __NR_symlink, 0, { P(1, PARENT), NONE } },	/* the target stays as given */
+#endif
+	{ __NR_symlinkat, 0, { PAT(1, 2, PARENT), NONE } },
+#ifdef __NR_chmod
+	{ __NR_chmod, 0, { P(0, FOLLOW), NONE } },
+#endif
+	{ __NR_fchmodat, 0, { PAT(0, 1, FOLLOW), NONE } },
+	{ __NR_fchmodat2, 0, { ATNF(0, 1, 3), NONE } },
+#ifdef __NR_chown
+	{ __NR_chown, 0, { P(0, FOLLOW), NONE } },
+#endif
+#ifdef __NR_lchown
+	{ __NR_lchown, 0, { P(0, NOFOLLOW), NONE } },
+#endif
+	{ __NR_fchownat, 0, { ATNF(0, 1, 4), NONE } },
+	{ __NR_truncate, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_utimensat, SP_NULL_OK, { ATNF(0, 1, 3), NONE } },
+#ifdef __NR_utime
+	{ __NR_utime, 0, { P(0, FOLLOW), NONE } },
+#endif
+#ifdef __NR_utimes
+	{ __NR_utimes, 0, { P(0, FOLLOW), NONE } },
+#endif
+#ifdef __NR_futimesat
+	{ __NR_futimesat, 0, { PAT(0, 1, FOLLOW), NONE } },
+#endif
+	{ __NR_chdir, SP_CHDIR, { NONE, NONE } },
+	{ __NR_fchdir, SP_FCHDIR, { NONE, NONE } },
+	{ __NR_getcwd, SP_GETCWD, { NONE, NONE } },
+	{ __NR_chroot, SP_CHROOT, { NONE, NONE } },
+	/* The core re-executes the monitor on the program: it gets the
+	 * canonical guest path, for host_path() here and in the new monitor. */
+	{ __NR_execve, SP_EXEC, { P(0, FOLLOW), NONE } },
+	{ __NR_execveat, SP_EXEC, { ATNF(0, 1, 4), NONE } },
+	{ __NR_bind, SP_BIND, { NONE, NONE } },
+	{ __NR_connect, SP_CONNECT, { NONE, NONE } },
+	{ __NR_getsockname, SP_SOCKNAME, { NONE, NONE } },
+	{ __NR_getpeername, SP_SOCKNAME, { NONE, NONE } },
+	{ __NR_inotify_add_watch, 0, { PFL(-1, 1, 2, FLAG_NOFOLLOW, IN_DONT_FOLLOW, 0), NONE } },
+	{ __NR_setxattr, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_lsetxattr, 0, { P(0, NOFOLLOW), NONE } },
+	{ __NR_getxattr, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_lgetxattr, 0, { P(0, NOFOLLOW), NONE } },
+	{ __NR_listxattr, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_llistxattr, 0, { P(0, NOFOLLOW), NONE } },
+	{ __NR_removexattr, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_lremovexattr, 0, { P(0, NOFOLLOW), NONE } },
+	{ __NR_setxattrat, 0, { ATNF(0, 1, 2), NONE } },
+	{ __NR_getxattrat, 0, { ATNF(0, 1, 2), NONE } },
+	{ __NR_listxattrat, 0, { ATNF(0, 1, 2), NONE } },
+	{ __NR_removexattrat, 0, { ATNF(0, 1, 2), NONE } },
+	{ __NR_file_getattr, 0, { ATNF(0, 1, 4), NONE } },
+	{ __NR_file_setattr, 0, { ATNF(0, 1, 4), NONE } },
+	{ __NR_name_to_handle_at, 0, { PFL(0, 1, 4, FLAG_FOLLOW, AT_SYMLINK_FOLLOW, AT_EMPTY_PATH),
+				       NONE } },
+	{ __NR_open_tree, 0, { ATNF(0, 1, 2), NONE } },
+	{ __NR_acct, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_swapon, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_swapoff, 0, { P(0, FOLLOW), NONE } },
+};
+
+#define N_TABLE (sizeof table / sizeof table[0])
+
+static const struct entry *find(long nr)
+{
+	for (size_t i = 0; i < N_TABLE; i++) {
+		if (table[i].nr == nr)
+			return &table[i];
+	}
+	return NULL;
+}
+
+static int open_mode(long flags)
+{
+	if (flags & O_NOFOLLOW)
+		return NOFOLLOW;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return NOFOLLOW;	/* an existing link is EEXIST, not followed */
+	return FOLLOW;
+}
+
+static int spec_mode(const struct pspec *s, const long *a)
+{
+	long fl = s->flags >= 0 ? a[(int)s->flags] : 0;
+
+	switch (s->mode) {
+	case FLAG_NOFOLLOW: return (fl & s->bit) ? NOFOLLOW : FOLLOW;
+	case FLAG_FOLLOW: return (fl & s->bit) ? FOLLOW : NOFOLLOW;
+	case OPEN: return open_mode(fl);
+	}
+	return s->mode;
+}
+
+/* Reads a guest path argument: its length, or -errno. */
+static long read_path(long ptr, char *buf)
+{
+	return tv_mem_read_str(buf, (uintptr_t)ptr, TV_PATH_MAX);
+}
+
+static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
+{
+	struct ctx x;
+	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[2][TV_PATH_MAX];
+	int rewrite[2] = { 0, 0 };
+	int exec = e->special == SP_EXEC;
+
+	snapshot(&x, c->pid, c->tid);
+	for (int i = 0; i < 2; i++) {
+		const struct pspec *s = &e->p[i];
+		if (s->path < 0)
+			continue;
+		long ptr = c->args[(int)s->path];
+		long fl = s->flags >= 0 ? c->args[(int)s->flags] : 0;
+		int dirfd = s->dirfd >= 0 ? (int)c->args[(int)s->dirfd] : AT_FDCWD;
+		if (ptr == 0 && (e->special == SP_NULL_OK || (s->empty && (fl & s->empty))))
+			continue;	/* the call works on dirfd itself */
+		long n = read_path(ptr, path);
+		if (n < 0)
+			return tv_return(c, n);
+		if (n == 0) {
+			if (s->empty && (fl & s->empty))
+				continue;
+			return tv_return(c, -ENOENT);
+		}
+		/* Nothing to translate when the view is the host's and the
+		 * kernel would find the same file (not for our /proc links). */
+		if (is_identity(x.v) && !starts(path, "/proc") && !exec &&
+		    (path[0] == '/' || dirfd != AT_FDCWD || x.cwd_real))
+			continue;
+		struct tv_path_result res;
+		int r = resolve_at(&x, dirfd, path, spec_mode(s, c->args), guest, host[i], &res);
+		if (r < 0)
+			return tv_return(c, r);
+		if (exec && res.kind == TV_PATH_MISSING)
+			return tv_return(c, -ENOENT);
+		if (exec)
+			mcpy(host[i], guest, tv_strlen(guest) + 1);
+		rewrite[i] = 1;
+	}
+	if (!rewrite[0] && !rewrite[1])
+		return TV_RUN;
+	size_t l0 = rewrite[0] ? tv_strlen(host[0]) + 1 : 0;
+	size_t l1 = rewrite[1] ? tv_strlen(host[1]) + 1 : 0;
+	struct call_data *d = data_new(c, l0 + l1);
+	if (!d)
+		return tv_return(c, -ENOMEM);
+	if (rewrite[0]) {
+		mcpy(d->mem, host[0], l0);
+		c->args[(int)e->p[0].path] = (long)d->mem;
+	}
+	if (rewrite[1]) {
+		mcpy(d->mem + l0, host[1], l1);
+		c->args[(int)e->p[1].path] = (long)(d->mem + l0);
+	}
+	return TV_RUN;
+}
+
+/* ---- the special calls ---- */
+
+static long do_readlink(struct tv_call *c, int dirfd, long pathp, long buf, long size)
+{
+	struct ctx x;
+	char path[TV_PATH_MAX], host[TV_PATH_MAX], out[TV_PATH_MAX];
+	char *guest = out, *raw = path;	/* each is done with before reuse */
+	struct tv_path_result res;
+
+	long n = read_path(pathp, path);
+	if (n < 0)
+		return n;
+	if (n == 0 && dirfd != AT_FDCWD)
+		return sys(__NR_readlinkat, dirfd, pathp, buf, size);	/* an O_PATH link */
+	if (n == 0)
+		return -ENOENT;
+	if ((int)size <= 0)
+		return -EINVAL;
+	snapshot(&x, c->pid, c->tid);
+	int r = resolve_at(&x, dirfd, path, NOFOLLOW, guest, host, &res);
+	if (r < 0)
+		return r;
+	int m = proc_magic(host, x.pid);
+	if (!tv_strcmp(host, "/proc/thread-self")) {
+		lookup(&x, host, TV_LOOKUP_FOLLOW, out, sizeof out);
+		n = (long)tv_strlen(out);
+	} else if (m != MAGIC_NONE) {
+		n = magic_value(&x, m, host, out, sizeof out);
+	} else {
+		n = readlink_host(host, raw, TV_PATH_MAX);
+		if (n < 0)
+			return n;
+		/* Links in the root hold guest paths; links in a bind hold
+		 * host paths, and /proc's hold host paths too. */
+		if (res.which < 0 || !target_to_guest(x.v, raw, out, sizeof out))
+			mcpy(out, raw, (size_t)n + 1);
+		n = (long)tv_strlen(out);
+	}
+	if (n < 0)
+		return n;
+	if (n > size)
+		n = size;
+	if (tv_mem_write((uintptr_t)buf, out, (size_t)n) < 0)
+		return -EFAULT;
+	return n;
+}
+
+static long do_getcwd(long buf, long size)
+{
+	char copy[TV_PATH_MAX];
+
+	lock();
+	size_t n = tv_strlen(cwd) + 1;
+	mcpy(copy, cwd, n);
+	unlock();
+	if ((unsigned long)size < n)
+		return -ERANGE;
+	if (tv_mem_write((uintptr_t)buf, copy, n) < 0)
+		return -EFAULT;
+	return (long)n;
+}
+
+/* Makes guest directory g (host path h, or NULL for fchdir(fd)) the
+ * working directory: the real one moves too, and gives the kernel's
+ * errors; a directory the host lacks (a bind's glue) is only ours. */
+static long set_cwd(const char *g, const char *h, int fd, int glue_ok)
+{
+	lock();
+	long r = h ? sys(__NR_chdir, (long)h, 0, 0, 0) : sys(__NR_fchdir, fd, 0, 0, 0);
+	if (r == 0 || (r == -ENOENT && glue_ok)) {
+		mcpy(cwd, g, tv_strlen(g) + 1);
+		cwd_real = r == 0;
+		r = 0;
+	}
+	unlock();
+	return r;
+}
+
+static long do_chdir(struct tv_call *c)
+{
+	struct ctx x;
+	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX];
+	struct tv_path_result res;
+
+	long n = read_path(c->args[0], path);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -ENOENT;
+	snapshot(&x, c->pid, c->tid);
+	int r = resolve_at(&x, AT_FDCWD, path, FOLLOW, guest, host, &res);
+	if (r < 0)
+		return r;
+	if (res.kind == TV_PATH_MISSING)
+		return -ENOENT;
+	if (res.kind != TV_PATH_DIR)
+		return -ENOTDIR;
+	return set_cwd(guest, host, -1, 1);
+}
+
+static long do_fchdir(struct tv_call *c)
+{
+	struct ctx x;
+	char guest[TV_PATH_MAX];
+
+	snapshot(&x, c->pid, c->tid);
+	int r = fd_guest_path(&x, (int)c->args[0], guest, sizeof guest);
+	if (r == -ENOTDIR)
+		return sys(__NR_fchdir, c->args[0], 0, 0, 0);	/* the kernel's error */
+	if (r < 0)
+		return r;
+	return set_cwd(guest, NULL, (int)c->args[0], 0);
+}
+
+/* chroot inside the view: the directory's host path becomes the root, the
+ * binds below it stay, the working directory is kept if it is inside. */
+static long do_chroot(struct tv_call *c)
+{
+	struct ctx x;
+	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX];
+	struct tv_path_result res;
+
+	long n = read_path(c->args[0], path);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -ENOENT;
+	if (tv_syscall6(__NR_geteuid, 0, 0, 0, 0, 0, 0) != 0)
+		return -EPERM;
+	snapshot(&x, c->pid, c->tid);
+	int r = resolve_at(&x, AT_FDCWD, path, FOLLOW, guest, host, &res);
+	if (r < 0)
+		return r;
+	if (res.kind == TV_PATH_MISSING)
+		return -ENOENT;
+	if (res.kind != TV_PATH_DIR)
+		return -ENOTDIR;
+	size_t need = TV_PATH_MAX;
+	for (int i = 0; i < x.v->nbinds; i++)
+		need += tv_strlen(x.v->binds[i].host) + tv_strlen(x.v->binds[i].guest) + 2;
+	size_t nb = (size_t)x.v->nbinds + 1;
+	struct tv_path_view *nv = tv_malloc(sizeof *nv + nb * sizeof(struct tv_path_bind) + need);
+	if (!nv)
+		return -ENOMEM;
+	struct tv_path_bind *binds = (struct tv_path_bind *)(nv + 1);
+	r = tv_path_subview(x.v, guest, nv, binds, (char *)(binds + nb), need);
+	if (r < 0) {
+		tv_free(nv);
+		return r;
+	}
+	lock();
+	/* Views are never freed: another thread may be resolving in the old. */
+	view = nv;
+	long cut = tv_path_under(guest, cwd);
+	if (cut < 0) {
+		/* Outside the new root, as the kernel allows; we can only
+		 * show it as the root. */
+		cwd[0] = '/';
+		cwd[1] = 0;
+	} else {
+		char rest[TV_PATH_MAX];
+		mcpy(rest, cwd + cut, tv_strlen(cwd + cut) + 1);
+		if (!rest[0])
+			rest[0] = '/', rest[1] = 0;
+		mcpy(cwd, rest, tv_strlen(rest) + 1);
+	}
+	unlock();
+	return 0;
+}
+
+static enum tv_verdict do_openat2(struct tv_call *c)
+{
+	struct ctx x;
+	struct open_how how;
+	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX];
+	struct tv_path_result res;
+	int dirfd = (int)c->args[0];
+
+	if ((unsigned long)c->args[3] < sizeof how ||
+	    tv_mem_read(&how, (uintptr_t)c->args[2], sizeof how) < 0)
+		return TV_RUN;	/* the kernel's EINVAL or EFAULT */
+	long n = read_path(c->args[1], path);
+	if (n < 0)
+		return tv_return(c, n);
+	snapshot(&x, c->pid, c->tid);
+	if (how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+		/* The kernel keeps the walk below dirfd, which is inside the
+		 * view: give it the guest's working directory as a dirfd. */
+		if (dirfd != AT_FDCWD) {
+			int r = fd_guest_path(&x, dirfd, guest, sizeof guest);
+			return r == -EACCES ? tv_return(c, r) : TV_RUN;
+		}
+		int r = tv_path_to_host(x.v, x.cwd, host, sizeof host, NULL);
+		if (r < 0)
+			return tv_return(c, r);
+		long fd = sys(__NR_openat, AT_FDCWD, (long)host, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (fd < 0)
+			return tv_return(c, fd);
+		struct call_data *d = data_new(c, 0);
+		if (!d) {
+			sys(__NR_close, fd, 0, 0, 0);
+			return tv_return(c, -ENOMEM);
+		}
+		d->close_fd = (int)fd;
+		c->args[0] = fd;
+		return TV_RUN;
+	}
+	if (n == 0)
+		return tv_return(c, -ENOENT);
+	int flags = open_mode((long)how.flags);
+	if (how.resolve & RESOLVE_NO_SYMLINKS)
+		flags |= TV_PATH_NO_SYMLINKS;
+	int r = resolve_at(&x, dirfd, path, flags, guest, host, &res);
+	if (r < 0)
+		return tv_return(c, r);
+	size_t len = tv_strlen(host) + 1;
+	struct call_data *d = data_new(c, sizeof how + len);
+	if (!d)
+		return tv_return(c, -ENOMEM);
+	/* Our absolute host path crosses the host's mounts above the root. */
+	how.resolve &= ~(unsigned long long)RESOLVE_NO_XDEV;
+	mcpy(d->mem, &how, sizeof how);
+	mcpy(d->mem + sizeof how, host, len);
+	c->args[1] = (long)(d->mem + sizeof how);
+	c->args[2] = (long)d->mem;
+	c->args[3] = sizeof how;
+	return TV_RUN;
+}
+
+/* bind/connect: a unix socket's path is translated like any other; a host
+ * path too long for sun_path goes through /proc/self/fd/N/NAME of its
+ * directory. */
+static enum tv_verdict do_sockaddr(struct tv_call *c, int mode)
+{
+	struct ctx x;
+	struct sockaddr_un sa;
+	char path[sizeof sa.sun_path + 1], guest[TV_PATH_MAX], host[TV_PATH_MAX];
+	struct tv_path_result res;
+	long len = (long)(int)c->args[2];
+
+	if (len <= 2 || len > (long)sizeof sa || tv_mem_read(&sa, (uintptr_t)c->args[1], (size_t)len) < 0)
+		return TV_RUN;
+	if (sa.sun_family != TV_AF_UNIX || sa.sun_path[0] == 0)
+		return TV_RUN;	/* not unix, or abstract */
+	size_t n = 0;
+	while (n < (size_t)len - 2 && sa.sun_path[n])
+		n++;
+	mcpy(path, sa.sun_path, n);
+	path[n] = 0;
+	snapshot(&x, c->pid, c->tid);
+	if (is_identity(x.v) && (path[0] == '/' || x.cwd_real))
+		return TV_RUN;
+	int r = resolve_at(&x, AT_FDCWD, path, mode, guest, host, &res);
+	if (r < 0)
+		return tv_return(c, r);
+	struct call_data *d = data_new(c, sizeof sa);
+	if (!d)
+		return tv_return(c, -ENOMEM);
+	struct sockaddr_un *out = (struct sockaddr_un *)d->mem;
+	out->sun_family = TV_AF_UNIX;
+	size_t hl = tv_strlen(host);
+	if (hl < sizeof out->sun_path) {
+		mcpy(out->sun_path, host, hl + 1);
+	} else {
+		char *slash = host + hl;
+		while (slash > host && *slash != '/')
+			slash--;
+		*slash = 0;
+		long fd = sys(__NR_openat, AT_FDCWD, (long)(slash == host ? "/" : host),
+			      O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (fd < 0)
+			return tv_return(c, fd);
+		d->close_fd = (int)fd;
+		int k = tv_snprintf(out->sun_path, sizeof out->sun_path, "/proc/self/fd/%ld/%s", fd,
+				    slash + 1);
+		if (k < 0 || (size_t)k >= sizeof out->sun_path)
+			return tv_return(c, -ENAMETOOLONG);
+		hl = (size_t)k;
+	}
+	c->args[1] = (long)out;
+	c->args[2] = (long)(2 + hl + 1);
+	return TV_RUN;
+}
+
+static enum tv_verdict do_sockname(struct tv_call *c)
+{
+	int cap;
+
+	if (!c->args[1] || !c->args[2] || tv_mem_read(&cap, (uintptr_t)c->args[2], sizeof cap) < 0)
+		return TV_RUN;
+	struct call_data *d = data_new(c, 0);
+	if (!d)
+		return TV_RUN;
+	d->sock_fix = 1;
+	d->addr = c->args[1];
+	d->lenp = c->args[2];
+	d->addr_cap = cap;
+	return TV_RUN;
+}
+
+static void sockname_exit(struct tv_call *c, struct call_data *d)
+{
+	struct sockaddr_un sa = { 0 };
+	char host[sizeof sa.sun_path + 1], guest[TV_PATH_MAX];
+	int len;
+
+	if (c->ret != 0 || tv_mem_read(&len, (uintptr_t)d->lenp, sizeof len) < 0 || len <= 2 ||
+	    d->addr_cap <= 2)
+		return;
+	size_t got = (size_t)(len < d->addr_cap ? len : d->addr_cap);
+	if (got > sizeof sa)
+		got = sizeof sa;
+	if (tv_mem_read(&sa, (uintptr_t)d->addr, got) < 0 || sa.sun_family != TV_AF_UNIX ||
+	    sa.sun_path[0] != '/')
+		return;
+	size_t n = 0;
+	while (n < (size_t)len - 2 && n < sizeof sa.sun_path && sa.sun_path[n])
+		n++;
+	mcpy(host, sa.sun_path, n);
+	host[n] = 0;
+	lock();
+	const struct tv_path_view *v = view;
+	unlock();
+	if (tv_path_to_guest(v, host, guest, sizeof guest) < 0)
+		return;
+	size_t gl = tv_strlen(guest);
+	if (gl >= sizeof sa.sun_path)
+		return;
+	mcpy(sa.sun_path, guest, gl + 1);
+	int newlen = (int)(2 + gl + 1);
+	size_t put = (size_t)(newlen < d->addr_cap ? newlen : d->addr_cap);
+	tv_mem_write((uintptr_t)d->addr, &sa, put);
+	tv_mem_write((uintptr_t)d->lenp, &newlen, sizeof newlen);
+}
+
+static enum tv_verdict on_enter(struct tv_call *c)
+{
+	const struct entry *e = find(c->nr);
+
+	if (!started)
+		__atomic_store_n(&started, 1, __ATOMIC_RELAXED);
+	if (!e)
+		return TV_RUN;
+	switch (e->special) {
+	case SP_READLINK:
+		return tv_return(c, do_readlink(c, AT_FDCWD, c->args[0], c->args[1], c->args[2]));
+	case SP_READLINKAT:
+		return tv_return(c, do_readlink(c, (int)c->args[0], c->args[1], c->args[2],
+						c->args[3]));
+	case SP_GETCWD:
+		return tv_return(c, do_getcwd(c->args[0], c->args[1]));
+	case SP_CHDIR:
+		return tv_return(c, do_chdir(c));
+	case SP_FCHDIR:
+		return tv_return(c, do_fchdir(c));
+	case SP_CHROOT:
+		return tv_return(c, do_chroot(c));
+	case SP_OPENAT2:
+		return do_openat2(c);
+	case SP_BIND:
+		return do_sockaddr(c, PARENT);
+	case SP_CONNECT:
+		return do_sockaddr(c, FOLLOW);
+	case SP_SOCKNAME:
+		return do_sockname(c);
+	}
+	return generic(c, e);
+}
+
+static void on_exit(struct tv_call *c)
+{
+	struct call_data *d = c->tool_data;
+
+	if (!d)
+		return;
+	if (d->sock_fix)
+		sockname_exit(c, d);
+	if (d->close_fd >= 0)
+		sys(__NR_close, d->close_fd, 0, 0, 0);
+	tv_free(d);
+	c->tool_data = NULL;
+}
+
+/* ---- the loader's paths ---- */
+
+/* The program, #! interpreters and PT_INTERP, as the guest names them.  A
+ * relative program name given on our command line is relative to where
+ * we were started (when the view shows it). */
+static int host_path(const char *guest_path, char *host, size_t cap)
+{
+	struct ctx x;
+	char guest[TV_PATH_MAX], h[TV_PATH_MAX];
+	struct tv_path_result res;
+	int pid = (int)tv_syscall6(__NR_getpid, 0, 0, 0, 0, 0, 0);
+
+	snapshot(&x, pid, pid);
+	const char *base = !started && launch ? launch : x.cwd;
+	int r = tv_path_resolve(x.v, base, guest_path, FOLLOW, lookup, &x, guest, sizeof guest, h,
+				sizeof h, &res);
+	if (r < 0)
+		return r;
+	if (res.kind == TV_PATH_MISSING)
+		return -ENOENT;
+	size_t n = tv_strlen(h);
+	if (n + 1 > cap)
+		return -ENAMETOOLONG;
+	mcpy(host, h, n + 1);
+	lock();
+	if (!exe_final) {
+		/* /proc/self/exe names the ELF file: the last of the chain
+		 * that is not a #! script. */
+		char head[2] = { 0, 0 };
+		long fd = sys(__NR_openat, AT_FDCWD, (long)h, O_RDONLY | O_CLOEXEC, 0);
+		if (fd >= 0) {
+			sys(__NR_pread64, fd, (long)head, 2, 0);
+			sys(__NR_close, fd, 0, 0, 0);
+		}
+		mcpy(exe, guest, tv_strlen(guest) + 1);
+		exe_final = !(head[0] == '#' && head[1] == '!');
+	}
+	unlock();
+	return 0;
+}
+
+/* ---- options and start-up ---- */
+
+static int option(int argc, char **argv)
+{
+	static const struct { const char *s, *l; } names[] = {
+		{ "-r", "--root" }, { "-w", "--cwd" }, { "-b", "--bind" },
+	};
+	const char *a = argv[0], *val = NULL;
+	int which = -1, used = 2;
+
+	for (int i = 0; i < 3 && which < 0; i++) {
+		size_t ln = tv_strlen(names[i].l);
+		if (!tv_strcmp(a, names[i].s) || !tv_strcmp(a, names[i].l)) {
+			which = i;
+			if (argc < 2) {
+				tv_dprintf(2, NAME ": %s needs an argument\n", a);
+				return -1;
+			}
+			val = argv[1];
+		} else if (!tv_strncmp(a, names[i].l, ln) && a[ln] == '=') {
+			which = i;
+			val = a + ln + 1;
+			used = 1;
+		}
+	}
+	if (which < 0)
+		return 0;
+	if (!*val) {
+		tv_dprintf(2, NAME ": %s needs a non-empty argument\n", a);
+		return -1;
+	}
+	if (which == 0) {
+		opt_root = val;
+	} else if (which == 1) {
+		opt_cwd = val;
+	} else {
+		char **nb = tv_calloc((size_t)n_opt_binds + 1, sizeof *nb);
+		if (!nb)
+			return -1;
+		for (int i = 0; i < n_opt_binds; i++)
+			nb[i] = opt_binds[i];
+		nb[n_opt_binds++] = (char *)val;
+		tv_free(opt_binds);
+		opt_binds = nb;
+	}
+	return used;
+}
+
+static const char *errstr(int err)
+{
+	const char *s = tv_errno_name(-err);
+	return s ? s : "error";
+}
+
+/* A host path made canonical (symbolic links followed), relative to where
+ * we started; it must exist. */
+static char *host_canonical(struct ctx *x, const char *what, const char *p, int must_dir)
+{
+	static const struct tv_path_view identity = { "/", NULL, 0 };
+	char guest[TV_PATH_MAX], host[TV_PATH_MAX], here[TV_PATH_MAX];
+	struct tv_path_result res;
+	const struct tv_path_view *v = x->v;
+
+	if (sys(__NR_getcwd, (long)here, sizeof here, 0, 0) < 0)
+		here[0] = '/', here[1] = 0;
+	x->v = &identity;
+	int r = tv_path_resolve(&identity, here, p, FOLLOW, lookup, x, guest, sizeof guest, host,
+				sizeof host, &res);
+	x->v = v;
+	if (r == 0 && res.kind == TV_PATH_MISSING)
+		r = -ENOENT;
+	if (r == 0 && must_dir && res.kind != TV_PATH_DIR)
+		r = -ENOTDIR;
+	if (r < 0) {
+		tv_dprintf(2, NAME ": %s '%s': %s\n", what, p, errstr(r));
+		return NULL;
+	}
+	return tv_strdup(guest);
+}
+
+/* Were we started by the core's execve (the guest's exec of a new
+ * program), rather than by the user?  Then the working directory is the
+ * one the guest had, which the process's real one still is (when the host
+ * has it), not --cwd.  The core marks its re-execution with --tv-exec
+ * among the options; it keeps it to itself, so we read our command line. */
+static int started_by_exec(void)
+{
+	char buf[4096];
+	long fd = sys(__NR_openat, AT_FDCWD, (long)"/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0);
+	long n, off = 0, found = 0;
+	size_t len = 0;
+	int first = 1;
+
+	if (fd < 0)
+		return 0;
+	/* Scan word by word until "--" or the end; words are kept only to
+	 * their first 15 bytes. */
+	char word[16];
+	while (!found && (n = sys(__NR_pread64, fd, (long)buf, sizeof buf, off)) > 0) {
+		off += n;
+		for (long i = 0; i < n; i++) {
+			if (buf[i]) {
+				if (len < sizeof word - 1)
+					word[len] = buf[i];
+				len++;
+				continue;
+			}
+			word[len < sizeof word ? len : sizeof word - 1] = 0;
+			if (!first && len == 2 && !tv_strcmp(word, "--"))
+				goto done;
+			if (!first && len == 9 && !tv_strcmp(word, "--tv-exec")) {
+				found = 1;
+				goto done;
+			}
+			first = 0;
+			len = 0;
+		}
+	}
+done:
+	sys(__NR_close, fd, 0, 0, 0);
+	return (int)found;
+}
+
+static int start(void)
+{
+	static struct tv_path_view v0;
+	struct ctx x = { 0 };
+	char here[TV_PATH_MAX], g[TV_PATH_MAX], h[TV_PATH_MAX];
+	struct tv_path_result res;
+
+	x.pid = x.tid = (int)tv_syscall6(__NR_getpid, 0, 0, 0, 0, 0, 0);
+	x.cwd[0] = '/';
+	v0.root = "/";
+	x.v = &v0;
+	if (opt_root && !(v0.root = host_canonical(&x, "--root", opt_root, 1)))
+		return 1;
+	struct tv_path_bind *binds = tv_calloc((size_t)n_opt_binds + 1, sizeof *binds);
+	if (!binds)
+		return 1;
+	v0.binds = binds;
+	for (int i = 0; i < n_opt_binds; i++) {
+		char *spec = tv_strdup(opt_binds[i]);
+		char *colon = spec ? tv_strchr(spec, ':') : NULL;
+		if (!spec)
+			return 1;
+		if (colon)
+			*colon = 0;
+		char *hp = host_canonical(&x, "--bind", spec, 0);
+		if (!hp)
+			return 1;
+		const char *gp = colon && colon[1] ? colon + 1 : spec[0] == '/' ? spec : hp;
+		/* The guest side, canonical in the view so far: a bind on a
+		 * path that is a link in the root lands where the link leads. */
+		int r = tv_path_resolve(&v0, "/", gp, FOLLOW, lookup, &x, g, sizeof g, h, sizeof h,
+					&res);
+		if (r < 0 && tv_path_normalize("/", gp, g, sizeof g) < 0) {
+			tv_dprintf(2, NAME ": --bind '%s': %s\n", opt_binds[i], errstr(r));
+			return 1;
+		}
+		binds[i].host = hp;
+		binds[i].guest = tv_strdup(g);
+		v0.nbinds = i + 1;
+	}
+	view = &v0;
+	if (sys(__NR_getcwd, (long)here, sizeof here, 0, 0) > 0 &&
+	    tv_path_to_guest(&v0, here, g, sizeof g) == 0)
+		launch = tv_strdup(g);
+
+	/* proot's default: the root with --root, else where we are. */
+	const char *want = opt_cwd ? opt_cwd : opt_root ? "/" : launch ? launch : "/";
+	if (launch && started_by_exec())
+		want = launch;
+	const char *base = launch && !opt_root ? launch : "/";
+	int r = tv_path_resolve(&v0, base, want, FOLLOW, lookup, &x, g, sizeof g, h, sizeof h, &res);
+	if (r == 0 && res.kind != TV_PATH_DIR && res.kind != TV_PATH_MISSING) {
+		tv_dprintf(2, NAME ": --cwd '%s': %s\n", want, errstr(-ENOTDIR));
+		return 1;
+	}
+	if (r < 0 || res.kind == TV_PATH_MISSING) {
+		/* Not on the host: the guest still starts there (getcwd says
+		 * so; relative paths fail as in a removed directory). */
+		if (tv_path_normalize(base, want, g, sizeof g) < 0 ||
+		    tv_path_to_host(&v0, g, h, sizeof h, NULL) < 0) {
+			tv_dprintf(2, NAME ": --cwd '%s': %s\n", want, errstr(-ENAMETOOLONG));
+			return 1;
+		}
+	}
+	mcpy(cwd, g, tv_strlen(g) + 1);
+	cwd_real = sys(__NR_chdir, (long)h, 0, 0, 0) == 0;
+	return 0;
+}
+
+static const int *syscall_set(void)
+{
+	int *nrs = tv_calloc(N_TABLE + 1, sizeof *nrs);
+	if (!nrs)
+		return NULL;
+	for (size_t i = 0; i < N_TABLE; i++)
+		nrs[i] = table[i].nr;
+	nrs[N_TABLE] = -1;
+	return nrs;
+}
+
+TV_TOOL(.name = NAME,
+	.summary = "Run PROGRAM with DIR as its root directory, like proot -r/-w/-b.",
+	.usage = "  -r, --root DIR       show host directory DIR as / (default: /)\n"
+		 "  -w, --cwd DIR        start in guest directory DIR (default: / with --root,\n"
+		 "                       else the current directory)\n"
+		 "  -b, --bind HOST[:GUEST]  show host path HOST at guest path GUEST\n"
+		 "                       (default: the same path); repeatable\n",
+	.syscalls = NULL,
+	.option = option,
+	.start = start,
+	.syscall_set = syscall_set,
+	.enter = on_enter,
+	.exit = on_exit,
+	.host_path = host_path);

@@ -1,0 +1,3378 @@
+/* tvisor-trace: an strace work-alike built on tvisor.
+ *
+ *     tvisor-trace [-f] [-c|-C] [-t[t[t]]] [-s N] [-o FILE] [-q[q]]
+ *                  [-e trace=SET] -- PROGRAM [ARGS]
+ *
+ * Every traced call is shown as strace shows it, `NAME(ARGS) = RESULT`,
+ * one line per call.  The hooks run on each guest thread's kernel thread:
+ * enter() formats what is known before the call (the input arguments),
+ * exit() the rest (output arguments, the result).  A line is written once
+ * the call has returned; the part formatted by enter() stays in a
+ * per-thread buffer and is only written early, as `NAME(ARGS <unfinished
+ * ...>`, when a line of another thread must be written first -- then the
+ * end comes as `<... NAME resumed>ARGS) = RESULT`, as in strace -f.
+ *
+ * The output descriptor.  The guest shares the monitor's descriptor table,
+ * so the trace goes to a descriptor of our own, moved high (the lowest free
+ * one from 1000, or just under RLIMIT_NOFILE when that is lower), where a
+ * program rarely looks: a dup of stderr, or FILE for -o.  It is deliberately
+ * NOT close-on-exec: a guest's execve runs this same monitor again, which
+ * must keep writing where the first one wrote (reopening FILE would
+ * truncate it).  The new image finds it through a small memfd, kept next
+ * to it, which records the descriptor, the execve line still waiting for its
+ * "= 0", and the -c counters.  The guest cannot take these descriptors
+ * away by accident: close() of one fails with EBADF as if it were not open,
+ * close_range() skips them, fcntl(F_SETFD) on them is ignored, and
+ * dup2()/dup3() onto one first moves ours elsewhere.
+ *
+ * What the tool infers for want of lifecycle hooks in the API: the end of the process from exit_group/exit in enter(),
+ * new threads from clone's result, an execve's success from the next
+ * image's start().
+ *
+ * Everything runs without a libc: the tv_* runtime of tvisor.h, the
+ * kernel's UAPI headers, and the raw system calls tv_syscall6() makes. */
+#include <asm/unistd.h>
+#include <linux/errno.h>
+#include <linux/fcntl.h>
+#include <linux/mman.h>
+#include <linux/sched.h>
+#include <linux/futex.h>
+#include <linux/time.h>
+#include <linux/time_types.h>
+#include <linux/resource.h>
+#include <linux/stat.h>
+#include <asm/stat.h>
+#include <linux/signal.h>
+#include <asm/ioctls.h>
+#include <asm/socket.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/magic.h>
+#include <linux/sysinfo.h>
+#include <asm/statfs.h>
+#include <linux/prctl.h>
+#include <linux/poll.h>
+#include <linux/eventpoll.h>
+#include <linux/wait.h>
+#include <linux/random.h>
+#include <linux/close_range.h>
+#include <linux/uio.h>
+#include <linux/utsname.h>
+#include <linux/memfd.h>
+#include <linux/openat2.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
+#ifdef __NR_arch_prctl
+#include <asm/prctl.h>
+#endif
+#include "tvisor.h"
+
+#define TOOL "tvisor-trace"
+
+/* Constants of the libc's headers that the UAPI headers do not export. */
+#define T_SEEK_SET 0
+#define T_SEEK_CUR 1
+#define T_SEEK_END 2
+#define T_SEEK_DATA 3
+#define T_SEEK_HOLE 4
+#define T_F_OK 0
+#define T_X_OK 1
+#define T_W_OK 2
+#define T_R_OK 4
+#define T_AF_UNSPEC 0
+#define T_AF_UNIX 1
+#define T_AF_INET 2
+#define T_AF_INET6 10
+#define T_AF_NETLINK 16
+#define T_AF_PACKET 17
+#define T_SOCK_TYPE_MASK 0xf
+#define T_RLIM_INFINITY (~0ul)
+#define T_UTIME_NOW ((1l << 30) - 1l)
+#define T_UTIME_OMIT ((1l << 30) - 2l)
+#define T_P_ALL 0
+#define T_P_PID 1
+#define T_P_PGID 2
+#define T_P_PIDFD 3
+#define T_SOL_IP 0
+#define T_SOL_TCP 6
+#define T_SOL_UDP 17
+#define T_SOL_IPV6 41
+#ifndef FUTEX_LOCK_PI2
+#define FUTEX_LOCK_PI2 13	/* Linux 5.14 */
+#endif
+
+/* The clone() argument order differs: x86_64 passes the child's tid
+ * pointer before the TLS, arm64 (and most others) after it. */
+#if defined(__x86_64__)
+#define CLONE_ARG_CTID 3
+#define CLONE_ARG_TLS 4
+#else
+#define CLONE_ARG_CTID 4
+#define CLONE_ARG_TLS 3
+#endif
+
+#define NR_TABLE 1024		/* the monitor's own bound on syscall numbers */
+#define SIG_TABLE 512		/* numbers with a signature (both arches stay below) */
+#define PATH_CAP 4097
+#define FD_HINT 1000
+
+/* ------------------------------------------------------------------ */
+/* Small runtime pieces.                                               */
+
+static long sys(long nr, long a, long b, long c, long d, long e, long f)
+{
+	return tv_syscall6(nr, a, b, c, d, e, f);
+}
+
+static int is_err(long r)
+{
+	return (unsigned long)r > -4096ul;
+}
+
+static void copy(void *dst, const void *src, size_t n)
+{
+	char *d = dst;
+	const char *s = src;
+	while (n--)
+		*d++ = *s++;
+}
+
+static void zero(void *dst, size_t n)
+{
+	char *d = dst;
+	while (n--)
+		*d++ = 0;
+}
+
+static uint64_t now_ns(int clock)
+{
+	struct __kernel_timespec ts = { 0, 0 };
+	sys(__NR_clock_gettime, clock, (long)&ts, 0, 0, 0, 0);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The classic three-state futex mutex, for the thread table, the pending
+ * lines and the output.  (The core's tv_lock is not public.) */
+static int big_lock;
+
+static void lock(void)
+{
+	int c = 0;
+	if (__atomic_compare_exchange_n(&big_lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	if (c != 2)
+		c = __atomic_exchange_n(&big_lock, 2, __ATOMIC_ACQUIRE);
+	while (c != 0) {
+		sys(__NR_futex, (long)&big_lock, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0);
+		c = __atomic_exchange_n(&big_lock, 2, __ATOMIC_ACQUIRE);
+	}
+}
+
+static void unlock(void)
+{
+	if (__atomic_exchange_n(&big_lock, 0, __ATOMIC_RELEASE) == 2)
+		sys(__NR_futex, (long)&big_lock, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+}
+
+/* A growing string. */
+struct sb {
+	char *p;
+	size_t len, cap;
+};
+
+static int sb_reserve(struct sb *b, size_t more)
+{
+	if (b->len + more + 1 <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	char *p = tv_malloc(cap);
+	if (!p)
+		return -1;
+	if (b->p) {
+		copy(p, b->p, b->len);
+		tv_free(b->p);
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static void sb_putn(struct sb *b, const char *s, size_t n)
+{
+	if (sb_reserve(b, n))
+		return;
+	copy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void sb_puts(struct sb *b, const char *s)
+{
+	sb_putn(b, s, tv_strlen(s));
+}
+
+static void sb_putc(struct sb *b, char c)
+{
+	sb_putn(b, &c, 1);
+}
+
+__attribute__((format(printf, 2, 3))) static void sb_printf(struct sb *b, const char *fmt, ...)
+{
+	char small[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = tv_vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		sb_putn(b, small, (size_t)n);
+		return;
+	}
+	if (sb_reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	tv_vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+static void sb_free(struct sb *b)
+{
+	tv_free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Options and global state.                                           */
+
+static struct {
+	int follow;		/* -f: every thread, not only the first */
+	int summary;		/* -c / -C */
+	int lines;		/* print call lines (not with -c alone) */
+	int stamps;		/* -t, -tt, -ttt */
+	int quiet;		/* -q: no "+++ exited" lines */
+	unsigned long strsize;	/* -s */
+	const char *outfile;	/* -o */
+	int have_set;		/* some -e trace= was given */
+} opt = { .lines = 1, .strsize = 32 };
+
+static unsigned char selected[NR_TABLE];	/* numbers printed */
+static int out_fd = -1;		/* where lines go */
+static int state_fd = -1;	/* the memfd that crosses execve */
+static int main_pid;		/* the traced process */
+static int finished;		/* the process is ending: print nothing more */
+static long tz_offset;		/* seconds east of UTC, for -t */
+
+struct count {
+	uint64_t calls, errors, ns;
+};
+static struct count counts[NR_TABLE];
+
+/* Writes all of buf to the output; a short write is retried, an error
+ * drops the rest (there is nowhere to report it). */
+static int reopen_output(void);
+
+static void emit(const char *buf, size_t len)
+{
+	int retried = 0;
+	while (len) {
+		long r = sys(__NR_write, out_fd, (long)buf, (long)len, 0, 0, 0);
+		if (r == -EINTR)
+			continue;
+		if (r == -EBADF && !retried && opt.outfile && reopen_output() == 0) {
+			retried = 1;	/* lost anyway (closed behind our back): append */
+			continue;
+		}
+		if (r <= 0)
+			return;
+		buf += r;
+		len -= (size_t)r;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* errno: names come from the runtime, messages from this table (the     */
+/* texts strerror() gives for them).                                    */
+
+static const char *const errno_text[] = {
+	[EPERM] = "Operation not permitted",
+	[ENOENT] = "No such file or directory",
+	[ESRCH] = "No such process",
+	[EINTR] = "Interrupted system call",
+	[EIO] = "Input/output error",
+	[ENXIO] = "No such device or address",
+	[E2BIG] = "Argument list too long",
+	[ENOEXEC] = "Exec format error",
+	[EBADF] = "Bad file descriptor",
+	[ECHILD] = "No child processes",
+	[EAGAIN] = "Resource temporarily unavailable",
+	[ENOMEM] = "Cannot allocate memory",
+	[EACCES] = "Permission denied",
+	[EFAULT] = "Bad address",
+	[ENOTBLK] = "Block device required",
+	[EBUSY] = "Device or resource busy",
+	[EEXIST] = "File exists",
+	[EXDEV] = "Invalid cross-device link",
+	[ENODEV] = "No such device",
+	[ENOTDIR] = "Not a directory",
+	[EISDIR] = "Is a directory",
+	[EINVAL] = "Invalid argument",
+	[ENFILE] = "Too many open files in system",
+	[EMFILE] = "Too many open files",
+	[ENOTTY] = "Inappropriate ioctl for device",
+	[ETXTBSY] = "Text file busy",
+	[EFBIG] = "File too large",
+	[ENOSPC] = "No space left on device",
+	[ESPIPE] = "Illegal seek",
+	[EROFS] = "Read-only file system",
+	[EMLINK] = "Too many links",
+	[EPIPE] = "Broken pipe",
+	[EDOM] = "Numerical argument out of domain",
+	[ERANGE] = "Numerical result out of range",
+	[EDEADLK] = "Resource deadlock avoided",
+	[ENAMETOOLONG] = "File name too long",
+	[ENOLCK] = "No locks available",
+	[ENOSYS] = "Function not implemented",
+	[ENOTEMPTY] = "Directory not empty",
+	[ELOOP] = "Too many levels of symbolic links",
+	[ENOMSG] = "No message of desired type",
+	[EIDRM] = "Identifier removed",
+	[ENODATA] = "No data available",
+	[ETIME] = "Timer expired",
+	[EPROTO] = "Protocol error",
+	[EBADMSG] = "Bad message",
+	[EOVERFLOW] = "Value too large for defined data type",
+	[EILSEQ] = "Invalid or incomplete multibyte or wide character",
+	[EUSERS] = "Too many users",
+	[ENOTSOCK] = "Socket operation on non-socket",
+	[EDESTADDRREQ] = "Destination address required",
+	[EMSGSIZE] = "Message too long",
+	[EPROTOTYPE] = "Protocol wrong type for socket",
+	[ENOPROTOOPT] = "Protocol not available",
+	[EPROTONOSUPPORT] = "Protocol not supported",
+	[ESOCKTNOSUPPORT] = "Socket type not supported",
+	[EOPNOTSUPP] = "Operation not supported",
+	[EPFNOSUPPORT] = "Protocol family not supported",
+	[EAFNOSUPPORT] = "Address family not supported by protocol",
+	[EADDRINUSE] = "Address already in use",
+	[EADDRNOTAVAIL] = "Cannot assign requested address",
+	[ENETDOWN] = "Network is down",
+	[ENETUNREACH] = "Network is unreachable",
+	[ENETRESET] = "Network dropped connection on reset",
+	[ECONNABORTED] = "Software caused connection abort",
+	[ECONNRESET] = "Connection reset by peer",
+	[ENOBUFS] = "No buffer space available",
+	[EISCONN] = "Transport endpoint is already connected",
+	[ENOTCONN] = "Transport endpoint is not connected",
+	[ESHUTDOWN] = "Cannot send after transport endpoint shutdown",
+	[ETOOMANYREFS] = "Too many references: cannot splice",
+	[ETIMEDOUT] = "Connection timed out",
+	[ECONNREFUSED] = "Connection refused",
+	[EHOSTDOWN] = "Host is down",
+	[EHOSTUNREACH] = "No route to host",
+	[EALREADY] = "Operation already in progress",
+	[EINPROGRESS] = "Operation now in progress",
+	[ESTALE] = "Stale file handle",
+	[EDQUOT] = "Disk quota exceeded",
+	[ECANCELED] = "Operation canceled",
+	[EOWNERDEAD] = "Owner died",
+	[ENOTRECOVERABLE] = "State not recoverable",
+	[ENOMEDIUM] = "No medium found",
+	[EMEDIUMTYPE] = "Wrong medium type",
+	[ENOKEY] = "Required key not available",
+	[EKEYEXPIRED] = "Key has expired",
+	[EKEYREVOKED] = "Key has been revoked",
+	[EKEYREJECTED] = "Key was rejected by service",
+	[ERFKILL] = "Operation not possible due to RF-kill",
+	[EHWPOISON] = "Memory page has hardware error",
+};
+
+/* The kernel-internal restart codes, should one ever reach us. */
+static const char *restart_name(int e, const char **text)
+{
+	switch (e) {
+	case 512: *text = "To be restarted if SA_RESTART is set"; return "ERESTARTSYS";
+	case 513: *text = "To be restarted"; return "ERESTARTNOINTR";
+	case 514: *text = "To be restarted if no handler"; return "ERESTARTNOHAND";
+	case 516: *text = "Interrupted by signal"; return "ERESTART_RESTARTBLOCK";
+	}
+	return NULL;
+}
+
+/* " -1 ENOENT (No such file or directory)" after "= ". */
+static void put_error(struct sb *o, long ret)
+{
+	int e = (int)-ret;
+	const char *text = NULL, *name = restart_name(e, &text);
+
+	if (name) {
+		sb_printf(o, "? %s (%s)", name, text);
+		return;
+	}
+	name = tv_errno_name(e);
+	if (e > 0 && (size_t)e < sizeof errno_text / sizeof errno_text[0])
+		text = errno_text[e];
+	if (name && text)
+		sb_printf(o, "-1 %s (%s)", name, text);
+	else if (name)
+		sb_printf(o, "-1 %s", name);
+	else
+		sb_printf(o, "-1 (errno %d)", e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings, quoted as strace quotes them.                               */
+
+/* Bytes between double quotes: \" \\ \t \n \v \f \r, other unprintable
+ * bytes in octal -- as short as possible unless an octal digit follows --
+ * or, for random data (hex), every byte as \xNN. */
+static void put_quoted(struct sb *o, const unsigned char *s, size_t n, int hex)
+{
+	sb_putc(o, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = s[i];
+		if (hex) {
+			sb_printf(o, "\\x%02x", c);
+			continue;
+		}
+		switch (c) {
+		case '"': sb_puts(o, "\\\""); continue;
+		case '\\': sb_puts(o, "\\\\"); continue;
+		case '\t': sb_puts(o, "\\t"); continue;
+		case '\n': sb_puts(o, "\\n"); continue;
+		case '\v': sb_puts(o, "\\v"); continue;
+		case '\f': sb_puts(o, "\\f"); continue;
+		case '\r': sb_puts(o, "\\r"); continue;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			sb_putc(o, (char)c);
+			continue;
+		}
+		char oct[5];
+		int k = 0;
+		int full = i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7';
+		oct[k++] = '\\';
+		if (full || c >= 0100)
+			oct[k++] = (char)('0' + (c >> 6));
+		if (full || c >= 010)
+			oct[k++] = (char)('0' + ((c >> 3) & 7));
+		oct[k++] = (char)('0' + (c & 7));
+		sb_putn(o, oct, (size_t)k);
+	}
+	sb_putc(o, '"');
+}
+
+static void put_ptr(struct sb *o, unsigned long p)
+{
+	if (p)
+		sb_printf(o, "0x%lx", p);
+	else
+		sb_puts(o, "NULL");
+}
+
+static void put_hex(struct sb *o, unsigned long v)
+{
+	if (v)
+		sb_printf(o, "0x%lx", v);
+	else
+		sb_puts(o, "0");
+}
+
+/* A reading buffer: on the stack when small, else from the heap. */
+struct rbuf {
+	unsigned char *p;
+	unsigned char small[512];
+};
+
+static unsigned char *rbuf_get(struct rbuf *r, size_t n)
+{
+	r->p = n <= sizeof r->small ? r->small : tv_malloc(n);
+	return r->p;
+}
+
+static void rbuf_put(struct rbuf *r)
+{
+	if (r->p && r->p != r->small)
+		tv_free(r->p);
+}
+
+/* len bytes at addr, at most -s of them, then "..." if there were more. */
+static void put_buf(struct sb *o, unsigned long addr, unsigned long len, int hex)
+{
+	unsigned long n = len < opt.strsize ? len : opt.strsize;
+	struct rbuf rb;
+
+	if (!addr && len) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	unsigned char *b = rbuf_get(&rb, n ? n : 1);
+	if (!b || tv_mem_read(b, addr, n) < 0) {
+		put_ptr(o, addr);
+	} else {
+		put_quoted(o, b, n, hex);
+		if (len > n)
+			sb_puts(o, "...");
+	}
+	rbuf_put(&rb);
+}
+
+/* A NUL-terminated string, at most -s bytes of it. */
+static void put_str(struct sb *o, unsigned long addr)
+{
+	struct rbuf rb;
+	size_t cap = opt.strsize + 2;
+
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	char *b = (char *)rbuf_get(&rb, cap);
+	long n = b ? tv_mem_read_str(b, addr, cap) : -ENOMEM;
+	if (n == -ENAMETOOLONG) {
+		put_quoted(o, (unsigned char *)b, opt.strsize, 0);
+		sb_puts(o, "...");
+	} else if (n < 0) {
+		put_ptr(o, addr);
+	} else if ((unsigned long)n > opt.strsize) {
+		put_quoted(o, (unsigned char *)b, opt.strsize, 0);
+		sb_puts(o, "...");
+	} else {
+		put_quoted(o, (unsigned char *)b, (size_t)n, 0);
+	}
+	rbuf_put(&rb);
+}
+
+/* A path: shown whole (up to PATH_MAX), whatever -s says. */
+static void put_path(struct sb *o, unsigned long addr)
+{
+	struct rbuf rb;
+
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	char *b = (char *)rbuf_get(&rb, PATH_CAP);
+	long n = b ? tv_mem_read_str(b, addr, PATH_CAP) : -ENOMEM;
+	if (n == -ENAMETOOLONG) {
+		put_quoted(o, (unsigned char *)b, PATH_CAP - 1, 0);
+		sb_puts(o, "...");
+	} else if (n < 0) {
+		put_ptr(o, addr);
+	} else {
+		put_quoted(o, (unsigned char *)b, (size_t)n, 0);
+	}
+	rbuf_put(&rb);
+}
+
+/* ------------------------------------------------------------------ */
+/* Symbolic constants.                                                  */
+
+struct xlat {
+	unsigned long val;
+	const char *name;
+};
+#define X(v) { (unsigned long)(v), #v }
+#define XEND { 0, NULL }
+
+/* OR-ed names in the table's order (a name covering several bits comes
+ * before its parts), then the unknown bits in hex; zero shows as zname. */
+static void put_flags(struct sb *o, const struct xlat *x, unsigned long v, const char *zname)
+{
+	int any = 0;
+
+	for (; x->name; x++) {
+		if (x->val && (v & x->val) == x->val) {
+			sb_printf(o, "%s%s", any ? "|" : "", x->name);
+			v &= ~x->val;
+			any = 1;
+		}
+	}
+	if (v)
+		sb_printf(o, "%s0x%lx", any ? "|" : "", v);
+	else if (!any)
+		sb_puts(o, zname ? zname : "0");
+}
+
+static const char *xlookup(const struct xlat *x, unsigned long v)
+{
+	for (; x->name; x++)
+		if (x->val == v)
+			return x->name;
+	return NULL;
+}
+
+/* One value of a set: its name, or the number with UNKNOWN in a comment. */
+static void put_enum(struct sb *o, const struct xlat *x, unsigned long v, const char *unknown)
+{
+	const char *n = xlookup(x, v);
+	if (n)
+		sb_puts(o, n);
+	else
+		sb_printf(o, "0x%lx /* %s */", v, unknown);
+}
+
+/* strace's "%#03o": 0 is "000", 022 is "022", 0755 is "0755". */
+static void put_oct(struct sb *o, unsigned long v)
+{
+	char t[24];
+	int n = 0;
+	do {
+		t[n++] = (char)('0' + (v & 7));
+		v >>= 3;
+	} while (v);
+	t[n++] = '0';
+	while (n < 3)
+		t[n++] = '0';
+	while (n)
+		sb_putc(o, t[--n]);
+}
+
+static const struct xlat open_flags[] = {
+	X(O_CREAT), X(O_EXCL), X(O_NOCTTY), X(O_TRUNC), X(O_APPEND), X(O_NONBLOCK),
+	X(O_SYNC), X(O_DSYNC), X(O_DIRECT), X(O_LARGEFILE), X(O_NOFOLLOW), X(O_NOATIME),
+	X(O_CLOEXEC), X(O_PATH), X(O_TMPFILE), X(O_DIRECTORY), X(FASYNC), XEND
+};
+static const struct xlat open_access[] = {
+	X(O_RDONLY), X(O_WRONLY), X(O_RDWR), X(O_ACCMODE), XEND
+};
+
+static void put_open_flags(struct sb *o, unsigned long v)
+{
+	put_enum(o, open_access, v & O_ACCMODE, "O_???");
+	if (v & ~(unsigned long)O_ACCMODE) {
+		sb_putc(o, '|');
+		put_flags(o, open_flags, v & ~(unsigned long)O_ACCMODE, NULL);
+	}
+}
+
+static const struct xlat at_flags[] = {
+	X(AT_SYMLINK_NOFOLLOW), X(AT_SYMLINK_FOLLOW), X(AT_NO_AUTOMOUNT), X(AT_EMPTY_PATH),
+#ifdef AT_RECURSIVE
+	X(AT_RECURSIVE),
+#endif
+	XEND
+};
+static const struct xlat unlink_flags[] = { X(AT_REMOVEDIR), XEND };
+static const struct xlat access_flags[] = {
+	X(AT_SYMLINK_NOFOLLOW), X(AT_EACCESS), X(AT_EMPTY_PATH), XEND
+};
+static const struct xlat statx_sync[] = {
+	X(AT_STATX_SYNC_AS_STAT), X(AT_STATX_FORCE_SYNC), X(AT_STATX_DONT_SYNC), XEND
+};
+static const struct xlat statx_mask[] = {
+	X(STATX_ALL), X(STATX_BASIC_STATS), X(STATX_TYPE), X(STATX_MODE), X(STATX_NLINK),
+	X(STATX_UID), X(STATX_GID), X(STATX_ATIME), X(STATX_MTIME), X(STATX_CTIME),
+	X(STATX_INO), X(STATX_SIZE), X(STATX_BLOCKS), X(STATX_BTIME),
+#ifdef STATX_MNT_ID
+	X(STATX_MNT_ID),
+#endif
+#ifdef STATX_DIOALIGN
+	X(STATX_DIOALIGN),
+#endif
+	XEND
+};
+static const struct xlat rename_flags[] = {
+	{ 1, "RENAME_NOREPLACE" }, { 2, "RENAME_EXCHANGE" }, { 4, "RENAME_WHITEOUT" }, XEND
+};
+static const struct xlat access_modes[] = {
+	{ T_R_OK, "R_OK" }, { T_W_OK, "W_OK" }, { T_X_OK, "X_OK" }, XEND
+};
+static const struct xlat whences[] = {
+	{ T_SEEK_SET, "SEEK_SET" }, { T_SEEK_CUR, "SEEK_CUR" }, { T_SEEK_END, "SEEK_END" },
+	{ T_SEEK_DATA, "SEEK_DATA" }, { T_SEEK_HOLE, "SEEK_HOLE" }, XEND
+};
+static const struct xlat flock_ops[] = {
+	X(LOCK_SH), X(LOCK_EX), X(LOCK_NB), X(LOCK_UN), XEND
+};
+static const struct xlat mode_types[] = {
+	X(S_IFREG), X(S_IFDIR), X(S_IFCHR), X(S_IFBLK), X(S_IFIFO), X(S_IFLNK), X(S_IFSOCK), XEND
+};
+static const struct xlat mode_bits[] = { X(S_ISUID), X(S_ISGID), X(S_ISVTX), XEND };
+
+static const struct xlat prots[] = {
+	X(PROT_READ), X(PROT_WRITE), X(PROT_EXEC), X(PROT_SEM), X(PROT_GROWSDOWN), X(PROT_GROWSUP),
+	XEND
+};
+static const struct xlat map_types[] = {
+	X(MAP_SHARED), X(MAP_PRIVATE), X(MAP_SHARED_VALIDATE), XEND
+};
+static const struct xlat map_flags[] = {
+	X(MAP_FIXED), X(MAP_ANONYMOUS),
+#ifdef MAP_32BIT
+	X(MAP_32BIT),
+#endif
+	X(MAP_NORESERVE), X(MAP_POPULATE), X(MAP_NONBLOCK), X(MAP_GROWSDOWN), X(MAP_DENYWRITE),
+	X(MAP_EXECUTABLE), X(MAP_LOCKED), X(MAP_STACK), X(MAP_HUGETLB), X(MAP_SYNC),
+	X(MAP_FIXED_NOREPLACE), X(MAP_UNINITIALIZED), XEND
+};
+static const struct xlat madvs[] = {
+	X(MADV_NORMAL), X(MADV_RANDOM), X(MADV_SEQUENTIAL), X(MADV_WILLNEED), X(MADV_DONTNEED),
+	X(MADV_FREE), X(MADV_REMOVE), X(MADV_DONTFORK), X(MADV_DOFORK), X(MADV_MERGEABLE),
+	X(MADV_UNMERGEABLE), X(MADV_HUGEPAGE), X(MADV_NOHUGEPAGE), X(MADV_DONTDUMP), X(MADV_DODUMP),
+	X(MADV_WIPEONFORK), X(MADV_KEEPONFORK), X(MADV_COLD), X(MADV_PAGEOUT),
+#ifdef MADV_POPULATE_READ
+	X(MADV_POPULATE_READ), X(MADV_POPULATE_WRITE),
+#endif
+#ifdef MADV_DONTNEED_LOCKED
+	X(MADV_DONTNEED_LOCKED),
+#endif
+#ifdef MADV_COLLAPSE
+	X(MADV_COLLAPSE),
+#endif
+	X(MADV_HWPOISON), X(MADV_SOFT_OFFLINE), XEND
+};
+static const struct xlat mremap_flags[] = {
+	X(MREMAP_MAYMOVE), X(MREMAP_FIXED),
+#ifdef MREMAP_DONTUNMAP
+	X(MREMAP_DONTUNMAP),
+#endif
+	XEND
+};
+static const struct xlat msync_flags[] = { X(MS_ASYNC), X(MS_INVALIDATE), X(MS_SYNC), XEND };
+static const struct xlat mlockall_flags[] = {
+	X(MCL_CURRENT), X(MCL_FUTURE),
+#ifdef MCL_ONFAULT
+	X(MCL_ONFAULT),
+#endif
+	XEND
+};
+
+static const struct xlat clone_flags[] = {
+	X(CLONE_VM), X(CLONE_FS), X(CLONE_FILES), X(CLONE_SIGHAND), X(CLONE_PIDFD), X(CLONE_PTRACE),
+	X(CLONE_VFORK), X(CLONE_PARENT), X(CLONE_THREAD), X(CLONE_NEWNS), X(CLONE_SYSVSEM),
+	X(CLONE_SETTLS), X(CLONE_PARENT_SETTID), X(CLONE_CHILD_CLEARTID), X(CLONE_DETACHED),
+	X(CLONE_UNTRACED), X(CLONE_CHILD_SETTID), X(CLONE_NEWCGROUP), X(CLONE_NEWUTS),
+	X(CLONE_NEWIPC), X(CLONE_NEWUSER), X(CLONE_NEWPID), X(CLONE_NEWNET), X(CLONE_IO), XEND
+};
+
+static const struct xlat futex_cmds[] = {
+	X(FUTEX_WAIT), X(FUTEX_WAKE), X(FUTEX_FD), X(FUTEX_REQUEUE), X(FUTEX_CMP_REQUEUE),
+	X(FUTEX_WAKE_OP), X(FUTEX_LOCK_PI), X(FUTEX_UNLOCK_PI), X(FUTEX_TRYLOCK_PI),
+	X(FUTEX_WAIT_BITSET), X(FUTEX_WAKE_BITSET), X(FUTEX_WAIT_REQUEUE_PI),
+	X(FUTEX_CMP_REQUEUE_PI),
+	X(FUTEX_LOCK_PI2), XEND
+};
+
+static const struct xlat fcntl_cmds[] = {
+	X(F_DUPFD), X(F_GETFD), X(F_SETFD), X(F_GETFL), X(F_SETFL), X(F_GETLK), X(F_SETLK),
+	X(F_SETLKW), X(F_SETOWN), X(F_GETOWN), X(F_SETSIG), X(F_GETSIG), X(F_SETOWN_EX),
+	X(F_GETOWN_EX), X(F_OFD_GETLK), X(F_OFD_SETLK), X(F_OFD_SETLKW), X(F_SETLEASE),
+	X(F_GETLEASE), X(F_NOTIFY), X(F_DUPFD_CLOEXEC), X(F_SETPIPE_SZ), X(F_GETPIPE_SZ),
+	X(F_ADD_SEALS), X(F_GET_SEALS), XEND
+};
+static const struct xlat fd_flags[] = { X(FD_CLOEXEC), XEND };
+static const struct xlat seals[] = {
+	X(F_SEAL_SEAL), X(F_SEAL_SHRINK), X(F_SEAL_GROW), X(F_SEAL_WRITE),
+#ifdef F_SEAL_FUTURE_WRITE
+	X(F_SEAL_FUTURE_WRITE),
+#endif
+	XEND
+};
+static const struct xlat lock_types[] = { X(F_RDLCK), X(F_WRLCK), X(F_UNLCK), XEND };
+
+static const struct xlat ioctls[] = {
+	X(TCGETS), X(TCSETS), X(TCSETSW), X(TCSETSF), X(TCGETA), X(TCSETA), X(TCSETAW),
+	X(TCSETAF), X(TCSBRK), X(TCXONC), X(TCFLSH), X(TIOCEXCL), X(TIOCNXCL), X(TIOCSCTTY),
+	X(TIOCGPGRP), X(TIOCSPGRP), X(TIOCOUTQ), X(TIOCSTI), X(TIOCGWINSZ), X(TIOCSWINSZ),
+	X(TIOCMGET), X(TIOCMSET), X(FIONREAD), X(TIOCLINUX), X(TIOCNOTTY), X(TIOCGSID),
+	X(TIOCGPTN), X(TIOCSPTLCK), X(FIONBIO), X(FIONCLEX), X(FIOCLEX), X(FIOASYNC),
+	X(TIOCGPTPEER), XEND
+};
+
+static const struct xlat rlimits[] = {
+	X(RLIMIT_CPU), X(RLIMIT_FSIZE), X(RLIMIT_DATA), X(RLIMIT_STACK), X(RLIMIT_CORE),
+	X(RLIMIT_RSS), X(RLIMIT_NPROC), X(RLIMIT_NOFILE), X(RLIMIT_MEMLOCK), X(RLIMIT_AS),
+	X(RLIMIT_LOCKS), X(RLIMIT_SIGPENDING), X(RLIMIT_MSGQUEUE), X(RLIMIT_NICE),
+	X(RLIMIT_RTPRIO), X(RLIMIT_RTTIME), XEND
+};
+static const struct xlat clocks[] = {
+	X(CLOCK_REALTIME), X(CLOCK_MONOTONIC), X(CLOCK_PROCESS_CPUTIME_ID),
+	X(CLOCK_THREAD_CPUTIME_ID), X(CLOCK_MONOTONIC_RAW), X(CLOCK_REALTIME_COARSE),
+	X(CLOCK_MONOTONIC_COARSE), X(CLOCK_BOOTTIME), X(CLOCK_REALTIME_ALARM),
+	X(CLOCK_BOOTTIME_ALARM), X(CLOCK_TAI), XEND
+};
+static const struct xlat timer_flags[] = { X(TIMER_ABSTIME), XEND };
+static const struct xlat sig_hows[] = { X(SIG_BLOCK), X(SIG_UNBLOCK), X(SIG_SETMASK), XEND };
+static const struct xlat sa_flags[] = {
+	X(SA_RESTORER), X(SA_ONSTACK), X(SA_RESTART), X(SA_NODEFER), X(SA_RESETHAND),
+	X(SA_SIGINFO), X(SA_NOCLDSTOP), X(SA_NOCLDWAIT), XEND
+};
+static const struct xlat ss_flags[] = { X(SS_ONSTACK), X(SS_DISABLE), X(SS_AUTODISARM), XEND };
+
+static const struct xlat families[] = {
+	{ T_AF_UNSPEC, "AF_UNSPEC" }, { T_AF_UNIX, "AF_UNIX" }, { T_AF_INET, "AF_INET" },
+	{ 3, "AF_AX25" }, { 4, "AF_IPX" }, { 5, "AF_APPLETALK" }, { 7, "AF_BRIDGE" },
+	{ T_AF_INET6, "AF_INET6" }, { 15, "AF_KEY" }, { T_AF_NETLINK, "AF_NETLINK" },
+	{ T_AF_PACKET, "AF_PACKET" }, { 29, "AF_CAN" }, { 31, "AF_BLUETOOTH" }, { 38, "AF_ALG" },
+	{ 40, "AF_VSOCK" }, { 44, "AF_XDP" }, XEND
+};
+static const struct xlat sock_types[] = {
+	{ 1, "SOCK_STREAM" }, { 2, "SOCK_DGRAM" }, { 3, "SOCK_RAW" }, { 4, "SOCK_RDM" },
+	{ 5, "SOCK_SEQPACKET" }, { 6, "SOCK_DCCP" }, { 10, "SOCK_PACKET" }, XEND
+};
+static const struct xlat ip_protos[] = {
+	X(IPPROTO_IP), X(IPPROTO_ICMP), X(IPPROTO_IGMP), X(IPPROTO_TCP), X(IPPROTO_UDP),
+	X(IPPROTO_IPV6), X(IPPROTO_GRE), X(IPPROTO_ESP), X(IPPROTO_AH), X(IPPROTO_SCTP),
+	X(IPPROTO_UDPLITE), X(IPPROTO_RAW), { 58, "IPPROTO_ICMPV6" }, XEND
+};
+static const struct xlat netlink_protos[] = {
+	X(NETLINK_ROUTE), X(NETLINK_USERSOCK), X(NETLINK_SOCK_DIAG), X(NETLINK_NFLOG),
+	X(NETLINK_XFRM), X(NETLINK_SELINUX), X(NETLINK_AUDIT), X(NETLINK_NETFILTER),
+	X(NETLINK_KOBJECT_UEVENT), X(NETLINK_GENERIC), XEND
+};
+static const struct xlat msg_flags[] = {
+	{ 0x1, "MSG_OOB" }, { 0x2, "MSG_PEEK" }, { 0x4, "MSG_DONTROUTE" }, { 0x8, "MSG_CTRUNC" },
+	{ 0x10, "MSG_PROXY" }, { 0x20, "MSG_TRUNC" }, { 0x40, "MSG_DONTWAIT" }, { 0x80, "MSG_EOR" },
+	{ 0x100, "MSG_WAITALL" }, { 0x200, "MSG_FIN" }, { 0x400, "MSG_SYN" },
+	{ 0x800, "MSG_CONFIRM" }, { 0x1000, "MSG_RST" }, { 0x2000, "MSG_ERRQUEUE" },
+	{ 0x4000, "MSG_NOSIGNAL" }, { 0x8000, "MSG_MORE" }, { 0x10000, "MSG_WAITFORONE" },
+	{ 0x40000, "MSG_BATCH" }, { 0x4000000, "MSG_ZEROCOPY" }, { 0x20000000, "MSG_FASTOPEN" },
+	{ 0x40000000, "MSG_CMSG_CLOEXEC" }, XEND
+};
+static const struct xlat shut_hows[] = {
+	{ 0, "SHUT_RD" }, { 1, "SHUT_WR" }, { 2, "SHUT_RDWR" }, XEND
+};
+static const struct xlat sol_levels[] = {
+	{ SOL_SOCKET, "SOL_SOCKET" }, { T_SOL_IP, "SOL_IP" }, { T_SOL_TCP, "SOL_TCP" },
+	{ T_SOL_UDP, "SOL_UDP" }, { T_SOL_IPV6, "SOL_IPV6" }, XEND
+};
+static const struct xlat so_names[] = {
+	X(SO_DEBUG), X(SO_REUSEADDR), X(SO_TYPE), X(SO_ERROR), X(SO_DONTROUTE), X(SO_BROADCAST),
+	X(SO_SNDBUF), X(SO_RCVBUF), X(SO_SNDBUFFORCE), X(SO_RCVBUFFORCE), X(SO_KEEPALIVE),
+	X(SO_OOBINLINE), X(SO_NO_CHECK), X(SO_PRIORITY), X(SO_LINGER), X(SO_BSDCOMPAT),
+	X(SO_REUSEPORT), X(SO_PASSCRED), X(SO_PEERCRED), X(SO_RCVLOWAT), X(SO_SNDLOWAT),
+	X(SO_BINDTODEVICE), X(SO_ACCEPTCONN), X(SO_PEERSEC), X(SO_PASSSEC), X(SO_MARK),
+	X(SO_PROTOCOL), X(SO_DOMAIN), X(SO_RXQ_OVFL), X(SO_BUSY_POLL), X(SO_INCOMING_CPU),
+	X(SO_ZEROCOPY), XEND
+};
+static const struct xlat tcp_names[] = {
+	{ 1, "TCP_NODELAY" }, { 2, "TCP_MAXSEG" }, { 3, "TCP_CORK" }, { 4, "TCP_KEEPIDLE" },
+	{ 5, "TCP_KEEPINTVL" }, { 6, "TCP_KEEPCNT" }, { 9, "TCP_DEFER_ACCEPT" },
+	{ 11, "TCP_INFO" }, { 12, "TCP_QUICKACK" }, { 13, "TCP_CONGESTION" },
+	{ 18, "TCP_USER_TIMEOUT" }, { 23, "TCP_FASTOPEN" }, XEND
+};
+static const struct xlat ip_names[] = {
+	X(IP_TOS), X(IP_TTL), X(IP_HDRINCL), X(IP_OPTIONS), X(IP_RECVOPTS), X(IP_RETOPTS),
+	X(IP_PKTINFO), X(IP_MTU_DISCOVER), X(IP_RECVERR), X(IP_RECVTTL), X(IP_RECVTOS), X(IP_MTU),
+	X(IP_FREEBIND), X(IP_TRANSPARENT), X(IP_BIND_ADDRESS_NO_PORT), X(IP_MULTICAST_IF),
+	X(IP_MULTICAST_TTL), X(IP_MULTICAST_LOOP), X(IP_ADD_MEMBERSHIP), X(IP_DROP_MEMBERSHIP),
+	XEND
+};
+static const struct xlat ipv6_names[] = {
+	X(IPV6_UNICAST_HOPS), X(IPV6_MULTICAST_IF), X(IPV6_MULTICAST_HOPS), X(IPV6_MULTICAST_LOOP),
+	X(IPV6_MTU_DISCOVER), X(IPV6_MTU), X(IPV6_RECVERR), X(IPV6_V6ONLY), X(IPV6_RECVPKTINFO),
+	X(IPV6_TCLASS), XEND
+};
+static const struct xlat fadvs[] = {
+	{ 0, "POSIX_FADV_NORMAL" }, { 1, "POSIX_FADV_RANDOM" }, { 2, "POSIX_FADV_SEQUENTIAL" },
+	{ 3, "POSIX_FADV_WILLNEED" }, { 4, "POSIX_FADV_DONTNEED" }, { 5, "POSIX_FADV_NOREUSE" },
+	XEND
+};
+static const struct xlat fs_magics[] = {
+	X(EXT2_SUPER_MAGIC), X(TMPFS_MAGIC), X(PROC_SUPER_MAGIC), X(SYSFS_MAGIC),
+	X(OVERLAYFS_SUPER_MAGIC), X(BTRFS_SUPER_MAGIC), X(XFS_SUPER_MAGIC), X(CGROUP2_SUPER_MAGIC),
+	X(CGROUP_SUPER_MAGIC), X(DEVPTS_SUPER_MAGIC), X(NFS_SUPER_MAGIC), X(RAMFS_MAGIC),
+	X(SQUASHFS_MAGIC), X(FUSE_SUPER_MAGIC), X(DEBUGFS_MAGIC), X(TRACEFS_MAGIC),
+	X(SECURITYFS_MAGIC), X(HUGETLBFS_MAGIC), X(ANON_INODE_FS_MAGIC), X(SOCKFS_MAGIC),
+	X(PIPEFS_MAGIC), X(NSFS_MAGIC), X(BPF_FS_MAGIC), X(CRAMFS_MAGIC), XEND
+};
+static const struct xlat statfs_flags[] = {
+	{ 0x1, "ST_RDONLY" }, { 0x2, "ST_NOSUID" }, { 0x4, "ST_NODEV" }, { 0x8, "ST_NOEXEC" },
+	{ 0x10, "ST_SYNCHRONOUS" }, { 0x20, "ST_VALID" }, { 0x40, "ST_MANDLOCK" },
+	{ 0x400, "ST_NOATIME" }, { 0x800, "ST_NODIRATIME" }, { 0x1000, "ST_RELATIME" },
+	{ 0x2000, "ST_NOSYMFOLLOW" }, XEND
+};
+static const struct xlat poll_events[] = {
+	X(POLLIN), X(POLLPRI), X(POLLOUT), X(POLLERR), X(POLLHUP), X(POLLNVAL), X(POLLRDNORM),
+	X(POLLRDBAND), X(POLLWRNORM), X(POLLWRBAND), X(POLLMSG), X(POLLRDHUP), XEND
+};
+static const struct xlat epoll_events[] = {
+	X(EPOLLIN), X(EPOLLPRI), X(EPOLLOUT), X(EPOLLERR), X(EPOLLHUP), X(EPOLLNVAL),
+	X(EPOLLRDNORM), X(EPOLLRDBAND), X(EPOLLWRNORM), X(EPOLLWRBAND), X(EPOLLMSG),
+	X(EPOLLRDHUP), X(EPOLLEXCLUSIVE), X(EPOLLWAKEUP), X(EPOLLONESHOT), X(EPOLLET), XEND
+};
+static const struct xlat epoll_ops[] = {
+	X(EPOLL_CTL_ADD), X(EPOLL_CTL_DEL), X(EPOLL_CTL_MOD), XEND
+};
+static const struct xlat wait_opts[] = {
+	X(WNOHANG), X(WUNTRACED), X(WEXITED), X(WCONTINUED), X(WNOWAIT), X(__WNOTHREAD),
+	X(__WALL), X(__WCLONE), XEND
+};
+static const struct xlat idtypes[] = {
+	{ T_P_ALL, "P_ALL" }, { T_P_PID, "P_PID" }, { T_P_PGID, "P_PGID" },
+	{ T_P_PIDFD, "P_PIDFD" }, XEND
+};
+static const struct xlat grnd_flags[] = {
+	X(GRND_NONBLOCK), X(GRND_RANDOM),
+#ifdef GRND_INSECURE
+	X(GRND_INSECURE),
+#endif
+	XEND
+};
+static const struct xlat close_range_flags[] = {
+	X(CLOSE_RANGE_UNSHARE), X(CLOSE_RANGE_CLOEXEC), XEND
+};
+static const struct xlat mfd_flags[] = {
+	X(MFD_CLOEXEC), X(MFD_ALLOW_SEALING), X(MFD_HUGETLB),
+#ifdef MFD_NOEXEC_SEAL
+	X(MFD_NOEXEC_SEAL), X(MFD_EXEC),
+#endif
+	XEND
+};
+static const struct xlat resolve_flags[] = {
+	X(RESOLVE_NO_XDEV), X(RESOLVE_NO_MAGICLINKS), X(RESOLVE_NO_SYMLINKS), X(RESOLVE_BENEATH),
+	X(RESOLVE_IN_ROOT), X(RESOLVE_CACHED), XEND
+};
+static const struct xlat seccomp_ops[] = {
+	X(SECCOMP_SET_MODE_STRICT), X(SECCOMP_SET_MODE_FILTER), X(SECCOMP_GET_ACTION_AVAIL),
+	X(SECCOMP_GET_NOTIF_SIZES), XEND
+};
+static const struct xlat prctl_ops[] = {
+	X(PR_SET_PDEATHSIG), X(PR_GET_PDEATHSIG), X(PR_GET_DUMPABLE), X(PR_SET_DUMPABLE),
+	X(PR_GET_UNALIGN), X(PR_SET_UNALIGN), X(PR_GET_KEEPCAPS), X(PR_SET_KEEPCAPS),
+	X(PR_GET_FPEMU), X(PR_SET_FPEMU), X(PR_GET_FPEXC), X(PR_SET_FPEXC), X(PR_GET_TIMING),
+	X(PR_SET_TIMING), X(PR_SET_NAME), X(PR_GET_NAME), X(PR_GET_ENDIAN), X(PR_SET_ENDIAN),
+	X(PR_GET_SECCOMP), X(PR_SET_SECCOMP), X(PR_CAPBSET_READ), X(PR_CAPBSET_DROP),
+	X(PR_GET_TSC), X(PR_SET_TSC), X(PR_GET_SECUREBITS), X(PR_SET_SECUREBITS),
+	X(PR_SET_TIMERSLACK), X(PR_GET_TIMERSLACK), X(PR_TASK_PERF_EVENTS_DISABLE),
+	X(PR_TASK_PERF_EVENTS_ENABLE), X(PR_MCE_KILL), X(PR_MCE_KILL_GET), X(PR_SET_MM),
+	X(PR_SET_CHILD_SUBREAPER), X(PR_GET_CHILD_SUBREAPER), X(PR_SET_NO_NEW_PRIVS),
+	X(PR_GET_NO_NEW_PRIVS), X(PR_GET_TID_ADDRESS), X(PR_SET_THP_DISABLE),
+	X(PR_GET_THP_DISABLE), X(PR_SET_FP_MODE), X(PR_GET_FP_MODE), X(PR_CAP_AMBIENT),
+	X(PR_SET_SPECULATION_CTRL), X(PR_GET_SPECULATION_CTRL),
+#ifdef PR_SET_VMA
+	X(PR_SET_VMA),
+#endif
+	X(PR_SET_PTRACER), XEND
+};
+#ifdef __NR_arch_prctl
+static const struct xlat arch_prctl_codes[] = {
+	X(ARCH_SET_GS), X(ARCH_SET_FS), X(ARCH_GET_FS), X(ARCH_GET_GS), X(ARCH_GET_CPUID),
+	X(ARCH_SET_CPUID), X(ARCH_MAP_VDSO_X32), X(ARCH_MAP_VDSO_32), X(ARCH_MAP_VDSO_64),
+#ifdef ARCH_GET_UNTAG_MASK
+	X(ARCH_GET_UNTAG_MASK), X(ARCH_ENABLE_TAGGED_ADDR), X(ARCH_GET_MAX_TAG_BITS),
+#endif
+	XEND
+};
+#endif
+
+/* Signals: kernel numbering; 32 and up are SIGRTMIN and SIGRT_n. */
+static const char *const sig_names[32] = {
+	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+	[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGBUS] = "BUS", [SIGFPE] = "FPE",
+	[SIGKILL] = "KILL", [SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
+	[SIGCHLD] = "CHLD", [SIGCONT] = "CONT", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+	[SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU",
+	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
+	[SIGIO] = "IO", [SIGPWR] = "PWR", [SIGSYS] = "SYS",
+};
+
+/* "SIG" prefix or not: sets are shown as [INT TERM], numbers as SIGINT. */
+static void put_signame(struct sb *o, long s, int prefix)
+{
+	const char *p = prefix ? "SIG" : "";
+	if (s > 0 && s < 32 && sig_names[s])
+		sb_printf(o, "%s%s", p, sig_names[s]);
+	else if (s == 32)
+		sb_printf(o, "%sRTMIN", p);
+	else if (s > 32 && s <= 64)
+		sb_printf(o, "%sRT_%ld", p, s - 32);
+	else
+		sb_printf(o, "%ld", s);
+}
+
+static void put_sigmask(struct sb *o, uint64_t m)
+{
+	int bits = __builtin_popcountll(m);
+	if (bits > 32) {
+		sb_putc(o, '~');
+		m = ~m;
+	}
+	sb_putc(o, '[');
+	int any = 0;
+	for (int s = 1; s <= 64; s++) {
+		if (m & (1ull << (s - 1))) {
+			if (any)
+				sb_putc(o, ' ');
+			put_signame(o, s, 0);
+			any = 1;
+		}
+	}
+	sb_putc(o, ']');
+}
+
+static void put_sigset_at(struct sb *o, unsigned long addr)
+{
+	uint64_t m;
+	if (!addr)
+		sb_puts(o, "NULL");
+	else if (tv_mem_read(&m, addr, sizeof m) < 0)
+		put_ptr(o, addr);
+	else
+		put_sigmask(o, m);
+}
+
+/* File modes: "S_IFREG|S_ISUID|0755"; a bare permission is just octal. */
+static void put_fmode(struct sb *o, unsigned long m)
+{
+	const char *t = xlookup(mode_types, m & S_IFMT);
+	if (t)
+		sb_printf(o, "%s|", t);
+	else if (m & S_IFMT)
+		sb_printf(o, "0%lo|", m & S_IFMT);
+	for (const struct xlat *x = mode_bits; x->name; x++)
+		if (m & x->val)
+			sb_printf(o, "%s|", x->name);
+	put_oct(o, m & 0777);
+}
+
+static unsigned long dev_major(unsigned long d)
+{
+	return ((d >> 8) & 0xfff) | ((d >> 32) & ~0xffful);
+}
+
+static unsigned long dev_minor(unsigned long d)
+{
+	return (d & 0xff) | ((d >> 12) & ~0xfful);
+}
+
+static void put_dev(struct sb *o, unsigned long d)
+{
+	sb_puts(o, "makedev(");
+	put_hex(o, dev_major(d));
+	sb_puts(o, ", ");
+	put_hex(o, dev_minor(d));
+	sb_putc(o, ')');
+}
+
+/* Flags with a CLOEXEC and a NONBLOCK bit under a prefix (SOCK_, EFD_...). */
+static void put_cloexec_flags(struct sb *o, const char *pfx, unsigned long v, unsigned long extra,
+			      const char *extra_name)
+{
+	int any = 0;
+	if (v & O_CLOEXEC) {
+		sb_printf(o, "%s_CLOEXEC", pfx);
+		any = 1;
+		v &= ~(unsigned long)O_CLOEXEC;
+	}
+	if (v & O_NONBLOCK) {
+		sb_printf(o, "%s%s_NONBLOCK", any ? "|" : "", pfx);
+		any = 1;
+		v &= ~(unsigned long)O_NONBLOCK;
+	}
+	if (extra && (v & extra)) {
+		sb_printf(o, "%s%s", any ? "|" : "", extra_name);
+		any = 1;
+		v &= ~extra;
+	}
+	if (v)
+		sb_printf(o, "%s0x%lx", any ? "|" : "", v);
+	else if (!any)
+		sb_puts(o, "0");
+}
+
+/* ------------------------------------------------------------------ */
+/* What each argument is.                                               */
+
+enum {
+	A_NONE,
+	/* Shown when the call is made. */
+	A_INT, A_UINT, A_LONG, A_ULONG, A_HEX, A_PTR, A_FD, A_DIRFD, A_PATH, A_STR, A_IBUF,
+	A_OFLAGS, A_FLAGS_O, A_OMODE, A_MODE, A_FMODE, A_DEV, A_UMASK, A_AMODE, A_ATFL,
+	A_UNLINKFL, A_ACCESSFL, A_STATXFL, A_STATXMASK, A_RENAMEFL, A_WHENCE, A_FLOCK, A_IOCTL,
+	A_FCNTL_CMD, A_FCNTL_ARG, A_PROT, A_MAPFL, A_MADV, A_MREMAPFL, A_MSYNCFL, A_MLOCKALLFL,
+	A_CLONEFL, A_CL_STACK, A_CL_FLAGS, A_CL_TLS, A_CL_CTID, A_CLONE3, A_ARGV, A_ENVP,
+	A_WAITOPT, A_IDTYPE, A_SIGNUM, A_SIGHOW, A_SIGSET, A_SIGACT, A_STACK, A_TS, A_UTIMES,
+	A_CLOCKID, A_TIMERFL, A_FUTEX_OP, A_FX_VAL, A_FX_TMO, A_FX_UADDR2, A_FX_VAL3, A_PRCTL,
+	A_SECCOMP_OP, A_ARCH_PRCTL, A_RLIMRES, A_IRLIM, A_CPUSET, A_GRNDFL, A_CLOSERANGEFL,
+	A_MFDFL, A_EFDFL, A_TFDFL, A_SFDFL, A_INFL, A_EPCFL, A_EPOLLOP, A_EPOLLEV, A_POLLFDS,
+	A_AF, A_SOCKTYPE, A_PROTO, A_SOCKFL, A_MSGFL, A_SHUTHOW, A_SOLEVEL, A_SONAME, A_SOVAL,
+	A_SOCKADDR, A_IOV, A_MSGHDR, A_OPENHOW, A_FADV, A_GROUPS,
+	/* Shown when the call returns: what the kernel wrote. */
+	A_OUT_FIRST,
+	A_OBUF = A_OUT_FIRST, A_OBUFX, A_OSTR, A_OPATH, A_OSTAT, A_OSTATX, A_ODIRENTS, A_OPIPE,
+	A_OIOV, A_OSIGSET, A_OSIGACT, A_OSTACK, A_OTS, A_ORTS, A_OTV, A_CL_PTID, A_OWSTATUS,
+	A_OINT, A_ORLIM, A_OCPUSET, A_OUNAME, A_OSOCKADDR, A_SOCKLEN, A_OSOVAL, A_OMSGHDR,
+	A_OEPOLLEVS, A_PRCTL_ARGS, A_IOCTL_ARG, A_OSTATFS, A_OSYSINFO, A_OGROUPS,
+};
+
+/* What the result is. */
+enum { R_DEC, R_FD, R_HEX, R_OCT, R_NONE, R_FCNTL, R_POLL, R_SIGNUM };
+
+/* Classes for -e trace=%NAME. */
+enum {
+	CL_FILE = 1 << 0, CL_DESC = 1 << 1, CL_NETWORK = 1 << 2, CL_PROCESS = 1 << 3,
+	CL_SIGNAL = 1 << 4, CL_MEMORY = 1 << 5, CL_IPC = 1 << 6, CL_CREDS = 1 << 7,
+	CL_CLOCK = 1 << 8, CL_STAT = 1 << 9, CL_LSTAT = 1 << 10, CL_FSTAT = 1 << 11,
+	CL_STATFS = 1 << 12, CL_FSTATFS = 1 << 13,
+};
+
+struct sig {
+	unsigned char ok, n, ret;
+	unsigned short cls;
+	unsigned char t[6];
+};
+
+#include "trace-sigs.h"
+
+static unsigned short classes[SIG_TABLE];	/* sigs[].cls plus the derived ones */
+
+static const struct sig *sig_of(long nr)
+{
+	return nr >= 0 && nr < SIG_TABLE && sigs[nr].ok ? &sigs[nr] : NULL;
+}
+
+/* One call as the tool sees it. */
+struct call {
+	long nr;
+	long a[6];
+	long cap[6];	/* in/out values read when the call was made */
+	long ret;
+	int done;	/* ret is known */
+};
+
+static int failed(const struct call *c)
+{
+	return !c->done || is_err(c->ret);
+}
+
+static int peek_int(unsigned long addr, int *v)
+{
+	return addr && tv_mem_read(v, addr, sizeof *v) == 0;
+}
+
+/* Whether argument i is shown at all (some exist only for some values of
+ * the others). */
+static int present(const struct call *c, int i, int t)
+{
+	long cmd;
+
+	switch (t) {
+	case A_OMODE:
+		return (c->a[i - 1] & O_CREAT) || (c->a[i - 1] & O_TMPFILE) == O_TMPFILE;
+	case A_DEV:
+		return (c->a[i - 1] & S_IFMT) == S_IFCHR || (c->a[i - 1] & S_IFMT) == S_IFBLK;
+	case A_FCNTL_ARG:
+		switch (c->a[1]) {
+		case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG: case F_GETLEASE:
+		case F_GETPIPE_SZ: case F_GET_SEALS:
+			return 0;
+		}
+		return 1;
+	case A_CL_PTID:
+		return (c->a[0] & CLONE_PARENT_SETTID) != 0;
+	case A_CL_TLS:
+		return (c->a[0] & CLONE_SETTLS) != 0;
+	case A_CL_CTID:
+		return (c->a[0] & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) != 0;
+	case A_FX_VAL: case A_FX_TMO: case A_FX_UADDR2: case A_FX_VAL3:
+		cmd = c->a[1] & FUTEX_CMD_MASK;
+		switch (t) {
+		case A_FX_VAL:
+			return cmd != FUTEX_UNLOCK_PI && cmd != FUTEX_TRYLOCK_PI;
+		case A_FX_TMO:
+			return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI ||
+			       cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_REQUEUE ||
+			       cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
+			       cmd == FUTEX_CMP_REQUEUE_PI || cmd == FUTEX_LOCK_PI2;
+		case A_FX_UADDR2:
+			return cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
+			       cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_CMP_REQUEUE_PI;
+		default:
+			return cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
+			       cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET ||
+			       cmd == FUTEX_CMP_REQUEUE_PI;
+		}
+	case A_IOCTL_ARG:
+		return (unsigned)c->a[1] != FIOCLEX && (unsigned)c->a[1] != FIONCLEX &&
+		       (unsigned)c->a[1] != TIOCNOTTY;
+	case A_PRCTL_ARGS:
+		switch (c->a[0]) {
+		case PR_GET_DUMPABLE: case PR_GET_KEEPCAPS: case PR_GET_SECCOMP: case PR_GET_TIMERSLACK:
+		case PR_GET_NO_NEW_PRIVS: case PR_GET_THP_DISABLE: case PR_GET_SECUREBITS:
+		case PR_GET_TIMING: case PR_GET_FP_MODE: case PR_TASK_PERF_EVENTS_DISABLE:
+		case PR_TASK_PERF_EVENTS_ENABLE: case PR_MCE_KILL_GET:
+			return 0;
+		}
+		return 1;
+	}
+	return 1;
+}
+
+static void put_ts(struct sb *o, unsigned long addr)
+{
+	struct __kernel_timespec ts;
+	if (!addr)
+		sb_puts(o, "NULL");
+	else if (tv_mem_read(&ts, addr, sizeof ts) < 0)
+		put_ptr(o, addr);
+	else
+		sb_printf(o, "{tv_sec=%ld, tv_nsec=%ld}", (long)ts.tv_sec, (long)ts.tv_nsec);
+}
+
+static void put_rlim_value(struct sb *o, uint64_t v, const char *inf)
+{
+	if (v == T_RLIM_INFINITY)
+		sb_puts(o, inf);
+	else if (v && v % 1024 == 0)
+		sb_printf(o, "%lu*1024", (unsigned long)(v / 1024));
+	else
+		sb_printf(o, "%lu", (unsigned long)v);
+}
+
+static void put_rlimit(struct sb *o, const struct call *c, unsigned long addr)
+{
+	uint64_t r[2];
+	const char *inf = c->nr == __NR_prlimit64 ? "RLIM64_INFINITY" : "RLIM_INFINITY";
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	if (tv_mem_read(r, addr, sizeof r) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{rlim_cur=");
+	put_rlim_value(o, r[0], inf);
+	sb_puts(o, ", rlim_max=");
+	put_rlim_value(o, r[1], inf);
+	sb_putc(o, '}');
+}
+
+static void put_sigaction(struct sb *o, unsigned long addr)
+{
+	struct { unsigned long handler, flags, restorer; uint64_t mask; } sa;
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	if (tv_mem_read(&sa, addr, sizeof sa) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{sa_handler=");
+	if (sa.handler == 0)
+		sb_puts(o, "SIG_DFL");
+	else if (sa.handler == 1)
+		sb_puts(o, "SIG_IGN");
+	else
+		sb_printf(o, "0x%lx", sa.handler);
+	sb_puts(o, ", sa_mask=");
+	put_sigmask(o, sa.mask);
+	sb_puts(o, ", sa_flags=");
+	put_flags(o, sa_flags, sa.flags, "0");
+	if (sa.flags & SA_RESTORER)
+		sb_printf(o, ", sa_restorer=0x%lx", sa.restorer);
+	sb_putc(o, '}');
+}
+
+static void put_stack(struct sb *o, unsigned long addr)
+{
+	struct { unsigned long sp; int flags; unsigned long size; } ss;
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	if (tv_mem_read(&ss, addr, sizeof ss) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{ss_sp=");
+	put_ptr(o, ss.sp);
+	sb_puts(o, ", ss_flags=");
+	put_flags(o, ss_flags, (unsigned)ss.flags, "0");
+	sb_printf(o, ", ss_size=%lu}", ss.size);
+}
+
+static void put_stat(struct sb *o, unsigned long addr)
+{
+	struct stat st;
+	if (tv_mem_read(&st, addr, sizeof st) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{st_mode=");
+	put_fmode(o, st.st_mode);
+	if ((st.st_mode & S_IFMT) == S_IFCHR || (st.st_mode & S_IFMT) == S_IFBLK) {
+		sb_puts(o, ", st_rdev=");
+		put_dev(o, st.st_rdev);
+	} else {
+		sb_printf(o, ", st_size=%ld", (long)st.st_size);
+	}
+	sb_puts(o, ", ...}");
+}
+
+static void put_statx(struct sb *o, unsigned long addr)
+{
+	struct statx sx;
+	if (tv_mem_read(&sx, addr, sizeof sx) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{stx_mask=");
+	put_flags(o, statx_mask, sx.stx_mask, "0");
+	sb_puts(o, ", stx_attributes=");
+	put_hex(o, sx.stx_attributes);
+	sb_puts(o, ", stx_mode=");
+	put_fmode(o, sx.stx_mode);
+	sb_printf(o, ", stx_size=%lu", (unsigned long)sx.stx_size);
+	sb_puts(o, ", ...}");
+}
+
+/* An IPv6 address as inet_ntop writes it. */
+static void put_in6(struct sb *o, const unsigned char *a)
+{
+	unsigned w[8];
+	int best = -1, blen = 0;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+	for (int i = 0; i < 8;) {
+		int j = i;
+		while (j < 8 && w[j] == 0)
+			j++;
+		if (j - i > blen && j - i >= 2)
+			best = i, blen = j - i;
+		i = j > i ? j : i + 1;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			sb_puts(o, "::");
+			i += blen - 1;
+			continue;
+		}
+		if (i == 6 && best == 0 && (blen == 6 || (blen == 5 && w[5] == 0xffff))) {
+			sb_printf(o, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
+			break;
+		}
+		if (i && i != best + blen)
+			sb_putc(o, ':');
+		sb_printf(o, "%x", w[i]);
+	}
+}
+
+static void put_sockaddr(struct sb *o, unsigned long addr, long len)
+{
+	unsigned char b[128];
+	size_t n = len < 0 ? 0 : (size_t)len > sizeof b ? sizeof b : (size_t)len;
+
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	if (n < 2 || tv_mem_read(b, addr, n) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	unsigned fam = b[0] | (unsigned)b[1] << 8;
+	sb_puts(o, "{sa_family=");
+	put_enum(o, families, fam, "AF_???");
+	if (fam == T_AF_UNIX) {
+		if (n > 2 && b[2] == 0) {
+			sb_puts(o, ", sun_path=@");
+			put_quoted(o, b + 3, n - 3, 0);
+		} else if (n > 2) {
+			size_t k = 2;
+			while (k < n && b[k])
+				k++;
+			sb_puts(o, ", sun_path=");
+			put_quoted(o, b + 2, k - 2, 0);
+		}
+	} else if (fam == T_AF_INET && n >= 8) {
+		sb_printf(o, ", sin_port=htons(%u), sin_addr=inet_addr(\"%u.%u.%u.%u\")",
+			  (unsigned)b[2] << 8 | b[3], b[4], b[5], b[6], b[7]);
+	} else if (fam == T_AF_INET6 && n >= 24) {
+		sb_printf(o, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"",
+			  (unsigned)b[2] << 8 | b[3],
+			  (unsigned)b[4] << 24 | (unsigned)b[5] << 16 | (unsigned)b[6] << 8 | b[7]);
+		put_in6(o, b + 8);
+		sb_puts(o, "\", &sin6_addr)");
+		if (n >= 28)
+			sb_printf(o, ", sin6_scope_id=%u",
+				  b[24] | (unsigned)b[25] << 8 | (unsigned)b[26] << 16 | (unsigned)b[27] << 24);
+	} else if (fam == T_AF_NETLINK && n >= 12) {
+		unsigned pid = b[4] | (unsigned)b[5] << 8 | (unsigned)b[6] << 16 | (unsigned)b[7] << 24;
+		unsigned grp = b[8] | (unsigned)b[9] << 8 | (unsigned)b[10] << 16 | (unsigned)b[11] << 24;
+		sb_printf(o, ", nl_pid=%u, nl_groups=%08x", pid, grp);
+	} else if (n > 2) {
+		sb_puts(o, ", sa_data=");
+		put_quoted(o, b + 2, n - 2, 0);
+	}
+	sb_putc(o, '}');
+}
+
+/* An iovec array; with limit >= 0 only that many bytes in all are data
+ * (what readv returned). */
+static void put_iov(struct sb *o, unsigned long addr, long cnt, long limit)
+{
+	struct iovec v;
+
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	if (cnt < 0 || cnt > 1024) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_putc(o, '[');
+	for (long i = 0; i < cnt; i++) {
+		if (i)
+			sb_puts(o, ", ");
+		if ((unsigned long)i >= opt.strsize) {
+			sb_puts(o, "...");
+			break;
+		}
+		if (tv_mem_read(&v, addr + (unsigned long)i * sizeof v, sizeof v) < 0) {
+			sb_printf(o, "0x%lx", addr + (unsigned long)i * sizeof v);
+			break;
+		}
+		unsigned long len = (unsigned long)v.iov_len, show = len;
+		if (limit >= 0) {
+			show = len < (unsigned long)limit ? len : (unsigned long)limit;
+			limit -= (long)show;
+		}
+		sb_puts(o, "{iov_base=");
+		put_buf(o, (unsigned long)v.iov_base, show, 0);
+		sb_printf(o, ", iov_len=%lu}", len);
+	}
+	sb_putc(o, ']');
+}
+
+/* struct user_msghdr, as both arches lay it out. */
+struct t_msghdr {
+	unsigned long name;
+	int namelen;
+	unsigned long iov, iovlen, control, controllen;
+	unsigned flags;
+};
+
+static void put_msghdr(struct sb *o, unsigned long addr, long limit)
+{
+	struct t_msghdr m;
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	if (tv_mem_read(&m, addr, sizeof m) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{msg_name=");
+	if (m.name && m.namelen > 0)
+		put_sockaddr(o, m.name, m.namelen);
+	else
+		put_ptr(o, m.name);
+	sb_printf(o, ", msg_namelen=%d, msg_iov=", m.namelen);
+	put_iov(o, m.iov, (long)m.iovlen, limit);
+	sb_printf(o, ", msg_iovlen=%lu", m.iovlen);
+	if (m.controllen)
+		sb_printf(o, ", msg_control=0x%lx", m.control);
+	sb_printf(o, ", msg_controllen=%lu, msg_flags=", m.controllen);
+	put_flags(o, msg_flags, m.flags, "0");
+	sb_putc(o, '}');
+}
+
+static void put_pollfds(struct sb *o, unsigned long addr, unsigned long n, int revents)
+{
+	struct pollfd p;
+	int any = 0;
+
+	sb_putc(o, '[');
+	for (unsigned long i = 0; i < n; i++) {
+		if (tv_mem_read(&p, addr + i * sizeof p, sizeof p) < 0)
+			break;
+		if (revents && !p.revents)
+			continue;
+		if (any)
+			sb_puts(o, ", ");
+		any = 1;
+		if (!revents && i >= opt.strsize) {
+			sb_puts(o, "...");
+			break;
+		}
+		sb_printf(o, "{fd=%d, %s=", p.fd, revents ? "revents" : "events");
+		put_flags(o, poll_events, (unsigned short)(revents ? p.revents : p.events), "0");
+		sb_putc(o, '}');
+	}
+	sb_putc(o, ']');
+}
+
+static void put_epoll_event(struct sb *o, const struct epoll_event *e)
+{
+	sb_puts(o, "{events=");
+	put_flags(o, epoll_events, e->events, "0");
+	sb_printf(o, ", data={u32=%u, u64=%lu}}", (unsigned)e->data, (unsigned long)e->data);
+}
+
+static void put_cpuset(struct sb *o, unsigned long addr, long len)
+{
+	unsigned char b[128];
+	size_t n = len < 0 ? 0 : (size_t)len > sizeof b ? sizeof b : (size_t)len;
+	int any = 0;
+
+	if (!addr || tv_mem_read(b, addr, n) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_putc(o, '[');
+	for (size_t i = 0; i < n * 8; i++) {
+		if (b[i / 8] & (1u << (i % 8))) {
+			sb_printf(o, "%s%lu", any ? " " : "", (unsigned long)i);
+			any = 1;
+		}
+	}
+	sb_putc(o, ']');
+}
+
+static void put_argv(struct sb *o, unsigned long addr)
+{
+	unsigned long p;
+
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	sb_putc(o, '[');
+	for (unsigned long i = 0;; i++) {
+		if (tv_mem_read(&p, addr + i * sizeof p, sizeof p) < 0) {
+			if (i)
+				sb_puts(o, ", ");
+			sb_printf(o, "0x%lx", addr + i * sizeof p);
+			break;
+		}
+		if (!p)
+			break;
+		if (i)
+			sb_puts(o, ", ");
+		if (i >= opt.strsize) {
+			sb_puts(o, "...");
+			break;
+		}
+		put_str(o, p);
+	}
+	sb_putc(o, ']');
+}
+
+static void put_envp(struct sb *o, unsigned long addr)
+{
+	unsigned long p, n = 0;
+
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	while (n < 1000000 && tv_mem_read(&p, addr + n * sizeof p, sizeof p) == 0 && p)
+		n++;
+	sb_printf(o, "0x%lx /* %lu var%s */", addr, n, n == 1 ? "" : "s");
+}
+
+static void put_wstatus(struct sb *o, int s)
+{
+	int sig = s & 0x7f;
+	sb_puts(o, "[{");
+	if (sig == 0)
+		sb_printf(o, "WIFEXITED(s) && WEXITSTATUS(s) == %d", (s >> 8) & 0xff);
+	else if ((s & 0xff) == 0x7f) {
+		sb_puts(o, "WIFSTOPPED(s) && WSTOPSIG(s) == ");
+		put_signame(o, (s >> 8) & 0xff, 1);
+	} else if (s == 0xffff) {
+		sb_puts(o, "WIFCONTINUED(s)");
+	} else {
+		sb_puts(o, "WIFSIGNALED(s) && WTERMSIG(s) == ");
+		put_signame(o, sig, 1);
+		if (s & 0x80)
+			sb_puts(o, " && WCOREDUMP(s)");
+	}
+	sb_puts(o, "}]");
+}
+
+static void put_ioctl(struct sb *o, unsigned v)
+{
+	static const char *const dirs[] = {
+		"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"
+	};
+	const char *n = xlookup(ioctls, v);
+	if (n) {
+		sb_puts(o, n);
+		return;
+	}
+	sb_printf(o, "_IOC(%s, 0x%x, 0x%x, ", dirs[(v >> 30) & 3], (v >> 8) & 0xff, v & 0xff);
+	put_hex(o, (v >> 16) & 0x3fff);
+	sb_putc(o, ')');
+}
+
+static void put_clone_flags(struct sb *o, unsigned long f, int with_signal)
+{
+	unsigned long sig = with_signal ? f & CSIGNAL : 0;
+	f &= with_signal ? ~(unsigned long)CSIGNAL : ~0ul;
+	if (f)
+		put_flags(o, clone_flags, f, "0");
+	if (sig) {
+		if (f)
+			sb_putc(o, '|');
+		put_signame(o, (long)sig, 1);
+	}
+	if (!f && !sig)
+		sb_puts(o, "0");
+}
+
+static void put_clone3(struct sb *o, unsigned long addr, unsigned long size)
+{
+	struct clone_args ca;
+	zero(&ca, sizeof ca);
+	if (size > sizeof ca)
+		size = sizeof ca;
+	if (!addr || size < 64 || tv_mem_read(&ca, addr, size) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{flags=");
+	put_clone_flags(o, ca.flags, 0);
+	if (ca.flags & CLONE_PIDFD)
+		sb_printf(o, ", pidfd=0x%lx", (unsigned long)ca.pidfd);
+	if (ca.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+		sb_printf(o, ", child_tid=0x%lx", (unsigned long)ca.child_tid);
+	if (ca.flags & CLONE_PARENT_SETTID)
+		sb_printf(o, ", parent_tid=0x%lx", (unsigned long)ca.parent_tid);
+	sb_puts(o, ", exit_signal=");
+	put_signame(o, (long)ca.exit_signal, 1);
+	sb_puts(o, ", stack=");
+	put_ptr(o, (unsigned long)ca.stack);
+	sb_puts(o, ", stack_size=");
+	put_hex(o, (unsigned long)ca.stack_size);
+	if (ca.flags & CLONE_SETTLS)
+		sb_printf(o, ", tls=0x%lx", (unsigned long)ca.tls);
+	sb_putc(o, '}');
+}
+
+static void put_prctl_args(struct sb *o, const struct call *c)
+{
+	const long *a = c->a;
+	switch (a[0]) {
+	case PR_SET_NAME:
+		put_str(o, (unsigned long)a[1]);
+		return;
+	case PR_GET_NAME:
+		if (failed(c))
+			put_ptr(o, (unsigned long)a[1]);
+		else
+			put_str(o, (unsigned long)a[1]);
+		return;
+	case PR_SET_PDEATHSIG:
+		put_signame(o, a[1], 1);
+		return;
+	case PR_GET_PDEATHSIG: {
+		int s;
+		if (!failed(c) && peek_int((unsigned long)a[1], &s)) {
+			sb_putc(o, '[');
+			put_signame(o, s, 1);
+			sb_putc(o, ']');
+		} else {
+			put_ptr(o, (unsigned long)a[1]);
+		}
+		return;
+	}
+	case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS: case PR_SET_TIMERSLACK:
+	case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
+		sb_printf(o, "%lu", (unsigned long)a[1]);
+		return;
+	case PR_SET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE: case PR_SET_CHILD_SUBREAPER:
+		sb_printf(o, "%lu, %lu, %lu, %lu", (unsigned long)a[1], (unsigned long)a[2],
+			  (unsigned long)a[3], (unsigned long)a[4]);
+		return;
+	}
+	for (int i = 1; i < 5; i++) {
+		if (i > 1)
+			sb_puts(o, ", ");
+		put_hex(o, (unsigned long)a[i]);
+	}
+}
+
+static void put_open_how(struct sb *o, unsigned long addr, unsigned long size)
+{
+	struct open_how h;
+	zero(&h, sizeof h);
+	if (!addr || size < sizeof h || tv_mem_read(&h, addr, sizeof h) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{flags=");
+	put_open_flags(o, h.flags);
+	if ((h.flags & O_CREAT) || (h.flags & O_TMPFILE) == O_TMPFILE) {
+		sb_puts(o, ", mode=");
+		put_oct(o, h.mode);
+	}
+	sb_puts(o, ", resolve=");
+	put_flags(o, resolve_flags, h.resolve, "0");
+	sb_putc(o, '}');
+}
+
+static void put_dirents(struct sb *o, const struct call *c, unsigned long addr)
+{
+	long n = c->ret, count = 0;
+	struct rbuf rb;
+
+	unsigned char *b = rbuf_get(&rb, n > 0 ? (size_t)n : 1);
+	if (b && n > 0 && tv_mem_read(b, addr, (size_t)n) == 0) {
+		for (long off = 0; off + 18 <= n; count++) {
+			unsigned short rl = (unsigned short)(b[off + 16] | b[off + 17] << 8);
+			if (!rl)
+				break;
+			off += rl;
+		}
+	}
+	rbuf_put(&rb);
+	sb_printf(o, "0x%lx /* %ld entr%s */", addr, count, count == 1 ? "y" : "ies");
+}
+
+static void put_uname(struct sb *o, unsigned long addr)
+{
+	struct new_utsname u;
+	if (tv_mem_read(&u, addr, sizeof u) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	u.sysname[64] = u.nodename[64] = 0;
+	sb_puts(o, "{sysname=");
+	put_quoted(o, (unsigned char *)u.sysname, tv_strlen(u.sysname), 0);
+	sb_puts(o, ", nodename=");
+	put_quoted(o, (unsigned char *)u.nodename, tv_strlen(u.nodename), 0);
+	sb_puts(o, ", ...}");
+}
+
+static void put_utimes(struct sb *o, unsigned long addr)
+{
+	struct __kernel_timespec ts[2];
+	if (!addr) {
+		sb_puts(o, "NULL");
+		return;
+	}
+	if (tv_mem_read(ts, addr, sizeof ts) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_putc(o, '[');
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			sb_puts(o, ", ");
+		if (ts[i].tv_nsec == T_UTIME_NOW)
+			sb_puts(o, "UTIME_NOW");
+		else if (ts[i].tv_nsec == T_UTIME_OMIT)
+			sb_puts(o, "UTIME_OMIT");
+		else
+			sb_printf(o, "{tv_sec=%ld, tv_nsec=%ld}", (long)ts[i].tv_sec, (long)ts[i].tv_nsec);
+	}
+	sb_putc(o, ']');
+}
+
+/* ioctl's third argument, for the requests whose argument is known. */
+static void put_ioctl_arg(struct sb *o, const struct call *c, unsigned long v)
+{
+	unsigned req = (unsigned)c->a[1];
+	int x;
+
+	switch (req) {
+	case FIONREAD: case TIOCOUTQ: case TIOCGPGRP: case TIOCSPGRP: case FIONBIO: case FIOASYNC:
+	case TIOCGPTN: case TIOCSPTLCK: case TIOCGSID:
+		if (!failed(c) && peek_int(v, &x))
+			sb_printf(o, "[%d]", x);
+		else
+			put_ptr(o, v);
+		return;
+	case TIOCGWINSZ: case TIOCSWINSZ: {
+		unsigned short w[4];
+		if (!failed(c) && v && tv_mem_read(w, v, sizeof w) == 0)
+			sb_printf(o, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", w[0], w[1],
+				  w[2], w[3]);
+		else
+			put_ptr(o, v);
+		return;
+	}
+	case TCGETS: case TCSETS: case TCSETSW: case TCSETSF: case TCGETA: case TCSETA:
+	case TCSETAW: case TCSETAF:
+		put_ptr(o, v);
+		return;
+	}
+	put_hex(o, v);
+}
+
+static void put_statfs(struct sb *o, unsigned long addr)
+{
+	struct statfs f;
+	if (tv_mem_read(&f, addr, sizeof f) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_puts(o, "{f_type=");
+	put_enum(o, fs_magics, (unsigned long)f.f_type, "???");
+	sb_printf(o, ", f_bsize=%lu, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, f_files=%lu, f_ffree=%lu",
+		  (unsigned long)f.f_bsize, (unsigned long)f.f_blocks, (unsigned long)f.f_bfree,
+		  (unsigned long)f.f_bavail, (unsigned long)f.f_files, (unsigned long)f.f_ffree);
+	sb_puts(o, ", f_fsid={val=[");
+	put_hex(o, (unsigned)f.f_fsid.val[0]);
+	sb_puts(o, ", ");
+	put_hex(o, (unsigned)f.f_fsid.val[1]);
+	sb_printf(o, "]}, f_namelen=%lu, f_frsize=%lu, f_flags=", (unsigned long)f.f_namelen,
+		  (unsigned long)f.f_frsize);
+	put_flags(o, statfs_flags, (unsigned long)f.f_flags, "0");
+	sb_putc(o, '}');
+}
+
+static void put_sysinfo(struct sb *o, unsigned long addr)
+{
+	struct sysinfo si;
+	if (tv_mem_read(&si, addr, sizeof si) < 0) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_printf(o, "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, freeram=%lu, sharedram=%lu, "
+		  "bufferram=%lu, totalswap=%lu, freeswap=%lu, procs=%u, totalhigh=%lu, "
+		  "freehigh=%lu, mem_unit=%u}",
+		  (long)si.uptime, (unsigned long)si.loads[0], (unsigned long)si.loads[1],
+		  (unsigned long)si.loads[2], (unsigned long)si.totalram, (unsigned long)si.freeram,
+		  (unsigned long)si.sharedram, (unsigned long)si.bufferram,
+		  (unsigned long)si.totalswap, (unsigned long)si.freeswap, (unsigned)si.procs,
+		  (unsigned long)si.totalhigh, (unsigned long)si.freehigh, (unsigned)si.mem_unit);
+}
+
+static void put_groups(struct sb *o, unsigned long addr, long n)
+{
+	uint32_t g;
+	if (n < 0 || (n > 0 && !addr)) {
+		put_ptr(o, addr);
+		return;
+	}
+	sb_putc(o, '[');
+	for (long i = 0; i < n; i++) {
+		if (i)
+			sb_puts(o, ", ");
+		if ((unsigned long)i >= opt.strsize) {
+			sb_puts(o, "...");
+			break;
+		}
+		if (tv_mem_read(&g, addr + (unsigned long)i * sizeof g, sizeof g) < 0)
+			break;
+		sb_printf(o, "%u", g);
+	}
+	sb_putc(o, ']');
+}
+
+/* Argument i of c, of kind t. */
+static void put_arg(struct sb *o, const struct call *c, int i, int t)
+{
+	const long *a = c->a;
+	unsigned long v = (unsigned long)a[i];
+	int x;
+
+	/* An output the call did not produce: where it would have gone. */
+	if (t >= A_OUT_FIRST && failed(c) && t != A_SOCKLEN && t != A_PRCTL_ARGS &&
+	    t != A_ORTS && t != A_CL_PTID && t != A_IOCTL_ARG && t != A_OGROUPS) {
+		put_ptr(o, v);
+		return;
+	}
+	switch (t) {
+	case A_INT: sb_printf(o, "%d", (int)v); return;
+	case A_UINT: sb_printf(o, "%u", (unsigned)v); return;
+	case A_LONG: sb_printf(o, "%ld", (long)v); return;
+	case A_ULONG: sb_printf(o, "%lu", v); return;
+	case A_HEX: put_hex(o, v); return;
+	case A_PTR: put_ptr(o, v); return;
+	case A_FD: sb_printf(o, "%d", (int)v); return;
+	case A_DIRFD:
+		if ((int)v == AT_FDCWD)
+			sb_puts(o, "AT_FDCWD");
+		else
+			sb_printf(o, "%d", (int)v);
+		return;
+	case A_PATH: put_path(o, v); return;
+	case A_STR: put_str(o, v); return;
+	case A_IBUF: put_buf(o, v, (unsigned long)a[i + 1], 0); return;
+	case A_OFLAGS: put_open_flags(o, (unsigned)v); return;
+	case A_FLAGS_O: put_flags(o, open_flags, (unsigned)v, "0"); return;
+	case A_OMODE: case A_MODE: case A_UMASK: put_oct(o, (unsigned)v); return;
+	case A_FMODE: put_fmode(o, (unsigned)v); return;
+	case A_DEV: put_dev(o, v); return;
+	case A_AMODE:
+		if ((unsigned)v == T_F_OK)
+			sb_puts(o, "F_OK");
+		else
+			put_flags(o, access_modes, (unsigned)v, "F_OK");
+		return;
+	case A_ATFL: put_flags(o, at_flags, (unsigned)v, "0"); return;
+	case A_UNLINKFL: put_flags(o, unlink_flags, (unsigned)v, "0"); return;
+	case A_ACCESSFL: put_flags(o, access_flags, (unsigned)v, "0"); return;
+	case A_STATXFL:
+		put_enum(o, statx_sync, v & AT_STATX_SYNC_TYPE, "AT_STATX_???");
+		if ((unsigned)v & ~(unsigned)AT_STATX_SYNC_TYPE) {
+			sb_putc(o, '|');
+			put_flags(o, at_flags, (unsigned)v & ~(unsigned)AT_STATX_SYNC_TYPE, "0");
+		}
+		return;
+	case A_STATXMASK: put_flags(o, statx_mask, (unsigned)v, "0"); return;
+	case A_RENAMEFL: put_flags(o, rename_flags, (unsigned)v, "0"); return;
+	case A_WHENCE: put_enum(o, whences, (unsigned)v, "SEEK_???"); return;
+	case A_FLOCK: put_flags(o, flock_ops, (unsigned)v, "0"); return;
+	case A_IOCTL: put_ioctl(o, (unsigned)v); return;
+	case A_FCNTL_CMD: put_enum(o, fcntl_cmds, (unsigned)v, "F_???"); return;
+	case A_FCNTL_ARG:
+		switch (a[1]) {
+		case F_SETFD: put_flags(o, fd_flags, v, "0"); return;
+		case F_SETFL: put_open_flags(o, (unsigned)v); return;
+		case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETPIPE_SZ:
+			sb_printf(o, "%d", (int)v);
+			return;
+		case F_SETSIG: put_signame(o, (int)v, 1); return;
+		case F_SETLEASE: put_enum(o, lock_types, (unsigned)v, "F_???"); return;
+		case F_ADD_SEALS: put_flags(o, seals, (unsigned)v, "0"); return;
+		case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
+		case F_OFD_SETLKW: case F_GETOWN_EX: case F_SETOWN_EX:
+			put_ptr(o, v);
+			return;
+		}
+		put_hex(o, v);
+		return;
+	case A_PROT: put_flags(o, prots, (unsigned)v, "PROT_NONE"); return;
+	case A_MAPFL: {
+		unsigned long rest = v & ~0xful;
+		unsigned long huge = (rest >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+		rest &= ~((unsigned long)MAP_HUGE_MASK << MAP_HUGE_SHIFT);
+		put_enum(o, map_types, v & 0xf, "MAP_???");
+		if (rest) {
+			sb_putc(o, '|');
+			put_flags(o, map_flags, rest, "0");
+		}
+		if (huge)
+			sb_printf(o, "|%lu<<MAP_HUGE_SHIFT", huge);
+		return;
+	}
+	case A_MADV: put_enum(o, madvs, (unsigned)v, "MADV_???"); return;
+	case A_MREMAPFL: put_flags(o, mremap_flags, v, "0"); return;
+	case A_MSYNCFL: put_flags(o, msync_flags, v, "0"); return;
+	case A_MLOCKALLFL: put_flags(o, mlockall_flags, v, "0"); return;
+	case A_CLONEFL: put_clone_flags(o, v, 0); return;
+	case A_CL_STACK: sb_puts(o, "child_stack="); put_ptr(o, (unsigned long)a[1]); return;
+	case A_CL_FLAGS: sb_puts(o, "flags="); put_clone_flags(o, (unsigned long)a[0], 1); return;
+	case A_CL_PTID:
+		sb_puts(o, "parent_tid=");
+		if (!failed(c) && peek_int((unsigned long)a[2], &x))
+			sb_printf(o, "[%d]", x);
+		else
+			put_ptr(o, (unsigned long)a[2]);
+		return;
+	case A_CL_TLS: sb_puts(o, "tls="); put_ptr(o, (unsigned long)a[CLONE_ARG_TLS]); return;
+	case A_CL_CTID:
+		sb_puts(o, "child_tidptr=");
+		put_ptr(o, (unsigned long)a[CLONE_ARG_CTID]);
+		return;
+	case A_CLONE3: put_clone3(o, v, (unsigned long)a[i + 1]); return;
+	case A_ARGV: put_argv(o, v); return;
+	case A_ENVP: put_envp(o, v); return;
+	case A_WAITOPT: put_flags(o, wait_opts, (unsigned)v, "0"); return;
+	case A_IDTYPE: put_enum(o, idtypes, (unsigned)v, "P_???"); return;
+	case A_SIGNUM: put_signame(o, (int)v, 1); return;
+	case A_SIGHOW: put_enum(o, sig_hows, (unsigned)v, "SIG_???"); return;
+	case A_SIGSET: case A_OSIGSET: put_sigset_at(o, v); return;
+	case A_SIGACT: case A_OSIGACT: put_sigaction(o, v); return;
+	case A_STACK: case A_OSTACK: put_stack(o, v); return;
+	case A_TS: case A_OTS: put_ts(o, v); return;
+	case A_ORTS:
+		if (c->done && c->ret == -EINTR)
+			put_ts(o, v);
+		else
+			put_ptr(o, v);
+		return;
+	case A_OTV: {
+		struct { long sec, usec; } tv;
+		if (tv_mem_read(&tv, v, sizeof tv) < 0)
+			put_ptr(o, v);
+		else
+			sb_printf(o, "{tv_sec=%ld, tv_usec=%ld}", tv.sec, tv.usec);
+		return;
+	}
+	case A_UTIMES: put_utimes(o, v); return;
+	case A_CLOCKID:
+		if ((int)v < 0)
+			sb_printf(o, "%d", (int)v);
+		else
+			put_enum(o, clocks, (unsigned)v, "CLOCK_???");
+		return;
+	case A_TIMERFL: put_flags(o, timer_flags, (unsigned)v, "0"); return;
+	case A_FUTEX_OP: {
+		unsigned long cmd = v & FUTEX_CMD_MASK;
+		const char *n = xlookup(futex_cmds, cmd);
+		if (n)
+			sb_printf(o, "%s%s", n, (v & FUTEX_PRIVATE_FLAG) ? "_PRIVATE" : "");
+		else
+			sb_printf(o, "0x%lx", v & ~(unsigned long)FUTEX_CLOCK_REALTIME);
+		if (v & FUTEX_CLOCK_REALTIME)
+			sb_puts(o, "|FUTEX_CLOCK_REALTIME");
+		return;
+	}
+	case A_FX_VAL: sb_printf(o, "%d", (int)v); return;
+	case A_FX_TMO: {
+		long cmd = a[1] & FUTEX_CMD_MASK;
+		if (cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
+		    cmd == FUTEX_CMP_REQUEUE_PI)
+			sb_printf(o, "%u", (unsigned)v);
+		else
+			put_ts(o, v);
+		return;
+	}
+	case A_FX_UADDR2: put_ptr(o, v); return;
+	case A_FX_VAL3:
+		if ((unsigned)v == 0xffffffffu &&
+		    ((a[1] & FUTEX_CMD_MASK) == FUTEX_WAIT_BITSET ||
+		     (a[1] & FUTEX_CMD_MASK) == FUTEX_WAKE_BITSET))
+			sb_puts(o, "FUTEX_BITSET_MATCH_ANY");
+		else
+			put_hex(o, (unsigned)v);
+		return;
+	case A_PRCTL: put_enum(o, prctl_ops, (unsigned)v, "PR_???"); return;
+	case A_PRCTL_ARGS: put_prctl_args(o, c); return;
+	case A_SECCOMP_OP: put_enum(o, seccomp_ops, (unsigned)v, "SECCOMP_???"); return;
+	case A_ARCH_PRCTL:
+#ifdef __NR_arch_prctl
+		put_enum(o, arch_prctl_codes, (unsigned)v, "ARCH_???");
+#else
+		put_hex(o, v);
+#endif
+		return;
+	case A_RLIMRES: put_enum(o, rlimits, (unsigned)v, "RLIMIT_???"); return;
+	case A_IRLIM: case A_ORLIM: put_rlimit(o, c, v); return;
+	case A_CPUSET: put_cpuset(o, v, a[1]); return;
+	case A_OCPUSET: put_cpuset(o, v, c->ret); return;
+	case A_GRNDFL: put_flags(o, grnd_flags, (unsigned)v, "0"); return;
+	case A_CLOSERANGEFL: put_flags(o, close_range_flags, (unsigned)v, "0"); return;
+	case A_MFDFL: put_flags(o, mfd_flags, (unsigned)v, "0"); return;
+	case A_EFDFL: put_cloexec_flags(o, "EFD", v, 1, "EFD_SEMAPHORE"); return;
+	case A_TFDFL: put_cloexec_flags(o, "TFD", v, 0, NULL); return;
+	case A_SFDFL: put_cloexec_flags(o, "SFD", v, 0, NULL); return;
+	case A_INFL: put_cloexec_flags(o, "IN", v, 0, NULL); return;
+	case A_EPCFL: put_cloexec_flags(o, "EPOLL", v, 0, NULL); return;
+	case A_SOCKFL: put_cloexec_flags(o, "SOCK", v, 0, NULL); return;
+	case A_EPOLLOP: put_enum(o, epoll_ops, (unsigned)v, "EPOLL_CTL_???"); return;
+	case A_EPOLLEV: {
+		struct epoll_event e;
+		if (!v)
+			sb_puts(o, "NULL");
+		else if (tv_mem_read(&e, v, sizeof e) < 0)
+			put_ptr(o, v);
+		else
+			put_epoll_event(o, &e);
+		return;
+	}
+	case A_OEPOLLEVS: {
+		struct epoll_event e;
+		sb_putc(o, '[');
+		for (long k = 0; k < c->ret; k++) {
+			if (k)
+				sb_puts(o, ", ");
+			if ((unsigned long)k >= opt.strsize) {
+				sb_puts(o, "...");
+				break;
+			}
+			if (tv_mem_read(&e, v + (unsigned long)k * sizeof e, sizeof e) < 0)
+				break;
+			put_epoll_event(o, &e);
+		}
+		sb_putc(o, ']');
+		return;
+	}
+	case A_POLLFDS: {
+		struct pollfd p;
+		if (!v || (a[i + 1] > 0 && tv_mem_read(&p, v, sizeof p) < 0))
+			put_ptr(o, v);
+		else
+			put_pollfds(o, v, (unsigned long)a[i + 1], 0);
+		return;
+	}
+	case A_AF: put_enum(o, families, (unsigned)v, "AF_???"); return;
+	case A_SOCKTYPE:
+		put_enum(o, sock_types, v & T_SOCK_TYPE_MASK, "SOCK_???");
+		if (v & ~(unsigned long)T_SOCK_TYPE_MASK) {
+			sb_putc(o, '|');
+			put_cloexec_flags(o, "SOCK", (unsigned)v & ~(unsigned)T_SOCK_TYPE_MASK, 0, NULL);
+		}
+		return;
+	case A_PROTO:
+		if (a[0] == T_AF_INET || a[0] == T_AF_INET6)
+			put_enum(o, ip_protos, (unsigned)v, "IPPROTO_???");
+		else if (a[0] == T_AF_NETLINK)
+			put_enum(o, netlink_protos, (unsigned)v, "NETLINK_???");
+		else
+			sb_printf(o, "%d", (int)v);
+		return;
+	case A_MSGFL: put_flags(o, msg_flags, (unsigned)v, "0"); return;
+	case A_SHUTHOW: put_enum(o, shut_hows, (unsigned)v, "SHUT_???"); return;
+	case A_SOLEVEL: put_enum(o, sol_levels, (unsigned)v, "SOL_???"); return;
+	case A_SONAME:
+		if (a[1] == SOL_SOCKET)
+			put_enum(o, so_names, (unsigned)v, "SO_???");
+		else if (a[1] == T_SOL_TCP)
+			put_enum(o, tcp_names, (unsigned)v, "TCP_???");
+		else if (a[1] == T_SOL_IP)
+			put_enum(o, ip_names, (unsigned)v, "IP_???");
+		else if (a[1] == T_SOL_IPV6)
+			put_enum(o, ipv6_names, (unsigned)v, "IPV6_???");
+		else
+			sb_printf(o, "%d", (int)v);
+		return;
+	case A_SOVAL:
+		if (a[i + 1] == 4 && peek_int(v, &x))
+			sb_printf(o, "[%d]", x);
+		else
+			put_buf(o, v, (unsigned long)a[i + 1], 0);
+		return;
+	case A_OSOVAL: {
+		int len;
+		if (peek_int((unsigned long)a[i + 1], &len) && len == 4 && peek_int(v, &x))
+			sb_printf(o, "[%d]", x);
+		else if (peek_int((unsigned long)a[i + 1], &len) && len >= 0)
+			put_buf(o, v, (unsigned long)len, 0);
+		else
+			put_ptr(o, v);
+		return;
+	}
+	case A_SOCKLEN: {
+		int out;
+		if (!v)
+			sb_puts(o, "NULL");
+		else if (c->cap[i] < 0)
+			put_ptr(o, v);
+		else if (failed(c) || !peek_int(v, &out) || out == (int)c->cap[i])
+			sb_printf(o, "[%d]", (int)c->cap[i]);
+		else
+			sb_printf(o, "[%d => %d]", (int)c->cap[i], out);
+		return;
+	}
+	case A_SOCKADDR: put_sockaddr(o, v, a[i + 1]); return;
+	case A_OSOCKADDR: {
+		int out;
+		long in = c->cap[i + 1];
+		if (!v || !peek_int((unsigned long)a[i + 1], &out))
+			put_ptr(o, v);
+		else
+			put_sockaddr(o, v, out < in ? out : in);
+		return;
+	}
+	case A_IOV: put_iov(o, v, a[i + 1], -1); return;
+	case A_OIOV: put_iov(o, v, a[i + 1], c->ret); return;
+	case A_MSGHDR: put_msghdr(o, v, -1); return;
+	case A_OMSGHDR: put_msghdr(o, v, c->ret); return;
+	case A_OPENHOW: put_open_how(o, v, (unsigned long)a[i + 1]); return;
+	case A_OBUF: case A_OSTR: put_buf(o, v, (unsigned long)c->ret, 0); return;
+	case A_OBUFX: put_buf(o, v, (unsigned long)c->ret, 1); return;
+	case A_OPATH: put_path(o, v); return;
+	case A_OSTAT: put_stat(o, v); return;
+	case A_OSTATX: put_statx(o, v); return;
+	case A_ODIRENTS: put_dirents(o, c, v); return;
+	case A_OPIPE: {
+		int fds[2];
+		if (tv_mem_read(fds, v, sizeof fds) < 0)
+			put_ptr(o, v);
+		else
+			sb_printf(o, "[%d, %d]", fds[0], fds[1]);
+		return;
+	}
+	case A_OWSTATUS:
+		if (c->ret > 0 && peek_int(v, &x))
+			put_wstatus(o, x);
+		else
+			put_ptr(o, v);
+		return;
+	case A_OINT:
+		if (peek_int(v, &x))
+			sb_printf(o, "[%d]", x);
+		else
+			put_ptr(o, v);
+		return;
+	case A_OUNAME: put_uname(o, v); return;
+	case A_IOCTL_ARG: put_ioctl_arg(o, c, v); return;
+	case A_OSTATFS: put_statfs(o, v); return;
+	case A_OSYSINFO: put_sysinfo(o, v); return;
+	case A_FADV: put_enum(o, fadvs, (unsigned)v, "POSIX_FADV_???"); return;
+	case A_GROUPS: put_groups(o, v, a[0]); return;
+	case A_OGROUPS:
+		if (a[0] == 0 && !failed(c))
+			sb_puts(o, v ? "[]" : "NULL");
+		else if (failed(c))
+			put_ptr(o, v);
+		else
+			put_groups(o, v, c->ret);
+		return;
+	}
+	put_hex(o, v);
+}
+
+/* "= RESULT" after the arguments. */
+static void put_result(struct sb *o, const struct call *c, const struct sig *s)
+{
+	long r = c->ret;
+	int kind = s ? s->ret : R_DEC;
+
+	if (!c->done || kind == R_NONE) {
+		sb_putc(o, '?');
+		return;
+	}
+	if (is_err(r)) {
+		put_error(o, r);
+		return;
+	}
+	switch (kind) {
+	case R_HEX:
+		sb_printf(o, "0x%lx", (unsigned long)r);
+		return;
+	case R_OCT:
+		put_oct(o, (unsigned long)r);
+		return;
+	case R_FCNTL:
+		if (c->a[1] == F_GETFD && r) {
+			sb_printf(o, "0x%lx (flags ", (unsigned long)r);
+			put_flags(o, fd_flags, (unsigned long)r, "0");
+			sb_putc(o, ')');
+			return;
+		}
+		if (c->a[1] == F_GETFL) {
+			put_hex(o, (unsigned long)r);
+			sb_puts(o, " (flags ");
+			put_open_flags(o, (unsigned long)r);
+			sb_putc(o, ')');
+			return;
+		}
+		if (c->a[1] == F_GET_SEALS) {
+			put_hex(o, (unsigned long)r);
+			sb_puts(o, " (seals ");
+			put_flags(o, seals, (unsigned long)r, "0");
+			sb_putc(o, ')');
+			return;
+		}
+		break;
+	case R_POLL:
+		if (r == 0) {
+			sb_puts(o, "0 (Timeout)");
+			return;
+		}
+		sb_printf(o, "%ld (", r);
+		put_pollfds(o, (unsigned long)c->a[0], (unsigned long)c->a[1], 1);
+		sb_putc(o, ')');
+		return;
+	case R_SIGNUM:
+		if (r > 0) {
+			sb_printf(o, "%ld (", r);
+			put_signame(o, r, 1);
+			sb_putc(o, ')');
+			return;
+		}
+		break;
+	}
+	sb_printf(o, "%ld", r);
+}
+
+static void put_name(struct sb *o, long nr)
+{
+	const char *n = tv_syscall_name(nr);
+	if (n)
+		sb_puts(o, n);
+	else
+		sb_printf(o, "syscall_0x%lx", (unsigned long)nr);
+}
+
+static int nargs(const struct sig *s)
+{
+	return s ? s->n : 6;
+}
+
+static int kind(const struct sig *s, int i)
+{
+	return s ? s->t[i] : A_HEX;
+}
+
+/* The part known when the call is made: "NAME(ARG, ARG, " up to the first
+ * output argument.  Returns the index of that argument (nargs if none). */
+static int format_entry(struct sb *o, const struct call *c, const struct sig *s)
+{
+	int n = nargs(s), stop = n, any = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (kind(s, i) >= A_OUT_FIRST && present(c, i, kind(s, i))) {
+			stop = i;
+			break;
+		}
+	}
+	put_name(o, c->nr);
+	sb_putc(o, '(');
+	for (int i = 0; i < stop; i++) {
+		if (!present(c, i, kind(s, i)))
+			continue;
+		if (any)
+			sb_puts(o, ", ");
+		any = 1;
+		put_arg(o, c, i, kind(s, i));
+	}
+	if (stop < n && any)
+		sb_puts(o, ", ");
+	return stop;
+}
+
+/* The rest, from argument stop on, and ")". */
+static void format_exit(struct sb *o, const struct call *c, const struct sig *s, int stop)
+{
+	int first = 1;
+
+	for (int i = stop; i < nargs(s); i++) {
+		if (!present(c, i, kind(s, i)))
+			continue;
+		if (!first)
+			sb_puts(o, ", ");
+		first = 0;
+		put_arg(o, c, i, kind(s, i));
+	}
+	sb_putc(o, ')');
+}
+
+/* Values an in/out argument had before the call. */
+static void capture(struct call *c, const struct sig *s)
+{
+	for (int i = 0; i < nargs(s); i++) {
+		int x;
+		c->cap[i] = -1;
+		if (kind(s, i) == A_SOCKLEN && peek_int((unsigned long)c->a[i], &x))
+			c->cap[i] = x;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Threads and their lines.                                             */
+
+enum { ST_IDLE, ST_PENDING, ST_SHOWN };
+
+struct thr {
+	struct thr *hnext;		/* hash chain */
+	struct thr *pnext, *pprev;	/* the pending list, in entry order */
+	int tid;
+	int state;			/* ST_*: guarded by the lock */
+	int stop;			/* first argument left for exit() */
+	struct call c;
+	struct sb entry;		/* "NAME(ARGS, " of the current call */
+	struct sb tail;			/* the rest, built by exit() */
+	uint64_t t0;			/* -c: when the call started */
+	uint64_t stamp;			/* -t: the wall-clock time of entry */
+};
+
+#define HASH 256
+static struct thr *threads[HASH];	/* by tid, under the lock */
+static int nthreads;
+static struct thr *pend_head, *pend_tail;
+static struct sb outbuf;		/* the line being written, under the lock */
+static int gone[64];			/* tids that ended lately */
+static unsigned gone_pos;
+
+static struct thr **slot(int tid)
+{
+	struct thr **p = &threads[(unsigned)tid % HASH];
+	while (*p && (*p)->tid != tid)
+		p = &(*p)->hnext;
+	return p;
+}
+
+static int recently_gone(int tid)
+{
+	for (unsigned i = 0; i < sizeof gone / sizeof gone[0]; i++)
+		if (gone[i] == tid)
+			return 1;
+	return 0;
+}
+
+/* Under the lock. */
+static struct thr *thread_add(int tid)
+{
+	struct thr **p = slot(tid);
+	if (*p)
+		return *p;
+	struct thr *t = tv_calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	*p = t;
+	nthreads++;
+	return t;
+}
+
+static struct thr *thread_get(int tid)
+{
+	lock();
+	struct thr *t = thread_add(tid);
+	unlock();
+	return t;
+}
+
+static void pend_unlink(struct thr *t)
+{
+	if (t->state == ST_IDLE)
+		return;
+	if (t->pprev)
+		t->pprev->pnext = t->pnext;
+	else
+		pend_head = t->pnext;
+	if (t->pnext)
+		t->pnext->pprev = t->pprev;
+	else
+		pend_tail = t->pprev;
+	t->pnext = t->pprev = NULL;
+	t->state = ST_IDLE;
+}
+
+/* Under the lock: forget a thread that has ended. */
+static void thread_remove(int tid)
+{
+	struct thr **p = slot(tid), *t = *p;
+	if (!t)
+		return;
+	pend_unlink(t);
+	*p = t->hnext;
+	nthreads--;
+	gone[gone_pos++ % (sizeof gone / sizeof gone[0])] = tid;
+	sb_free(&t->entry);
+	sb_free(&t->tail);
+	tv_free(t);
+}
+
+static void put_stamp(struct sb *o, uint64_t ns)
+{
+	unsigned long sec = (unsigned long)(ns / 1000000000u), usec = (unsigned long)(ns % 1000000000u) / 1000;
+	if (opt.stamps >= 3) {
+		sb_printf(o, "%lu.%06lu ", sec, usec);
+		return;
+	}
+	unsigned long day = (unsigned long)((long)sec + tz_offset) % 86400;
+	sb_printf(o, "%02lu:%02lu:%02lu", day / 3600, day / 60 % 60, day % 60);
+	if (opt.stamps == 2)
+		sb_printf(o, ".%06lu", usec);
+	sb_putc(o, ' ');
+}
+
+/* strace's leader: with -o and -f every line starts with the pid; on
+ * stderr, "[pid N] " once there is more than one thread. */
+static void put_prefix(struct sb *o, int tid, uint64_t stamp)
+{
+	if (opt.outfile && opt.follow)
+		sb_printf(o, "%-5d ", tid);
+	else if (nthreads > 1 && opt.follow)
+		sb_printf(o, "[pid %5d] ", tid);
+	if (opt.stamps)
+		put_stamp(o, stamp);
+}
+
+/* Under the lock: lines of other threads still waiting for their result
+ * are written now, as unfinished, since a line comes before them. */
+static void flush_pending(struct thr *self)
+{
+	for (struct thr *p = pend_head; p; p = p->pnext) {
+		if (p == self || p->state != ST_PENDING)
+			continue;
+		outbuf.len = 0;
+		put_prefix(&outbuf, p->tid, p->stamp);
+		sb_putn(&outbuf, p->entry.p, p->entry.len);
+		sb_puts(&outbuf, " <unfinished ...>\n");
+		emit(outbuf.p, outbuf.len);
+		p->state = ST_SHOWN;
+	}
+}
+
+/* Pads to strace's result column (40) and adds "= " and the result. */
+static void put_tail(struct sb *o, const struct call *c, const struct sig *s)
+{
+	if (o->len < 40) {
+		static const char spaces[] = "                                        ";
+		sb_putn(o, spaces, 40 - o->len);
+	} else {
+		sb_putc(o, ' ');
+	}
+	sb_puts(o, "= ");
+	put_result(o, c, s);
+	sb_putc(o, '\n');
+}
+
+/* Writes the line of t's finished call: its entry part (or, if that was
+ * shown as unfinished, "<... NAME resumed>") and t->tail. */
+static void write_line(struct thr *t)
+{
+	const struct sig *s = sig_of(t->c.nr);
+
+	lock();
+	if (!finished) {
+		flush_pending(t);
+		outbuf.len = 0;
+		if (t->state == ST_SHOWN) {
+			put_prefix(&outbuf, t->tid, opt.stamps ? now_ns(CLOCK_REALTIME) : 0);
+			sb_puts(&outbuf, "<... ");
+			put_name(&outbuf, t->c.nr);
+			sb_puts(&outbuf, " resumed>");
+		} else {
+			put_prefix(&outbuf, t->tid, t->stamp);
+			sb_putn(&outbuf, t->entry.p, t->entry.len);
+		}
+		sb_putn(&outbuf, t->tail.p, t->tail.len);
+		put_tail(&outbuf, &t->c, s);
+		emit(outbuf.p, outbuf.len);
+	}
+	pend_unlink(t);
+	unlock();
+}
+
+/* A line of its own ("+++ exited with 0 +++"), under the lock. */
+static void write_note(int tid, const char *text)
+{
+	outbuf.len = 0;
+	put_prefix(&outbuf, tid, opt.stamps ? now_ns(CLOCK_REALTIME) : 0);
+	sb_puts(&outbuf, text);
+	emit(outbuf.p, outbuf.len);
+}
+
+/* ------------------------------------------------------------------ */
+/* -c: the summary table.                                              */
+
+static void put_fixed(struct sb *o, int width, unsigned long whole, unsigned long frac, int digits)
+{
+	char t[48];
+	int n = tv_snprintf(t, sizeof t, "%lu.%0*lu", whole, digits, frac);
+	if (n < width)
+		sb_printf(o, "%*s", width - n, "");
+	sb_puts(o, t);
+}
+
+static void summary(void)
+{
+	static int order[NR_TABLE];
+	int n = 0, width = 16;
+	uint64_t total_ns = 0, total_calls = 0, total_err = 0;
+	struct sb o = { 0 };
+
+	for (int nr = 0; nr < NR_TABLE; nr++) {
+		if (!counts[nr].calls)
+			continue;
+		/* By time, the longest first; equal times in number order. */
+		int k = n++;
+		while (k > 0 && counts[order[k - 1]].ns < counts[nr].ns) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = nr;
+		total_ns += counts[nr].ns;
+		total_calls += counts[nr].calls;
+		total_err += counts[nr].errors;
+		const char *name = tv_syscall_name(nr);
+		int len = name ? (int)tv_strlen(name) : 16;
+		if (len + 1 > width)
+			width = len + 1;
+	}
+	char dashes[64];
+	int w = width < (int)sizeof dashes - 1 ? width : (int)sizeof dashes - 1;
+	for (int i = 0; i < w; i++)
+		dashes[i] = '-';
+	dashes[w] = 0;
+	sb_puts(&o, "% time     seconds  usecs/call     calls    errors syscall\n");
+	sb_printf(&o, "------ ----------- ----------- --------- --------- %s\n", dashes);
+	for (int i = 0; i < n; i++) {
+		const struct count *ct = &counts[order[i]];
+		unsigned long pct = total_ns ? (unsigned long)((ct->ns * 10000 + total_ns / 2) / total_ns) : 0;
+		unsigned long us = (unsigned long)(ct->ns / 1000);
+		put_fixed(&o, 6, pct / 100, pct % 100, 2);
+		sb_putc(&o, ' ');
+		put_fixed(&o, 11, us / 1000000, us % 1000000, 6);
+		sb_printf(&o, " %11lu %9lu ", us / (unsigned long)ct->calls, (unsigned long)ct->calls);
+		if (ct->errors)
+			sb_printf(&o, "%9lu ", (unsigned long)ct->errors);
+		else
+			sb_puts(&o, "          ");
+		put_name(&o, order[i]);
+		sb_putc(&o, '\n');
+	}
+	unsigned long us = (unsigned long)(total_ns / 1000);
+	sb_printf(&o, "------ ----------- ----------- --------- --------- %s\n", dashes);
+	sb_puts(&o, "100.00 ");
+	put_fixed(&o, 11, us / 1000000, us % 1000000, 6);
+	sb_printf(&o, " %11lu %9lu ", total_calls ? us / (unsigned long)total_calls : 0,
+		  (unsigned long)total_calls);
+	if (total_err)
+		sb_printf(&o, "%9lu ", (unsigned long)total_err);
+	else
+		sb_puts(&o, "          ");
+	sb_puts(&o, "total\n");
+	emit(o.p, o.len);
+	sb_free(&o);
+}
+
+static void count_call(const struct call *c, uint64_t t0)
+{
+	if (!opt.summary || c->nr < 0 || c->nr >= NR_TABLE)
+		return;
+	uint64_t dt = now_ns(CLOCK_MONOTONIC) - t0;
+	struct count *ct = &counts[c->nr];
+	__atomic_fetch_add(&ct->calls, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ct->ns, dt, __ATOMIC_RELAXED);
+	if (is_err(c->ret))
+		__atomic_fetch_add(&ct->errors, 1, __ATOMIC_RELAXED);
+}
+
+/* The process ends (exit_group, or its last thread's exit): the "+++"
+ * line, the summary, and silence afterwards.  Under the lock. */
+static void process_end(int tid, long code)
+{
+	if (finished)
+		return;
+	if (opt.lines) {
+		for (struct thr *p = pend_head; p; p = p->pnext) {
+			if (p->state == ST_PENDING && p->tid != tid) {
+				outbuf.len = 0;
+				put_prefix(&outbuf, p->tid, p->stamp);
+				sb_putn(&outbuf, p->entry.p, p->entry.len);
+				sb_puts(&outbuf, " <unfinished ...>\n");
+				emit(outbuf.p, outbuf.len);
+				p->state = ST_SHOWN;
+			}
+		}
+		if (opt.quiet < 2) {
+			char note[48];
+			tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(code & 0xff));
+			write_note(main_pid, note);
+		}
+	}
+	if (opt.summary)
+		summary();
+	finished = 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The descriptors we keep in the guest's table, and what crosses exec.  */
+
+struct persist {
+	char magic[8];
+	int32_t pid;		/* the process this state belongs to */
+	int32_t out_fd;
+	uint32_t exec_len;	/* an execve line waiting for "= 0" */
+	uint32_t exec_traced;	/* that execve is traced: count it */
+	uint32_t ncounts;
+};
+#define PERSIST_MAGIC "tvtrace"
+#define PERSIST_EXEC_OFF ((long)sizeof(struct persist))
+#define PERSIST_EXEC_CAP 8192
+#define PERSIST_COUNTS_OFF (PERSIST_EXEC_OFF + PERSIST_EXEC_CAP)
+
+static int is_ours(long fd)
+{
+	return fd >= 0 && (fd == out_fd || fd == state_fd);
+}
+
+/* Where our descriptors go: FD_HINT, or lower when RLIMIT_NOFILE is. */
+static long fd_hint(void)
+{
+	uint64_t lim[2] = { 0, 0 };
+	long hint = FD_HINT;
+	if (sys(__NR_prlimit64, 0, RLIMIT_NOFILE, 0, (long)lim, 0, 0) == 0 && lim[0] < FD_HINT + 64)
+		hint = lim[0] > 80 ? (long)lim[0] - 64 : 10;
+	return hint;
+}
+
+/* Moves fd to a free descriptor at or above from (or fd_hint()); returns
+ * the new one, or fd itself when nothing higher is free. */
+static int move_high(int fd, long from)
+{
+	long r = sys(__NR_fcntl, fd, F_DUPFD, from > 0 ? from : fd_hint(), 0, 0, 0);
+	if (r < 0 && from > 0)
+		r = sys(__NR_fcntl, fd, F_DUPFD, fd_hint(), 0, 0, 0);
+	if (r < 0)
+		return fd;
+	sys(__NR_close, fd, 0, 0, 0, 0, 0);
+	return (int)r;
+}
+
+/* Finds the state an earlier image of this monitor left (execve). */
+static int find_state(struct persist *p)
+{
+	long hint = fd_hint();
+	for (int pass = 0; pass < 2; pass++) {
+		long base = pass ? FD_HINT : hint;
+		if (pass && base == hint)
+			break;
+		for (long fd = base; fd < base + 64; fd++) {
+			long r = sys(__NR_pread64, fd, (long)p, sizeof *p, 0, 0, 0);
+			if (r == (long)sizeof *p && !tv_strncmp(p->magic, PERSIST_MAGIC, sizeof p->magic))
+				return (int)fd;
+		}
+	}
+	return -1;
+}
+
+static void persist_write(long off, const void *buf, size_t len)
+{
+	if (state_fd >= 0)
+		sys(__NR_pwrite64, state_fd, (long)buf, (long)len, off, 0, 0);
+}
+
+static void persist_header(uint32_t exec_len, uint32_t exec_traced)
+{
+	struct persist p;
+	zero(&p, sizeof p);
+	copy(p.magic, PERSIST_MAGIC, sizeof PERSIST_MAGIC);
+	p.pid = main_pid;
+	p.out_fd = out_fd;
+	p.exec_len = exec_len;
+	p.exec_traced = exec_traced;
+	p.ncounts = opt.summary ? NR_TABLE : 0;
+	persist_write(0, &p, sizeof p);
+}
+
+static void new_state(void)
+{
+	long fd = sys(__NR_memfd_create, (long)"tvisor-trace", 0, 0, 0, 0, 0);
+	if (fd < 0)
+		return;		/* no memfd: an execve starts a new trace */
+	state_fd = move_high((int)fd, 0);
+	persist_header(0, 0);
+}
+
+/* dup2()/dup3() onto one of ours: ours moves out of the way first. */
+static void move_ours(long fd)
+{
+	lock();
+	int n = move_high((int)fd, fd + 1), was_out = fd == out_fd;
+	if (was_out)
+		out_fd = n;
+	else
+		state_fd = n;
+	unlock();
+	if (was_out)
+		persist_header(0, 0);
+}
+
+/* The guest must not lose our descriptors by accident.  Returns 1 with
+ * *ret set when the call is answered here. */
+static int guard(struct tv_call *c, long *ret)
+{
+	const long *a = c->args;
+
+	switch (c->nr) {
+	case __NR_close:
+		if (is_ours(a[0])) {
+			*ret = -EBADF;	/* as if it were not open */
+			return 1;
+		}
+		return 0;
+#ifdef __NR_dup2
+	case __NR_dup2:
+#endif
+	case __NR_dup3:
+		if (is_ours(a[1]) && a[0] != a[1])
+			move_ours(a[1]);
+		return 0;
+	case __NR_fcntl:
+		if (is_ours(a[0]) && a[1] == F_SETFD) {
+			*ret = 0;	/* ours stay open across execve */
+			return 1;
+		}
+		return 0;
+	case __NR_close_range: {
+		unsigned long lo = (unsigned)a[0], hi = (unsigned)a[1];
+		long ours[2] = { out_fd < state_fd ? out_fd : state_fd,
+				 out_fd < state_fd ? state_fd : out_fd };
+		int hit = 0;
+		long r = 0;
+		if (lo > hi)
+			return 0;
+		for (int i = 0; i < 2; i++) {
+			if (ours[i] < 0 || (unsigned long)ours[i] < lo || (unsigned long)ours[i] > hi)
+				continue;
+			if (lo < (unsigned long)ours[i] && r == 0)
+				r = sys(__NR_close_range, (long)lo, ours[i] - 1, a[2], 0, 0, 0);
+			lo = (unsigned long)ours[i] + 1;
+			hit = 1;
+		}
+		if (!hit)
+			return 0;
+		if (r == 0 && lo <= hi)
+			r = sys(__NR_close_range, (long)lo, (long)hi, a[2], 0, 0, 0);
+		*ret = r;
+		return 1;
+	}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The hooks.                                                           */
+
+/* Before an execve: should it succeed, the next image writes its line
+ * with "= 0", counts it, and goes on with the -c counts so far. */
+static void persist_exec(struct thr *t)
+{
+	uint32_t len = 0;
+
+	if (t && opt.lines) {
+		struct sb line = { 0 };
+		sb_putn(&line, t->entry.p, t->entry.len);
+		format_exit(&line, &t->c, sig_of(t->c.nr), t->stop);
+		if (line.len < PERSIST_EXEC_CAP) {
+			persist_write(PERSIST_EXEC_OFF, line.p, line.len);
+			len = (uint32_t)line.len;
+		}
+		sb_free(&line);
+	}
+	if (opt.summary)
+		persist_write(PERSIST_COUNTS_OFF, counts, sizeof counts);
+	persist_header(len, t != NULL);
+}
+
+static int traced(const struct tv_call *c)
+{
+	return c->nr >= 0 && c->nr < NR_TABLE && selected[c->nr] &&
+	       (opt.follow || c->tid == main_pid);
+}
+
+/* A call that never returns to us: written whole now, with "= ?". */
+static void write_now(struct thr *t, const struct sig *s)
+{
+	t->tail.len = 0;
+	format_exit(&t->tail, &t->c, s, t->stop);
+	write_line(t);
+}
+
+static void on_thread_exit(const struct tv_call *c)
+{
+	lock();
+	if (opt.follow && !finished) {
+		if (nthreads <= 1 && c->tid == main_pid) {
+			process_end(c->tid, c->args[0]);
+		} else if (opt.lines && opt.quiet < 2) {
+			char note[48];
+			tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(c->args[0] & 0xff));
+			write_note(c->tid, note);
+		}
+	}
+	thread_remove(c->tid);
+	unlock();
+}
+
+static enum tv_verdict on_enter(struct tv_call *c)
+{
+	long answer;
+	struct thr *t = NULL;
+
+	c->tool_data = NULL;
+	if (__atomic_load_n(&finished, __ATOMIC_RELAXED))
+		return TV_RUN;
+	if (traced(c)) {
+		const struct sig *s = sig_of(c->nr);
+		t = thread_get(c->tid);
+		if (t) {
+			t->c.nr = c->nr;
+			copy(t->c.a, c->args, sizeof t->c.a);
+			t->c.done = 0;
+			capture(&t->c, s);
+			if (opt.lines) {
+				t->stamp = opt.stamps ? now_ns(CLOCK_REALTIME) : 0;
+				t->entry.len = 0;
+				t->stop = format_entry(&t->entry, &t->c, s);
+			}
+		}
+	}
+	int answered = guard(c, &answer);
+
+	if (t && (answered || (sig_of(c->nr) && sig_of(c->nr)->ret == R_NONE))) {
+		/* Finished here: the guard's answer, or a call with no return. */
+		t->c.ret = answered ? answer : 0;
+		t->c.done = answered;
+		if (answered)
+			count_call(&t->c, now_ns(CLOCK_MONOTONIC));
+		if (opt.lines)
+			write_now(t, sig_of(c->nr));
+	} else if (t) {
+		if (opt.lines) {
+			lock();
+			t->state = ST_PENDING;
+			t->pprev = pend_tail;
+			t->pnext = NULL;
+			if (pend_tail)
+				pend_tail->pnext = t;
+			else
+				pend_head = t;
+			pend_tail = t;
+			unlock();
+		}
+		c->tool_data = t;
+		t->t0 = opt.summary ? now_ns(CLOCK_MONOTONIC) : 0;
+	}
+
+	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
+		persist_exec(t);
+	if (c->nr == __NR_exit_group) {
+		lock();
+		process_end(c->tid, c->args[0]);
+		unlock();
+	} else if (c->nr == __NR_exit) {
+		on_thread_exit(c);
+	}
+	if (answered)
+		return tv_return(c, answer);
+	return TV_RUN;
+}
+
+static void on_exit(struct tv_call *c)
+{
+	struct thr *t = c->tool_data;
+
+	/* A new thread counts for the "[pid N]" prefix from its birth. */
+	uint64_t flags3 = 0;
+	if (opt.follow && c->nr == __NR_clone3 && c->ret > 0)
+		tv_mem_read(&flags3, (uintptr_t)c->args[0], sizeof flags3);
+	if (opt.follow && c->ret > 0 &&
+	    ((c->nr == __NR_clone && (c->args[0] & CLONE_THREAD)) || (flags3 & CLONE_THREAD))) {
+		lock();
+		if (!recently_gone((int)c->ret))
+			thread_add((int)c->ret);
+		unlock();
+	}
+	if (!t)
+		return;
+	t->c.ret = c->ret;
+	t->c.done = 1;
+	count_call(&t->c, t->t0);
+	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
+		persist_header(0, 0);
+	if (opt.lines) {
+		t->tail.len = 0;
+		format_exit(&t->tail, &t->c, sig_of(c->nr), t->stop);
+		write_line(t);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Options.                                                             */
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	tv_dprintf(2, "%s: ", TOOL);
+	tv_dprintf(2, fmt, arg);
+	tv_dprintf(2, "\nTry '%s --help'.\n", TOOL);
+	return -1;
+}
+
+static const struct { const char *name; unsigned cls; } class_names[] = {
+	{ "file", CL_FILE }, { "desc", CL_DESC }, { "network", CL_NETWORK }, { "net", CL_NETWORK },
+	{ "process", CL_PROCESS }, { "signal", CL_SIGNAL }, { "memory", CL_MEMORY },
+	{ "ipc", CL_IPC }, { "creds", CL_CREDS }, { "clock", CL_CLOCK }, { "stat", CL_STAT },
+	{ "lstat", CL_LSTAT }, { "fstat", CL_FSTAT }, { "%stat", CL_STAT | CL_LSTAT | CL_FSTAT },
+	{ "statfs", CL_STATFS }, { "fstatfs", CL_FSTATFS }, { "%statfs", CL_STATFS | CL_FSTATFS },
+};
+
+/* The derived classes: a path argument puts a call in %file, a file
+ * descriptor (argument or result) in %desc. */
+static void derive_classes(void)
+{
+	for (int nr = 0; nr < SIG_TABLE; nr++) {
+		const struct sig *s = sig_of(nr);
+		if (!s)
+			continue;
+		classes[nr] = s->cls;
+		for (int i = 0; i < s->n; i++) {
+			if (s->t[i] == A_PATH)
+				classes[nr] |= CL_FILE;
+			if (s->t[i] == A_FD || s->t[i] == A_DIRFD)
+				classes[nr] |= CL_DESC;
+		}
+		if (s->ret == R_FD)
+			classes[nr] |= CL_DESC;
+	}
+}
+
+/* -e trace=SET: names, numbers, %classes, all, none; "!" in front negates
+ * the whole set, "?" in front of a name forgives an unknown one.  Several
+ * -e trace= add up. */
+static int parse_trace(const char *spec)
+{
+	static unsigned char set[NR_TABLE];
+	int neg = 0;
+
+	derive_classes();
+	zero(set, sizeof set);
+	if (*spec == '!')
+		neg = 1, spec++;
+	while (*spec) {
+		char tok[64];
+		size_t n = 0;
+		while (spec[n] && spec[n] != ',')
+			n++;
+		if (n >= sizeof tok)
+			return usage_error("invalid system call '%s'", spec);
+		copy(tok, spec, n);
+		tok[n] = 0;
+		spec += n + (spec[n] == ',');
+		char *name = tok;
+		int forgive = 0;
+		if (*name == '?')
+			forgive = 1, name++;
+		if (!*name)
+			continue;
+		if (!tv_strcmp(name, "all")) {
+			for (int i = 0; i < NR_TABLE; i++)
+				set[i] = 1;
+			continue;
+		}
+		if (!tv_strcmp(name, "none"))
+			continue;
+		if (*name == '/')
+			return usage_error("regular expressions are not supported: '%s'", name);
+		if (*name == '%') {
+			unsigned cls = 0;
+			for (size_t k = 0; k < sizeof class_names / sizeof class_names[0]; k++)
+				if (!tv_strcmp(name + 1, class_names[k].name))
+					cls = class_names[k].cls;
+			if (!cls) {
+				if (forgive)
+					continue;
+				return usage_error("invalid system call class '%s'", name);
+			}
+			for (int i = 0; i < SIG_TABLE; i++)
+				if (classes[i] & cls)
+					set[i] = 1;
+			continue;
+		}
+		long nr = tv_syscall_number(name);
+		unsigned long num;
+		if (nr < 0 && tv_parse_ulong(name, &num) == 0 && num < NR_TABLE)
+			nr = (long)num;
+		if (nr < 0 || nr >= NR_TABLE) {
+			if (forgive)
+				continue;
+			return usage_error("invalid system call '%s'", name);
+		}
+		set[nr] = 1;
+	}
+	if (!opt.have_set)
+		zero(selected, sizeof selected);
+	opt.have_set = 1;
+	for (int i = 0; i < NR_TABLE; i++)
+		if (set[i] != neg)
+			selected[i] = 1;
+	return 0;
+}
+
+static int parse_expr(const char *e)
+{
+	static const char *const trace_keys[] = { "trace=", "t=", "trace_syscalls=" };
+	for (size_t k = 0; k < sizeof trace_keys / sizeof trace_keys[0]; k++) {
+		size_t n = tv_strlen(trace_keys[k]);
+		if (!tv_strncmp(e, trace_keys[k], n))
+			return parse_trace(e + n);
+	}
+	if (tv_strchr(e, '='))
+		return usage_error("unsupported -e qualifier '%s' (only trace= is)", e);
+	return parse_trace(e);
+}
+
+static int set_strsize(const char *v)
+{
+	unsigned long n;
+	if (tv_parse_ulong(v, &n) || n > (1ul << 20))
+		return usage_error("invalid -s argument: '%s'", v);
+	opt.strsize = n;
+	return 0;
+}
+
+/* Long options, then clusters of short ones ("-ftt", "-s64", "-o f"). */
+static int option(int argc, char **argv)
+{
+	const char *a = argv[0];
+	static const struct { const char *name; char as; } longs[] = {
+		{ "--output", 'o' }, { "--string-limit", 's' }, { "--trace", 'T' },
+		{ "--follow-forks", 'f' }, { "--summary-only", 'c' }, { "--summary", 'C' },
+		{ "--quiet", 'q' }, { "--absolute-timestamps", 't' }, { "--summary-wall-clock", 'w' },
+	};
+
+	if (a[0] == '-' && a[1] == '-') {
+		for (size_t k = 0; k < sizeof longs / sizeof longs[0]; k++) {
+			size_t n = tv_strlen(longs[k].name);
+			if (tv_strncmp(a, longs[k].name, n) || (a[n] && a[n] != '='))
+				continue;
+			const char *val = a[n] == '=' ? a + n + 1 : NULL;
+			int used = 1;
+			char c = longs[k].as;
+			if (c == 'o' || c == 's' || c == 'T') {
+				if (!val && argc < 2)
+					return usage_error("option '%s' needs an argument", a);
+				if (!val)
+					val = argv[1], used = 2;
+			}
+			switch (c) {
+			case 'o': opt.outfile = val; break;
+			case 's': if (set_strsize(val)) return -1; break;
+			case 'T': if (parse_trace(val)) return -1; break;
+			case 'f': opt.follow = 1; break;
+			case 'c': opt.summary = 1, opt.lines = 0; break;
+			case 'C': opt.summary = 1, opt.lines = 1; break;
+			case 'q': opt.quiet++; break;
+			case 't': opt.stamps = 1; break;
+			case 'w': break;
+			}
+			return used;
+		}
+		return 0;
+	}
+	if (a[0] != '-' || !a[1])
+		return 0;
+	for (int i = 1; a[i]; i++) {
+		char c = a[i];
+		switch (c) {
+		case 'f': opt.follow = 1; continue;
+		case 'c': opt.summary = 1, opt.lines = 0; continue;
+		case 'C': opt.summary = 1, opt.lines = 1; continue;
+		case 'q': opt.quiet++; continue;
+		case 't': opt.stamps++; continue;
+		case 'w': continue;	/* -c time is always wall-clock time */
+		case 'o': case 's': case 'e': {
+			const char *val = a[i + 1] ? a + i + 1 : NULL;
+			int used = 1;
+			if (!val) {
+				if (argc < 2) {
+					char o[3] = { '-', c, 0 };
+					return usage_error("option '%s' needs an argument", o);
+				}
+				val = argv[1];
+				used = 2;
+			}
+			if (c == 'o')
+				opt.outfile = val;
+			else if (c == 's' ? set_strsize(val) : parse_expr(val))
+				return -1;
+			return used;
+		}
+		}
+		if (i == 1)
+			return 0;	/* not ours: "unknown option" */
+		char o[3] = { '-', c, 0 };
+		return usage_error("unknown option '%s'", o);
+	}
+	return 1;
+}
+
+/* -t shows local time: the offset of the zone (TZ, else /etc/localtime)
+ * now, from its TZif file.  A later DST change is not followed. */
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static long tzif_offset(const unsigned char *b, size_t n, int64_t now)
+{
+	if (n < 44 || tv_strncmp((const char *)b, "TZif", 4))
+		return 0;
+	size_t off = 0, tsize = 4;
+	if (b[4] >= '2') {
+		uint32_t isut = be32(b + 20), isstd = be32(b + 24), leap = be32(b + 28),
+			 timecnt = be32(b + 32), typecnt = be32(b + 36), charcnt = be32(b + 40);
+		off = 44 + (size_t)timecnt * 5 + (size_t)typecnt * 6 + charcnt + (size_t)leap * 8 +
+		      isstd + isut;
+		tsize = 8;
+		if (off + 44 > n || tv_strncmp((const char *)b + off, "TZif", 4))
+			return 0;
+	}
+	uint32_t timecnt = be32(b + off + 32), typecnt = be32(b + off + 36);
+	const unsigned char *times = b + off + 44, *idx = times + (size_t)timecnt * tsize,
+			    *types = idx + timecnt;
+	if (!typecnt || types + (size_t)typecnt * 6 > b + n)
+		return 0;
+	unsigned type = 0;
+	for (uint32_t i = 0; i < timecnt; i++) {
+		int64_t t = tsize == 8 ? (int64_t)((uint64_t)be32(times + 8 * i) << 32 | be32(times + 8 * i + 4))
+				       : (int64_t)(int32_t)be32(times + 4 * i);
+		if (t > now)
+			break;
+		type = idx[i];
+	}
+	if (type >= typecnt)
+		return 0;
+	return (long)(int32_t)be32(types + 6 * type);
+}
+
+static long read_file(const char *path, unsigned char *buf, size_t cap)
+{
+	long fd = sys(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0);
+	long got = 0;
+	if (fd < 0)
+		return fd;
+	while ((size_t)got < cap) {
+		long r = sys(__NR_read, fd, (long)(buf + got), (long)(cap - (size_t)got), 0, 0, 0);
+		if (r <= 0)
+			break;
+		got += r;
+	}
+	sys(__NR_close, fd, 0, 0, 0, 0, 0);
+	return got;
+}
+
+static void load_timezone(void)
+{
+	size_t cap = 1 << 16;
+	unsigned char *b = tv_malloc(cap);
+	char path[512] = "/etc/localtime";
+
+	if (!b)
+		return;
+	long n = read_file("/proc/self/environ", b, cap - 1);
+	for (long i = 0; n > 0 && i < n;) {
+		const char *e = (const char *)b + i;
+		size_t len = tv_strlen(e);
+		if (!tv_strncmp(e, "TZ=", 3)) {
+			const char *tz = e[3] == ':' ? e + 4 : e + 3;
+			if (!*tz || !tv_strcmp(tz, "UTC") || !tv_strcmp(tz, "UTC0") || !tv_strcmp(tz, "GMT"))
+				path[0] = 0;
+			else if (*tz == '/')
+				tv_snprintf(path, sizeof path, "%s", tz);
+			else
+				tv_snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+		}
+		i += (long)len + 1;
+	}
+	if (path[0]) {
+		n = read_file(path, b, cap);
+		if (n > 0)
+			tz_offset = tzif_offset(b, (size_t)n, (int64_t)(now_ns(CLOCK_REALTIME) / 1000000000u));
+	}
+	tv_free(b);
+}
+
+static int reopen_output(void)
+{
+	long fd = sys(__NR_openat, AT_FDCWD, (long)opt.outfile, O_WRONLY | O_APPEND | O_CREAT, 0666,
+		      0, 0);
+	if (fd < 0)
+		return -1;
+	out_fd = move_high((int)fd, 0);
+	persist_header(0, 0);
+	return 0;
+}
+
+static int start(void)
+{
+	struct persist p;
+
+	main_pid = (int)sys(__NR_getpid, 0, 0, 0, 0, 0, 0);
+	if (!opt.have_set)
+		for (int i = 0; i < NR_TABLE; i++)
+			selected[i] = 1;
+	if (opt.stamps && opt.stamps < 3)
+		load_timezone();
+
+	/* After the guest's execve: the descriptors of the image before. */
+	int fd = find_state(&p);
+	if (fd >= 0 && sys(__NR_fcntl, p.out_fd, F_GETFD, 0, 0, 0, 0) >= 0) {
+		out_fd = p.out_fd;
+		if (p.pid == main_pid) {
+			state_fd = fd;
+			if (opt.summary && p.ncounts == NR_TABLE)
+				sys(__NR_pread64, fd, (long)counts, sizeof counts, PERSIST_COUNTS_OFF, 0, 0);
+			if (opt.summary && p.exec_traced)
+				counts[__NR_execve].calls++;
+			if (p.exec_len && p.exec_len < PERSIST_EXEC_CAP && opt.lines) {
+				/* The execve that started us succeeded. */
+				struct thr *t = thread_get(main_pid);
+				struct sb *e = t ? &t->entry : NULL;
+				if (e && sb_reserve(e, p.exec_len) == 0 &&
+				    sys(__NR_pread64, fd, (long)e->p, p.exec_len, PERSIST_EXEC_OFF, 0, 0) ==
+					    (long)p.exec_len) {
+					e->len = p.exec_len;
+					t->c.nr = __NR_execve;
+					t->c.ret = 0;
+					t->c.done = 1;
+					t->stamp = opt.stamps ? now_ns(CLOCK_REALTIME) : 0;
+					t->tail.len = 0;
+					write_line(t);
+				}
+			}
+			persist_header(0, 0);
+			return 0;
+		}
+		/* A child's new image: same output, state of its own. */
+		sys(__NR_close, fd, 0, 0, 0, 0, 0);
+		new_state();
+		return 0;
+	}
+
+	long o;
+	if (opt.outfile) {
+		o = sys(__NR_openat, AT_FDCWD, (long)opt.outfile, O_WRONLY | O_CREAT | O_TRUNC, 0666, 0, 0);
+		if (o < 0) {
+			tv_dprintf(2, "%s: cannot open '%s': %s\n", TOOL, opt.outfile,
+				   (size_t)-o < sizeof errno_text / sizeof errno_text[0] && errno_text[-o]
+					   ? errno_text[-o] : "error");
+			return 1;
+		}
+	} else {
+		o = sys(__NR_fcntl, 2, F_DUPFD, 3, 0, 0, 0);
+		if (o < 0)
+			o = 2;
+	}
+	out_fd = o == 2 ? 2 : move_high((int)o, 0);
+	new_state();
+	return 0;
+}
+
+/* Only the selected calls are trapped, plus those the tool itself needs:
+ * exit and exit_group (the end of a thread or of the process), clone and
+ * clone3 (new threads, for -f), dup2/dup3/close_range (our descriptors),
+ * and with -c execve (the counts go on in the new image). */
+static const int *syscall_set(void)
+{
+	static int list[NR_TABLE + 16];
+	int n = 0, all = 1;
+
+	for (int i = 0; i < NR_TABLE; i++)
+		all &= selected[i];
+	if (all)
+		return NULL;
+	for (int i = 0; i < NR_TABLE; i++)
+		if (selected[i] && tv_syscall_name(i))
+			list[n++] = i;
+	list[n++] = __NR_exit;
+	list[n++] = __NR_exit_group;
+	list[n++] = __NR_clone;
+	list[n++] = __NR_clone3;
+	list[n++] = __NR_dup3;
+#ifdef __NR_dup2
+	list[n++] = __NR_dup2;
+#endif
+	list[n++] = __NR_close_range;
+	if (opt.summary) {
+		list[n++] = __NR_execve;	/* the counts cross it */
+		list[n++] = __NR_execveat;
+	}
+	list[n] = -1;
+	return list;
+}
+
+TV_TOOL(.name = TOOL,
+	.summary = "Trace the system calls of PROGRAM, as strace does.",
+	.usage = "  -o FILE              write the trace to FILE instead of stderr\n"
+		 "  -e trace=SET         trace only SET: names, %file %desc %process %network\n"
+		 "                       %signal %memory %ipc %creds %clock %stat..., all, none;\n"
+		 "                       !SET traces all others\n"
+		 "  -f                   trace every thread, with [pid N] when there are several\n"
+		 "  -c                   count time, calls and errors; a table at the end\n"
+		 "  -C                   like -c, and the trace too\n"
+		 "  -s N                 show at most N bytes of strings [32]\n"
+		 "  -t, -tt, -ttt        time of day; with microseconds; since the epoch\n"
+		 "  -q, -qq              -qq: no \"+++ exited\" lines\n",
+	.syscalls = NULL,
+	.option = option,
+	.start = start,
+	.syscall_set = syscall_set,
+	.enter = on_enter,
+	.exit = on_exit);
