@@ -11,6 +11,7 @@
 #define MAX_ARG_BYTES (2u << 20)	/* past this, E2BIG without asking the kernel */
 #define MAX_ARG_STRLEN (32 * 4096)	/* the kernel's limit for one string */
 #define PATH_CAP 4096
+#define TOOL_EXEC_WORDS 16	/* options a tool may add for the new program */
 
 /* Reads a NULL-terminated guest array of strings into monitor memory;
  * scratch holds one string of up to MAX_ARG_STRLEN bytes. */
@@ -125,13 +126,17 @@ long tv_emu_execve(struct tv_call *c)
 	 * --tv-argv0 ARGV0, --, PATH, ARGS */
 	struct tv_thread *t = c->thread;
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 10), sizeof *margv);
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 10 + TOOL_EXEC_WORDS), sizeof *margv);
 	if (!margv)
 		return -ENOMEM;
 	margv[n++] = tv_g.monitor_path;
 	for (int i = 0; i < tv_g.tool_argc; i++)
 		margv[n++] = tv_g.tool_argv[i];
+	/* The tool's words for the new program come after --tv-exec, which
+	 * keeps them from being passed on again at the next exec. */
 	margv[n++] = "--tv-exec";
+	if (tv_tool.exec_options)
+		n += tv_tool.exec_options(margv + n, TOOL_EXEC_WORDS);
 	long gfd = tv_gfilter_save(t);
 	char gfd_arg[16];
 	if (gfd >= 0) {

@@ -41,6 +41,11 @@ static __attribute__((noreturn)) void die(int status, const char *what, const ch
  * execve: the filter is already there, and argv[0] differs from the
  * program's path. */
 static int reexec;
+
+int tv_reexec(void)
+{
+	return reexec;
+}
 static char *reexec_argv0;
 static int gfilters_fd = -1;	/* the guest's seccomp filters, across exec */
 
@@ -89,7 +94,9 @@ static int parse_options(int argc, char **argv)
 				   tv_tool.name);
 			tv_exit_group(EXIT_USAGE);
 		}
-		for (int k = 0; k < used; k++)
+		/* Options after --tv-exec are the tool's exec_options: for this
+		 * program only. */
+		for (int k = 0; k < used && !reexec; k++)
 			tv_g.tool_argv[tv_g.tool_argc++] = argv[i + k];
 		i += used;
 	}

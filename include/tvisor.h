@@ -76,7 +76,15 @@ struct tv_tool {
 	 * the host path to host (cap bytes) and returns 0, or a negative
 	 * errno.  NULL: guest paths are host paths. */
 	int (*host_path)(const char *guest_path, char *host, size_t cap);
+	/* A guest's execve runs the new program under a new instance of the
+	 * tool, with the same options plus the words this hook puts in argv
+	 * (at most cap; they must stay valid): the way to carry state across
+	 * exec.  Returns how many it put.  May be NULL. */
+	int (*exec_options)(char **argv, int cap);
 };
+
+/* 1 when this instance of the tool was started by a guest's execve. */
+int tv_reexec(void);
 
 #define TV_TOOL(...) const struct tv_tool tv_tool = { __VA_ARGS__ }
 extern const struct tv_tool tv_tool;
