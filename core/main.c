@@ -308,6 +308,7 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	tv_g.pid = tv_getpid();
 	if (tv_arena_init() < 0)
 		die(1, NULL, "cannot reserve the monitor's memory");
+	tv_spin_calibrate();
 	int prog = parse_options(argc, argv);
 	if (prog >= argc) {
 		tv_dprintf(2, "%s: no PROGRAM given\nTry '%s --help'.\n", tv_tool.name, tv_tool.name);

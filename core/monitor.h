@@ -149,8 +149,10 @@ struct tv_thread *tv_thread_new(void);
 void tv_thread_discard(struct tv_thread *t);
 void tv_threads_after_fork(struct tv_thread *self);
 void tv_threads_share_gfilters(struct tv_gfilter *f);
+void tv_spin_calibrate(void);
 int tv_kthread_start(struct tv_thread *t);
 long tv_chan_call(struct tv_thread *t, enum chan_op op);
+void tv_run_call(struct tv_thread *t, int on_k);
 void tv_chan_post(struct tv_thread *t, enum chan_op op);
 
 /* sigsys.c */
@@ -160,6 +162,7 @@ int tv_install_filter(const int *nrs, unsigned long flags);
 /* sysclass.c: the one table of how each call is run. */
 int tv_call_is_local(long nr, const long *args);
 int tv_call_mirrors_to_k(long nr);
+int tv_call_never_blocks(long nr);
 extern const int tv_core_nrs[];
 
 /* emulate.c: calls the core itself performs. */

@@ -16,6 +16,12 @@ static int tool_hooks(long nr)
 	return nr >= 0 && nr < tv_g.nr_max && tv_g.tool_nrs[nr];
 }
 
+/* A tool without hooks has none that could block. */
+static int inline_hooks_ok(void)
+{
+	return tv_tool.inline_hooks || (!tv_tool.enter && !tv_tool.exit);
+}
+
 static void handle_call(struct tv_thread *t, tv_ucontext *uc)
 {
 	struct tv_chan *ch = &t->chan;
@@ -49,8 +55,15 @@ static void handle_call(struct tv_thread *t, tv_ucontext *uc)
 	ch->local = tv_call_is_local(c->nr, c->args);
 	ch->hooked = tool_hooks(c->nr);
 
-	if (ch->hooked || !ch->local)
+	/* A call that cannot block has nothing for a signal to interrupt:
+	 * it runs here, without the hand-off, when the tool's hooks may run
+	 * on the guest thread too. */
+	if (!ch->local && tv_call_never_blocks(c->nr) && (!ch->hooked || inline_hooks_ok())) {
+		ch->req_seq++;
+		tv_run_call(t, 0);
+	} else if (ch->hooked || !ch->local) {
 		tv_chan_call(t, OP_CALL);
+	}
 	if (ch->local && !(ch->hooked && ch->reply == REPLY_DONE)) {
 		tv_emulate_on_g(t, uc, c);
 		if (ch->hooked && tv_tool.exit)

@@ -138,3 +138,34 @@ int tv_call_mirrors_to_k(long nr)
 	}
 	return 0;
 }
+
+/* Calls that return without waiting for anything: the core may run them
+ * on the guest thread, skipping the hand-off to K (tv_tool.inline_hooks
+ * says whether the tool's hooks may run there too). */
+int tv_call_never_blocks(long nr)
+{
+	switch (nr) {
+	case __NR_getpid: case __NR_getppid: case __NR_gettid:
+	case __NR_getuid: case __NR_geteuid: case __NR_getgid: case __NR_getegid:
+	case __NR_getresuid: case __NR_getresgid: case __NR_getgroups:
+	case __NR_getpgid: case __NR_getsid: case __NR_uname: case __NR_umask:
+	case __NR_getcwd: case __NR_clock_gettime: case __NR_clock_getres:
+	case __NR_gettimeofday: case __NR_getpriority: case __NR_sysinfo:
+	case __NR_getrlimit: case __NR_prlimit64: case __NR_getrusage: case __NR_times:
+	case __NR_lseek: case __NR_fstat: case __NR_dup: case __NR_dup3:
+	case __NR_pipe2: case __NR_eventfd2: case __NR_brk: case __NR_mmap:
+	case __NR_munmap: case __NR_mprotect: case __NR_madvise: case __NR_mremap:
+	case __NR_sched_getaffinity:
+#ifdef __NR_getpgrp
+	case __NR_getpgrp:
+#endif
+#ifdef __NR_time
+	case __NR_time:
+#endif
+#ifdef __NR_dup2
+	case __NR_dup2:
+#endif
+		return 1;
+	}
+	return 0;
+}

@@ -8,9 +8,38 @@
 #include <linux/errno.h>
 #include "monitor.h"
 
-/* How long a waiter spins before it sleeps on the futex.  A short spin
- * avoids two futex syscalls when the partner answers quickly. */
-#define SPIN_ITERATIONS 2000
+/* How long a waiter spins before it sleeps on the futex.  A spin avoids
+ * two futex calls and a cross-CPU wake-up when the partner answers within
+ * it; on a single CPU it only delays the partner, so there it is zero.
+ * Set once by tv_spin_calibrate. */
+#define SPIN_NS 8000
+static int spin_iterations;
+
+static long now_ns(void)
+{
+	struct { long sec, nsec; } ts;
+	tv_sys2(__NR_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&ts);
+	return ts.sec * 1000000000l + ts.nsec;
+}
+
+/* The number of cpu_relax() iterations in SPIN_NS, or 0 when this
+ * process may use only one CPU. */
+void tv_spin_calibrate(void)
+{
+	unsigned long mask[16] = { 0 };
+	int cpus = 0;
+	long n = tv_sys3(__NR_sched_getaffinity, 0, sizeof mask, (long)mask);
+
+	for (long i = 0; i < n / (long)sizeof mask[0]; i++)
+		cpus += __builtin_popcountl(mask[i]);
+	if (cpus < 2)
+		return;
+	long t0 = now_ns();
+	for (int i = 0; i < 1000; i++)
+		tv_cpu_relax();
+	long per_1000 = now_ns() - t0;
+	spin_iterations = per_1000 > 0 ? (int)(SPIN_NS * 1000 / per_1000) : 1000;
+}
 
 /* Every pair's region is on one list.  A region whose pair has ended
  * (K retired, and the kernel has cleared k_alive because K is gone) is
@@ -107,7 +136,7 @@ void tv_threads_after_fork(struct tv_thread *self)
 
 static void wait_state(struct tv_chan *ch, int want, int *sleeping)
 {
-	for (int i = 0; i < SPIN_ITERATIONS; i++) {
+	for (int i = 0; i < spin_iterations; i++) {
 		if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == want)
 			return;
 		tv_cpu_relax();
@@ -150,7 +179,7 @@ long tv_chan_call(struct tv_thread *t, enum chan_op op)
 	if (op == OP_CALL)
 		ch->req_seq++;
 	post_state(ch, CHAN_REQUEST, &ch->k_sleeping);
-	for (int i = 0; i < SPIN_ITERATIONS; i++) {
+	for (int i = 0; i < spin_iterations; i++) {
 		if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == CHAN_REPLY)
 			break;
 		tv_cpu_relax();
@@ -167,7 +196,10 @@ long tv_chan_call(struct tv_thread *t, enum chan_op op)
 	return ch->call.ret;
 }
 
-static void run_call(struct tv_thread *t)
+/* The tool's hooks around one call, and the call itself, unless it must
+ * run on G (then ch->reply says so).  On K (on_k) the call goes through
+ * the interruptible window; inline on G it is a plain call. */
+void tv_run_call(struct tv_thread *t, int on_k)
 {
 	struct tv_chan *ch = &t->chan;
 	struct tv_call *c = &ch->call;
@@ -182,11 +214,14 @@ static void run_call(struct tv_thread *t)
 	}
 	int handled = 0;
 	long r = tv_emulate_on_k(c, &handled);
-	if (!handled) {
+	if (!handled && on_k) {
 		long call[7] = { c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
 				 c->args[4], c->args[5] };
 		__atomic_store_n(&t->kseq[0], ch->req_seq, __ATOMIC_RELEASE);
 		r = tv_kcall(call, t->kseq);
+	} else if (!handled) {
+		r = tv_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4],
+				c->args[5]);
 	}
 	c->ret = r;
 	if (ch->hooked && tv_tool.exit)
@@ -231,7 +266,7 @@ static void kthread_main(void *arg)
 		wait_state(ch, CHAN_REQUEST, &ch->k_sleeping);
 		switch (ch->op) {
 		case OP_CALL:
-			run_call(t);
+			tv_run_call(t, 1);
 			break;
 		case OP_EXIT_HOOK:
 			tv_tool.exit(&ch->call);

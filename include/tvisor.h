@@ -81,6 +81,11 @@ struct tv_tool {
 	 * (at most cap; they must stay valid): the way to carry state across
 	 * exec.  Returns how many it put.  May be NULL. */
 	int (*exec_options)(char **argv, int cap);
+	/* Nonzero: enter() and exit() may also run on the guest thread
+	 * itself, inside its SIGSYS handler, for calls that never block
+	 * (getpid, clock_gettime, mmap, ...), which then skip the hand-off to
+	 * the kernel thread.  Such hooks must not block either. */
+	int inline_hooks;
 };
 
 /* 1 when this instance of the tool was started by a guest's execve. */
