@@ -38,6 +38,7 @@ struct tv_chan {
 	int state;
 	int req_seq;		/* numbers G's OP_CALL requests, for interrupts */
 	int k_sleeping, g_sleeping;
+	int k_spin, g_spin;	/* adaptive spin budgets (thread.c) */
 	enum chan_op op;
 	enum chan_reply reply;
 	int local;		/* the call must run on G */

@@ -156,6 +156,13 @@ int tv_call_never_blocks(long nr)
 	case __NR_pipe2: case __NR_eventfd2: case __NR_brk: case __NR_mmap:
 	case __NR_munmap: case __NR_mprotect: case __NR_madvise: case __NR_mremap:
 	case __NR_sched_getaffinity:
+	/* File metadata: no event to wait for (a FUSE server that hangs
+	 * would hold the guest thread, signals deferred, until it answers). */
+	case __NR_newfstatat: case __NR_statx: case __NR_readlinkat:
+	case __NR_faccessat: case __NR_faccessat2:
+#ifdef __NR_stat
+	case __NR_stat: case __NR_lstat: case __NR_readlink: case __NR_access:
+#endif
 #ifdef __NR_getpgrp
 	case __NR_getpgrp:
 #endif

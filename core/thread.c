@@ -73,6 +73,7 @@ static void thread_reset(struct tv_thread *t)
 	t->next = next;
 	t->pid = tv_g.pid;
 	t->guest_ss_flags = SS_DISABLE;
+	t->chan.k_spin = t->chan.g_spin = spin_iterations;
 }
 
 struct tv_thread *tv_thread_new(void)
@@ -134,13 +135,33 @@ void tv_threads_after_fork(struct tv_thread *self)
 	}
 }
 
-static void wait_state(struct tv_chan *ch, int want, int *sleeping)
+/* Spin for up to *budget iterations for state == want.  The budget
+ * adapts, as an adaptive mutex's does: it doubles (up to the calibrated
+ * window) when the partner answered within it and halves when it did
+ * not.  When the scheduler keeps G and K on one CPU the partner cannot
+ * answer while we spin, the budget falls to zero within a few calls, and
+ * the hand-off is a plain futex one. */
+static int spin_for(struct tv_chan *ch, int want, int *budget)
 {
-	for (int i = 0; i < spin_iterations; i++) {
-		if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == want)
-			return;
+	/* Bit 0..5 of a zero budget's probe count: every 64th wait tries a
+	 * short spin again, in case the threads now run on different CPUs. */
+	if (*budget <= 0 && (--*budget & 63) == 0)
+		*budget = spin_iterations / 8;
+	for (int i = 0; i < *budget; i++) {
+		if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == want) {
+			int grown = 2 * *budget + 64;
+			*budget = grown < spin_iterations ? grown : spin_iterations;
+			return 1;
+		}
 		tv_cpu_relax();
 	}
+	if (*budget > 0)
+		*budget /= 2;
+	return __atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == want;
+}
+
+static void sleep_for(struct tv_chan *ch, int want, int *sleeping)
+{
 	for (;;) {
 		int s = __atomic_load_n(&ch->state, __ATOMIC_ACQUIRE);
 		if (s == want)
@@ -151,6 +172,12 @@ static void wait_state(struct tv_chan *ch, int want, int *sleeping)
 		tv_futex_wait(&ch->state, s);
 		__atomic_store_n(sleeping, 0, __ATOMIC_SEQ_CST);
 	}
+}
+
+static void wait_state(struct tv_chan *ch, int want, int *sleeping, int *budget)
+{
+	if (!spin_for(ch, want, budget))
+		sleep_for(ch, want, sleeping);
 }
 
 static void post_state(struct tv_chan *ch, int state, int *partner_sleeping)
@@ -179,16 +206,11 @@ long tv_chan_call(struct tv_thread *t, enum chan_op op)
 	if (op == OP_CALL)
 		ch->req_seq++;
 	post_state(ch, CHAN_REQUEST, &ch->k_sleeping);
-	for (int i = 0; i < spin_iterations; i++) {
-		if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) == CHAN_REPLY)
-			break;
-		tv_cpu_relax();
-	}
-	if (__atomic_load_n(&ch->state, __ATOMIC_ACQUIRE) != CHAN_REPLY) {
+	if (!spin_for(ch, CHAN_REPLY, &ch->g_spin)) {
 		uint64_t all = ~0ull;
 		if (interruptible)
 			tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(t->uc), 0, sizeof all);
-		wait_state(ch, CHAN_REPLY, &ch->g_sleeping);
+		sleep_for(ch, CHAN_REPLY, &ch->g_sleeping);
 		if (interruptible)
 			tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
 	}
@@ -263,7 +285,7 @@ static void kthread_main(void *arg)
 	tv_sys4(__NR_rt_sigprocmask, SIG_UNBLOCK, (long)&interrupt, 0, sizeof interrupt);
 
 	for (;;) {
-		wait_state(ch, CHAN_REQUEST, &ch->k_sleeping);
+		wait_state(ch, CHAN_REQUEST, &ch->k_sleeping, &ch->k_spin);
 		switch (ch->op) {
 		case OP_CALL:
 			tv_run_call(t, 1);
