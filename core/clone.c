@@ -26,6 +26,14 @@ static char *prepare_child(struct tv_thread *t, struct tv_thread *n, tv_ucontext
 	cuc->uc_stack.ss_flags = 0;
 	n->clone_flags = ca->flags;
 	/* What seccomp state a child inherits from its parent thread. */
+	n->actions = tv_signals_for_child(t, ca->flags);
+	/* The guest's sigaltstack survives fork and vfork, not a thread
+	 * clone (the kernel resets it for CLONE_VM without CLONE_VFORK). */
+	if ((ca->flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) {
+		n->guest_ss_sp = t->guest_ss_sp;
+		n->guest_ss_size = t->guest_ss_size;
+		n->guest_ss_flags = t->guest_ss_flags;
+	}
 	n->gfilters = t->gfilters;
 	n->trap_all = t->trap_all;
 	n->strict = t->strict;
@@ -61,8 +69,10 @@ static long clone_thread(struct tv_thread *t, tv_ucontext *uc, const struct tv_c
 	}
 	char *top = prepare_child(t, n, uc, ca);
 	unsigned long flags = (ca->flags & ~CLONE_CHILD_SETTID) | CLONE_CHILD_CLEARTID;
+	__atomic_add_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL);
 	long r = tv_clone(flags, top, (int *)ca->ptid, &n->g_alive, ca->tls, thread_child_start, n);
 	if (r < 0) {
+		__atomic_sub_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL);
 		n->g_alive = 0;
 		tv_chan_post(n, OP_G_EXITING);
 	}
@@ -85,6 +95,8 @@ static void process_child_start(void *arg)
 
 	if (!(n->clone_flags & CLONE_VM)) {
 		tv_g.pid = pid;
+		tv_g.nthreads = 1;
+		tv_g.leader_gone = 0;
 		tv_g.brk_lock.word = 0;
 		tv_alloc_after_fork();
 		tv_arena_after_fork();

@@ -139,9 +139,6 @@ long tv_emulate_on_k(struct tv_call *c, int *handled)
 		return emu_brk((uintptr_t)c->args[0]);
 	case __NR_rt_sigaction:
 		return tv_emu_sigaction(c->args);
-	case __NR_execve:
-	case __NR_execveat:
-		return tv_emu_execve(c);
 	}
 	r = tv_emu_procself(c, handled);
 	if (*handled)
@@ -151,9 +148,21 @@ long tv_emulate_on_k(struct tv_call *c, int *handled)
 }
 
 /* SYS_exit of one guest thread: K is told first and then waits for the
- * kernel to clear g_alive, which happens only once G is gone. */
+ * kernel to clear g_alive, which happens only once G is gone.  The last
+ * guest thread ends the process instead: the kernel would otherwise report
+ * the status of whichever of our kernel threads exits last.  The status is
+ * the main thread's, as the kernel reports it. */
 static __attribute__((noreturn)) void exit_thread(struct tv_thread *t, long code)
 {
+	if (t->g_tid == t->pid) {
+		tv_g.leader_code = (int)code;
+		tv_g.leader_gone = 1;
+	}
+	/* A CLONE_VM child process shares our counter's memory: it is always
+	 * alone in its process. */
+	int alone = (t->clone_flags & CLONE_VM) && !(t->clone_flags & CLONE_THREAD);
+	if (alone || __atomic_sub_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL) == 0)
+		tv_exit_group(tv_g.leader_gone ? tv_g.leader_code : (int)code);
 	tv_chan_call(t, OP_G_EXITING);
 	for (;;)
 		tv_sys1(__NR_exit, code);
@@ -165,13 +174,16 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 
 	switch (c->nr) {
 	case __NR_rt_sigreturn:
-		t->in_monitor = 0;
-		tv_sigreturn_at(tv_uc_sp(uc));
+		tv_signals_sigreturn(t, tv_uc_sp(uc));
 	case __NR_rt_sigprocmask:
 		c->ret = emu_sigprocmask(t, uc, a);
 		return;
 	case __NR_sigaltstack:
 		c->ret = emu_sigaltstack(t, uc, a);
+		return;
+	case __NR_execve:
+	case __NR_execveat:
+		c->ret = tv_emu_execve(c);
 		return;
 	case __NR_seccomp:
 		c->ret = tv_gfilter_call(t, c);
@@ -206,8 +218,13 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		return;
 	}
 #endif
-	case __NR_rt_sigtimedwait: {
-		/* Signals the guest has not blocked interrupt the wait. */
+	case __NR_rt_sigtimedwait:
+	case __NR_ppoll:
+	case __NR_pselect6:
+	case __NR_epoll_pwait:
+	case __NR_epoll_pwait2: {
+		/* Waits on G: signals the guest has not blocked interrupt them
+		 * (those taking a mask set their own for the wait). */
 		uint64_t all = ~0ull;
 		tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(uc), 0, sizeof all);
 		c->ret = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);

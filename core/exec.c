@@ -1,8 +1,8 @@
-/* execve and execveat: the new program runs under the same monitor.  K
- * checks the target as the kernel would (so errors return to the caller,
- * which keeps running), then executes the monitor binary again with the
- * same tool options, the guest's argv[0] and the program's path.  The
- * filter survives exec; the new monitor knows not to add another. */
+/* execve and execveat: the new program runs under the same monitor.  The
+ * guest thread checks the target as the kernel would (so errors return to
+ * the caller, which keeps running), then executes the monitor binary again
+ * with the same tool options, the guest's argv[0] and the program's path.
+ * The filter survives exec; the new monitor knows not to add another. */
 #include <linux/fcntl.h>
 #include <linux/errno.h>
 #include "monitor.h"
@@ -53,8 +53,12 @@ static long read_vector(uintptr_t guest, char *scratch, char ***out, int *count,
 	return 0;
 }
 
-/* The path execveat names, as one path the loader can open. */
-static long exec_path(const struct tv_call *c, char *path)
+/* The path execveat names, as one path the loader can open.  A
+ * descriptor (AT_EMPTY_PATH, or a directory for a relative path) may be
+ * close-on-exec: the kernel would open the file first, but our new
+ * monitor opens it after the exec, so it gets a copy that is not
+ * (*keep_fd), which it closes once loaded. */
+static long exec_path(const struct tv_call *c, char *path, int *keep_fd, char *execfn)
 {
 	int at = c->nr == __NR_execveat;
 	long dirfd = at ? c->args[0] : AT_FDCWD;
@@ -63,21 +67,32 @@ static long exec_path(const struct tv_call *c, char *path)
 
 	if (len < 0)
 		return len;
-	if (len == 0 && (flags & AT_EMPTY_PATH))
-		return tv_snprintf(path, PATH_CAP, "/proc/self/fd/%d", (int)dirfd) < PATH_CAP ? 0 : -ENAMETOOLONG;
-	if (len == 0)
+	if (flags & ~(long)(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	if (len == 0 && !(flags & AT_EMPTY_PATH))
 		return -ENOENT;
+	if ((flags & AT_SYMLINK_NOFOLLOW) && len &&
+	    tv_sys4(__NR_readlinkat, dirfd, (long)path, (long)path + PATH_CAP - 1, 1) >= 0)
+		return -ELOOP;
+	if (len == 0 || (path[0] != '/' && dirfd != AT_FDCWD)) {
+		long fd = tv_sys3(__NR_fcntl, dirfd, F_DUPFD, 64);
+		if (fd < 0)
+			return fd;
+		*keep_fd = (int)fd;
+		char rel[PATH_CAP];
+		memcpy(rel, path, (size_t)len + 1);
+		/* AT_EXECFN names the descriptor as the kernel does. */
+		tv_snprintf(execfn, PATH_CAP, len ? "/dev/fd/%ld/%s" : "/dev/fd/%ld%s", dirfd, rel);
+		if (tv_snprintf(path, PATH_CAP, len ? "/proc/self/fd/%ld/%s" : "/proc/self/fd/%ld%s", fd,
+				rel) >= PATH_CAP)
+			return -ENAMETOOLONG;
+		return 0;
+	}
 	const char *real = tv_procself_resolve(path);
 	if (real != path) {
 		if (tv_strlen(real) >= PATH_CAP)
 			return -ENAMETOOLONG;
 		memcpy(path, real, tv_strlen(real) + 1);
-	}
-	if (path[0] != '/' && dirfd != AT_FDCWD) {
-		char rel[PATH_CAP];
-		memcpy(rel, path, (size_t)len + 1);
-		if (tv_snprintf(path, PATH_CAP, "/proc/self/fd/%d/%s", (int)dirfd, rel) >= PATH_CAP)
-			return -ENAMETOOLONG;
 	}
 	return 0;
 }
@@ -111,7 +126,9 @@ long tv_emu_execve(struct tv_call *c)
 	char *scratch = tv_malloc(MAX_ARG_STRLEN);
 	if (!scratch)
 		return -ENOMEM;
-	long r = exec_path(c, path);
+	int keep_fd = -1;
+	char execfn[PATH_CAP];
+	long r = exec_path(c, path, &keep_fd, execfn);
 	if (r == 0)
 		r = read_vector((uintptr_t)c->args[at + 1], scratch, &argv, &argc, &bytes);
 	if (r == 0)
@@ -119,14 +136,17 @@ long tv_emu_execve(struct tv_call *c)
 	tv_free(scratch);
 	if (r == 0)
 		r = check_program(path);
-	if (r < 0)
+	if (r < 0) {
+		if (keep_fd >= 0)
+			tv_sys1(__NR_close, keep_fd);
 		return r;	/* what was read is lost: exec failures are rare */
+	}
 
 	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
 	 * --tv-argv0 ARGV0, --, PATH, ARGS */
 	struct tv_thread *t = c->thread;
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 10 + TOOL_EXEC_WORDS), sizeof *margv);
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 12 + TOOL_EXEC_WORDS), sizeof *margv);
 	if (!margv)
 		return -ENOMEM;
 	margv[n++] = tv_g.monitor_path;
@@ -138,11 +158,18 @@ long tv_emu_execve(struct tv_call *c)
 	if (tv_tool.exec_options)
 		n += tv_tool.exec_options(margv + n, TOOL_EXEC_WORDS);
 	long gfd = tv_gfilter_save(t);
-	char gfd_arg[16];
+	char gfd_arg[16], keep_arg[16];
 	if (gfd >= 0) {
 		tv_snprintf(gfd_arg, sizeof gfd_arg, "%ld", gfd);
 		margv[n++] = "--tv-gfilters";
 		margv[n++] = gfd_arg;
+	}
+	if (keep_fd >= 0) {
+		tv_snprintf(keep_arg, sizeof keep_arg, "%d", keep_fd);
+		margv[n++] = "--tv-exec-fd";
+		margv[n++] = keep_arg;
+		margv[n++] = "--tv-execfn";
+		margv[n++] = execfn;
 	}
 	margv[n++] = "--tv-argv0";
 	margv[n++] = argc ? argv[0] : "";
@@ -152,15 +179,15 @@ long tv_emu_execve(struct tv_call *c)
 		margv[n++] = argv[i];
 	margv[n] = NULL;
 
-	/* The new program keeps the exec'ing thread's (K's) filters: if G
-	 * traps everything for its guest filters, K must too. */
-	if (t->trap_all && tv_install_filter(NULL, 0) < 0)
-		return -ENOMEM;
-	/* The exec'ing thread (K) passes on its mask: make it the guest's. */
+	/* G itself executes (its pending signals and filters cross exec, as
+	 * the kernel defines), with the guest's mask instead of the SIGSYS
+	 * handler's. */
 	uint64_t mask = *tv_uc_mask(t->uc), all = ~0ull;
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, sizeof mask);
 	r = tv_sys3(__NR_execve, (long)tv_g.monitor_path, (long)margv, (long)envp);
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	if (keep_fd >= 0)
+		tv_sys1(__NR_close, keep_fd);
 	if (gfd >= 0)
 		tv_sys1(__NR_close, gfd);
 	return r;

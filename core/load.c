@@ -33,7 +33,7 @@ static int open_exec(const char *guest_path, uint64_t *size)
 	long r = tv_syscall6(__NR_statx, fd, (long)"", AT_EMPTY_PATH, STATX_MODE | STATX_SIZE,
 			     (long)&st, 0);
 	if (r == 0 && (st.stx_mode & S_IFMT) == S_IFDIR)
-		r = -EISDIR;
+		r = -EACCES;	/* what execve says of a directory */
 	else if (r == 0 && (st.stx_mode & S_IFMT) != S_IFREG)
 		r = -EACCES;
 	else if (r == 0)

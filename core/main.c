@@ -6,6 +6,7 @@
 #include <linux/errno.h>
 #include <linux/fcntl.h>
 #include <linux/prctl.h>
+#include <linux/stat.h>
 #include "monitor.h"
 #include "load.h"
 #include "stack.h"
@@ -48,6 +49,8 @@ int tv_reexec(void)
 }
 static char *reexec_argv0;
 static int gfilters_fd = -1;	/* the guest's seccomp filters, across exec */
+static int exec_fd = -1;	/* the directory or file an execveat named by fd */
+static char *reexec_execfn;	/* AT_EXECFN when it is not the path */
 
 /* Returns the index of PROGRAM in argv; keeps the tool's options for
  * later execs. */
@@ -86,6 +89,16 @@ static int parse_options(int argc, char **argv)
 			i += 2;
 			continue;
 		}
+		if (!tv_strcmp(a, "--tv-execfn") && i + 1 < argc) {
+			reexec_execfn = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		if (!tv_strcmp(a, "--tv-exec-fd") && i + 1 < argc && !tv_parse_ulong(argv[i + 1], &fd)) {
+			exec_fd = (int)fd;
+			i += 2;
+			continue;
+		}
 		int used = tv_tool.option ? tv_tool.option(argc - i, argv + i) : 0;
 		if (used < 0)
 			tv_exit_group(EXIT_USAGE);
@@ -116,8 +129,17 @@ static const char *errno_message(int err)
 	return tv_errno_name(err) ? tv_errno_name(err) : "cannot execute";
 }
 
+static int is_directory(const char *path)
+{
+	struct statx st;
+	return tv_syscall6(__NR_statx, AT_FDCWD, (long)path, 0, STATX_MODE, (long)&st, 0) == 0 &&
+	       (st.stx_mode & S_IFMT) == S_IFDIR;
+}
+
 static __attribute__((noreturn)) void die_exec(const char *path, const struct tv_program *p, int err)
 {
+	if (err == -EACCES && is_directory(path))
+		err = -EISDIR;	/* the shell's message: execve says EACCES */
 	if (err == -ENOEXEC && p->why)
 		die(EXIT_NOEXEC, path, p->why);
 	die(err == -ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC, path, errno_message(-err));
@@ -221,6 +243,8 @@ static uintptr_t load_program(const char *path, char **argv, int argc, struct tv
 	}
 	set_guest_exe(p->fd);
 	tv_sys1(__NR_close, p->fd);
+	if (exec_fd >= 0)
+		tv_sys1(__NR_close, exec_fd);
 
 	spec->phdr = main_img.phdr;
 	spec->phent = p->elf.phentsize;
@@ -277,9 +301,10 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 		die(1, NULL, "cannot allocate the first thread");
 	t->g_tid = tv_g.pid;
 	t->g_alive = 1;
+	tv_g.nthreads = 1;
 	if (tv_install_sigsys() < 0)
 		die(1, NULL, "cannot install the SIGSYS handler");
-	tv_signals_init();
+	tv_signals_init(t);
 	/* K inherits a mask with everything blocked. */
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
 	tv_sys1(__NR_set_tid_address, (long)&t->g_alive);
@@ -327,7 +352,7 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	uintptr_t entry = load_program(path, argv + prog, argc - prog, &p, &spec);
 	spec.argv = p.argv;
 	spec.argc = p.argc;
-	spec.execfn = path;
+	spec.execfn = reexec_execfn ? reexec_execfn : path;
 
 	char *hi = (char *)(((uintptr_t)__builtin_frame_address(0) - STACK_GAP) & ~15ul);
 	size_t need = tv_stack_size(&spec);

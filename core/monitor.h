@@ -72,6 +72,7 @@ struct tv_thread {
 	int in_monitor;		/* G is handling a trapped call */
 	int intr_seq;		/* the request G asked K to abandon */
 	int kseq[2];		/* K's request and the one to bail out of: see tv_kcall */
+	struct tv_ksigaction *actions;	/* the guest's dispositions (signal.c) */
 	struct tv_gfilter *gfilters;	/* the guest's seccomp filters, newest first */
 	int trap_all;		/* the kernel filter traps every call of this thread */
 	int strict;		/* the guest asked for SECCOMP_MODE_STRICT */
@@ -134,6 +135,8 @@ struct tv_global {
 	char *guest_exe;	/* what /proc/self/exe shows the guest */
 	uintptr_t arg_start, arg_end, env_start, env_end, auxv;	/* the guest's, for /proc */
 	size_t auxv_size;
+	int nthreads;		/* live guest threads of this process */
+	int leader_code, leader_gone;	/* the main thread's SYS_exit status */
 	char **tool_argv;	/* the tool options, given again at every exec */
 	int tool_argc;
 };
@@ -173,12 +176,14 @@ long tv_emulate_on_k(struct tv_call *c, int *handled);
 long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 
 /* signal.c */
-void tv_signals_init(void);
+void tv_signals_init(struct tv_thread *t);
+struct tv_ksigaction *tv_signals_for_child(struct tv_thread *t, unsigned long clone_flags);
 long tv_emu_sigaction(const long *args);
 int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret);
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info);
 
 void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict);
+__attribute__((noreturn)) void tv_signals_sigreturn(struct tv_thread *t, uintptr_t sp);
 
 /* gfilter.c */
 long tv_gfilter_call(struct tv_thread *t, const struct tv_call *c);

@@ -12,6 +12,7 @@
  * returns EINTR, as signal(7) says, then delivers. */
 #include <linux/errno.h>
 #include <linux/signal.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include "monitor.h"
 
@@ -23,7 +24,10 @@
  * disposition. */
 #define KERNEL_FLAGS (SA_RESTART | SA_NOCLDSTOP | SA_NOCLDWAIT)
 
-static struct tv_ksigaction actions[SIGNALS + 1];
+/* The guest's dispositions live in a table per signal-handler set: the
+ * threads of a process share one (t->actions); a child made without
+ * CLONE_SIGHAND gets a copy, which matters when it shares our memory
+ * (vfork, posix_spawn): its resets must not change the parent's view. */
 static tv_lock_t actions_lock;
 
 static int is_handler(const struct tv_ksigaction *a)
@@ -51,8 +55,10 @@ static long install_real(int sig, const struct tv_ksigaction *a)
 
 /* At start: what exec left (SIG_IGN survives exec) becomes the guest's
  * view, and the interrupt signal gets its real handler. */
-void tv_signals_init(void)
+void tv_signals_init(struct tv_thread *t)
 {
+	struct tv_ksigaction *actions = tv_calloc(SIGNALS + 1, sizeof *actions);
+
 	for (int sig = 1; sig <= SIGNALS; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
@@ -61,12 +67,28 @@ void tv_signals_init(void)
 	/* What was just read for SIGSYS is the monitor's own handler. */
 	memset(&actions[SIGSYS], 0, sizeof actions[SIGSYS]);
 	install_real(TV_SIG_INTERRUPT, &actions[TV_SIG_INTERRUPT]);
+	t->actions = actions;
+}
+
+/* The table a new thread or process starts with. */
+struct tv_ksigaction *tv_signals_for_child(struct tv_thread *t, unsigned long clone_flags)
+{
+	if ((clone_flags & CLONE_SIGHAND) || !(clone_flags & CLONE_VM))
+		return t->actions;	/* shared, or in the child's own copy of memory */
+	struct tv_ksigaction *copy = tv_malloc((SIGNALS + 1) * sizeof *copy);
+	if (copy) {
+		tv_lock(&actions_lock);
+		memcpy(copy, t->actions, (SIGNALS + 1) * sizeof *copy);
+		tv_unlock(&actions_lock);
+	}
+	return copy ? copy : t->actions;
 }
 
 /* rt_sigaction, on K.  SIGSYS stays the monitor's, whatever the guest
  * sets; the guest reads back what it set. */
 long tv_emu_sigaction(const long *a)
 {
+	struct tv_ksigaction *actions = tv_self()->actions;
 	int sig = (int)a[0];
 	struct tv_ksigaction act, old;
 	long r = 0;
@@ -105,7 +127,7 @@ static void take_default(int sig, const siginfo_t *info)
 	tv_sys4(__NR_rt_sigprocmask, SIG_UNBLOCK, (long)&unblock, 0, sizeof unblock);
 	/* A stop or ignore default returns here: back to the monitor's view. */
 	tv_lock(&actions_lock);
-	install_real(sig, &actions[sig]);
+	install_real(sig, &t->actions[sig]);
 	tv_unlock(&actions_lock);
 }
 
@@ -121,12 +143,11 @@ static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo
 	struct tv_ksigaction act;
 
 	tv_lock(&actions_lock);
-	act = actions[sig];
+	act = t->actions[sig];
 	if (is_handler(&act) && (act.flags & SA_RESETHAND)) {
-		actions[sig].handler = SIG_DFL_HANDLER;
-		actions[sig].flags &= ~(unsigned long)SA_SIGINFO;
+		t->actions[sig].handler = SIG_DFL_HANDLER;	/* the flags stay */
 		if (sig != SIGSYS)
-			install_real(sig, &actions[sig]);
+			install_real(sig, &t->actions[sig]);
 	}
 	tv_unlock(&actions_lock);
 	if (!is_handler(&act)) {
@@ -139,12 +160,17 @@ static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo
 	if ((act.flags & SA_ONSTACK) && t->guest_ss_flags != SS_DISABLE && !tv_on_guest_altstack(t, sp))
 		top = t->guest_ss_sp + t->guest_ss_size;
 	uint64_t *mask = tv_uc_mask(uc);
-	/* The frame's uc_stack is what rt_sigreturn reinstalls: the monitor's
-	 * altstack, which must stay the real one. */
-	stack_t monitor_ss = { tv_altstack_base(t), 0, ALTSTACK_SIZE };
+	/* The frame's uc_stack is the guest's sigaltstack as the kernel would
+	 * save it; the guest's rt_sigreturn puts the monitor's back before
+	 * the kernel reinstalls it (tv_signals_sigreturn). */
+	stack_t guest_ss = {
+		(void *)t->guest_ss_sp,
+		tv_on_guest_altstack(t, sp) ? SS_ONSTACK : t->guest_ss_flags,
+		t->guest_ss_size,
+	};
 	tv_arch_setup_frame(uc, top, (uintptr_t)act.handler,
 			    tv_arch_restorer((const void *)act.restorer, act.flags), sig, info, *mask,
-			    &monitor_ss);
+			    &guest_ss);
 	uint64_t blocked = *mask | act.mask | ((act.flags & SA_NODEFER) ? 0 : tv_sigbit(sig));
 	*mask = blocked & ~UNBLOCKABLE;
 }
@@ -197,7 +223,7 @@ int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long 
 			(long)&t->pending[i].info);
 	t->npending = 0;
 
-	struct tv_ksigaction act = actions[p.sig];
+	struct tv_ksigaction act = t->actions[p.sig];
 	if (never_ran || (ret == -EINTR && (act.flags & SA_RESTART) && restartable(nr, args)))
 		/* The trapped registers still hold the call: run it again. */
 		tv_uc_set_pc(uc, tv_uc_pc(uc) - TV_SYSCALL_INSN_LEN);
@@ -280,8 +306,30 @@ void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict)
 	info.si_arch = TV_AUDIT_ARCH;
 	int trap = (verdict & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRAP;
 	/* As force_sig_seccomp: a blocked or ignored SIGSYS kills. */
-	if (trap && is_handler(&actions[SIGSYS]) && !t->guest_sigsys_blocked)
+	if (trap && is_handler(&t->actions[SIGSYS]) && !t->guest_sigsys_blocked)
 		deliver(t, uc, SIGSYS, &info);
 	else
 		take_default(SIGSYS, &info);
+}
+
+/* The guest's rt_sigreturn, from its frame at sp: the frame's uc_stack
+ * is the guest's sigaltstack (it may have changed it, as the kernel
+ * allows); it becomes the virtual one, and the monitor's goes in its
+ * place for the kernel to reinstall. */
+__attribute__((noreturn)) void tv_signals_sigreturn(struct tv_thread *t, uintptr_t sp)
+{
+	uintptr_t at = tv_arch_frame_stack(sp);
+	stack_t ss, monitor_ss = { tv_altstack_base(t), 0, ALTSTACK_SIZE };
+
+	if (tv_mem_read(&ss, at, sizeof ss) == 0) {
+		int mode = ss.ss_flags & ~(SS_AUTODISARM | SS_ONSTACK);
+		if (mode == SS_DISABLE || (mode == 0 && ss.ss_size >= MINSIGSTKSZ)) {
+			t->guest_ss_sp = mode == SS_DISABLE ? 0 : (uintptr_t)ss.ss_sp;
+			t->guest_ss_size = mode == SS_DISABLE ? 0 : ss.ss_size;
+			t->guest_ss_flags = mode == SS_DISABLE ? SS_DISABLE : (ss.ss_flags & SS_AUTODISARM);
+		}
+		tv_mem_write(at, &monitor_ss, sizeof monitor_ss);
+	}
+	t->in_monitor = 0;
+	tv_sigreturn_at(sp);
 }

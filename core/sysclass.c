@@ -56,6 +56,8 @@ int tv_call_is_local(long nr, const long *a)
 	case __NR_clone:
 	case __NR_clone3:
 	case __NR_set_tid_address:
+	case __NR_execve:
+	case __NR_execveat:
 #ifdef __NR_fork
 	case __NR_fork:
 #endif
@@ -87,12 +89,16 @@ int tv_call_is_local(long nr, const long *a)
 	case __NR_arch_prctl:
 #endif
 		return 1;
+	/* Waits that may set a signal mask for their duration: G's. */
 	case __NR_ppoll:
 	case __NR_pselect6:
 	case __NR_epoll_pwait:
 	case __NR_epoll_pwait2:
-		/* With a signal mask they change G's mask for their duration. */
-		return (nr == __NR_ppoll ? a[3] : a[4]) != 0;
+	/* The kernel lets a thread queue any siginfo to its own process only
+	 * when it is the main thread: K is not. */
+	case __NR_rt_sigqueueinfo:
+	case __NR_rt_tgsigqueueinfo:
+		return 1;
 	case __NR_get_robust_list:
 	case __NR_sched_setaffinity:
 	case __NR_sched_getaffinity:

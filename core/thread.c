@@ -218,6 +218,19 @@ long tv_chan_call(struct tv_thread *t, enum chan_op op)
 	return ch->call.ret;
 }
 
+/* A write K made for G that failed with EPIPE (or EFBIG past
+ * RLIMIT_FSIZE) raised SIGPIPE (SIGXFSZ) at K, the writer: it belongs to G,
+ * as the kernel directs it at the writing thread.  K takes it off its own
+ * queue. */
+static void pass_on_write_signal(struct tv_thread *t, int sig)
+{
+	uint64_t set = tv_sigbit(sig);
+	struct { long sec, nsec; } zero = { 0, 0 };
+
+	if (tv_sys4(__NR_rt_sigtimedwait, (long)&set, 0, (long)&zero, sizeof set) == sig)
+		tv_sys3(__NR_tgkill, t->pid, t->g_tid, sig);
+}
+
 /* The tool's hooks around one call, and the call itself, unless it must
  * run on G (then ch->reply says so).  On K (on_k) the call goes through
  * the interruptible window; inline on G it is a plain call. */
@@ -241,6 +254,8 @@ void tv_run_call(struct tv_thread *t, int on_k)
 				 c->args[4], c->args[5] };
 		__atomic_store_n(&t->kseq[0], ch->req_seq, __ATOMIC_RELEASE);
 		r = tv_kcall(call, t->kseq);
+		if (r == -EPIPE || r == -EFBIG)
+			pass_on_write_signal(t, r == -EPIPE ? SIGPIPE : SIGXFSZ);
 	} else if (!handled) {
 		r = tv_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4],
 				c->args[5]);

@@ -109,6 +109,14 @@ void tv_arch_setup_frame(tv_ucontext *uc, uintptr_t stack_top, uintptr_t handler
 			 uintptr_t restorer, int sig, const siginfo_t *info, uint64_t frame_mask,
 			 const stack_t *frame_stack);
 
+/* Where the uc_stack of the signal frame lies when rt_sigreturn is
+ * called with stack pointer sp: the frame is at sp - 8 (the handler's
+ * return popped its pretcode), and its ucontext right after that. */
+static inline uintptr_t tv_arch_frame_stack(uintptr_t sp)
+{
+	return sp + __builtin_offsetof(tv_ucontext, uc_stack);
+}
+
 /* x86_64 handlers must name their restorer (SA_RESTORER); without one the
  * kernel cannot deliver, and neither can we. */
 static inline uintptr_t tv_arch_restorer(const void *sa_restorer, unsigned long flags)

@@ -1,0 +1,127 @@
+/* aarch64: everything core/ needs to know about the architecture. */
+#ifndef TV_ARCH_H
+#define TV_ARCH_H
+
+#include <stdint.h>
+#include <asm/unistd.h>
+#include <asm/signal.h>
+#include <linux/signal.h>
+#include <asm/siginfo.h>
+/* asm/ucontext.h uses struct sigcontext without including its header. */
+#include <asm/sigcontext.h>
+#include <asm/ucontext.h>
+#include <linux/audit.h>
+#include <linux/elf-em.h>
+
+#define TV_ARCH_NAME        "aarch64"
+#define TV_AUDIT_ARCH       AUDIT_ARCH_AARCH64
+#define TV_ELF_MACHINE      EM_AARCH64
+/* No second ABI shares the syscall instruction (compat AArch32 calls have
+ * their own audit arch, which the filter's arch check already traps). */
+#define TV_NR_TRAP_MASK     0u
+#define TV_SYSCALL_INSN_LEN 4       /* "svc #0" is d4000001 */
+/* The arm64 kernel's ELF_ET_DYN_BASE, 2/3 of the 48-bit user address
+ * space (DEFAULT_MAP_WINDOW_64), page aligned. */
+#define TV_DEFAULT_PIE_BASE 0xaaaaaaaaa000ul
+
+typedef struct ucontext tv_ucontext;
+
+/* The syscall number is in x8, the arguments in x0..x5, the result in x0.
+ * In a SIGSYS frame x0 still holds the first argument (the kernel puts
+ * orig_x0 back before it builds the frame). */
+static inline long tv_uc_nr(const tv_ucontext *uc) { return (long)uc->uc_mcontext.regs[8]; }
+static inline void tv_uc_set_nr(tv_ucontext *uc, long nr) { uc->uc_mcontext.regs[8] = (uint64_t)nr; }
+
+static inline long tv_uc_arg(const tv_ucontext *uc, int i)
+{
+	return (long)uc->uc_mcontext.regs[i];
+}
+
+static inline void tv_uc_set_arg(tv_ucontext *uc, int i, long v)
+{
+	uc->uc_mcontext.regs[i] = (uint64_t)v;
+}
+
+static inline void tv_uc_set_ret(tv_ucontext *uc, long v) { uc->uc_mcontext.regs[0] = (uint64_t)v; }
+static inline long tv_uc_ret(const tv_ucontext *uc) { return (long)uc->uc_mcontext.regs[0]; }
+/* pc is the address after the svc, as for x86_64's rip after syscall. */
+static inline uintptr_t tv_uc_pc(const tv_ucontext *uc) { return uc->uc_mcontext.pc; }
+static inline void tv_uc_set_pc(tv_ucontext *uc, uintptr_t pc) { uc->uc_mcontext.pc = pc; }
+static inline uintptr_t tv_uc_sp(const tv_ucontext *uc) { return uc->uc_mcontext.sp; }
+static inline void tv_uc_set_sp(tv_ucontext *uc, uintptr_t sp) { uc->uc_mcontext.sp = sp; }
+/* The signal mask as one 64-bit word.  arm64's ucontext puts uc_sigmask
+ * (the kernel's one-word sigset_t, padded to glibc's 128 bytes) before
+ * uc_mcontext. */
+static inline uint64_t *tv_uc_mask(tv_ucontext *uc) { return (uint64_t *)&uc->uc_sigmask; }
+
+/* clone's raw argument order on arm64 (the generic one, without
+ * CONFIG_CLONE_BACKWARDS*): flags, stack, parent_tid, tls, child_tid. */
+struct tv_clone_args {
+	unsigned long flags;
+	uintptr_t stack, ptid, ctid, tls;
+};
+
+static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c)
+{
+	c->flags = (unsigned long)a[0];
+	c->stack = (uintptr_t)a[1];
+	c->ptid = (uintptr_t)a[2];
+	c->tls = (uintptr_t)a[3];
+	c->ctid = (uintptr_t)a[4];
+}
+
+/* arm64 has no fork, vfork, open, stat, pause, arch_prctl...: only the
+ * generic numbers of asm-generic/unistd.h, so TV_HAVE_NR_FORK is unset. */
+
+/* Entry points in entry.S (tv_syscall6 is declared in tvisor.h). */
+extern const char tv_syscall_ret[];  /* address after the allowed svc */
+extern const char tv_clone_ret[];    /* the same for the clone stub */
+void tv_restorer(void);
+/* Switch to sp and let the kernel's rt_sigreturn restore the frame there
+ * (struct rt_sigframe: a siginfo, then the ucontext at sp + 128). */
+__attribute__((noreturn)) void tv_sigreturn_at(uintptr_t sp);
+/* Start a new thread on stack_top: the child runs fn(arg) and then exits. */
+long tv_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsigned long tls,
+	      void (*fn)(void *), void *arg);
+/* Jump to a program entry point with the initial stack the ABI describes. */
+__attribute__((noreturn)) void tv_enter(uintptr_t entry, uintptr_t sp);
+
+/* A guest call K performs, interruptibly (see tv_kcall in entry.S). */
+long tv_kcall(const long call[7], const int seq[2]);
+extern const char tv_kcall_begin[], tv_kcall_ret[], tv_kcall_bail[];
+
+/* Where the uc_stack of the signal frame lies when rt_sigreturn is
+ * called with stack pointer sp: struct rt_sigframe is at sp, a siginfo
+ * and then the ucontext. */
+static inline uintptr_t tv_arch_frame_stack(uintptr_t sp)
+{
+	return sp + sizeof(siginfo_t) + __builtin_offsetof(tv_ucontext, uc_stack);
+}
+
+/* AAPCS64 has no red zone below the stack pointer. */
+#define TV_RED_ZONE 0
+
+/* Points uc at a guest signal handler, as the kernel's signal delivery
+ * would: a frame below stack_top holds the interrupted context (with
+ * frame_mask and frame_stack as its uc_sigmask and uc_stack) and info;
+ * the handler gets (sig, &info, &uc) and returns to restorer. */
+void tv_arch_setup_frame(tv_ucontext *uc, uintptr_t stack_top, uintptr_t handler,
+			 uintptr_t restorer, int sig, const siginfo_t *info, uint64_t frame_mask,
+			 const stack_t *frame_stack);
+
+/* A guest's rt_sigreturn trampoline at a trapped address: "mov x8, #139;
+ * svc #0", the instruction pair unwinders (libgcc, gdb) recognise as a
+ * signal frame's return, like the vDSO's __kernel_rt_sigreturn. */
+void tv_guest_sigtramp(void);
+
+/* arm64 handlers need not name a restorer: without SA_RESTORER (glibc
+ * never sets it) the kernel returns through the vDSO's trampoline, and
+ * we through an equivalent one, whose rt_sigreturn the filter traps. */
+static inline uintptr_t tv_arch_restorer(const void *sa_restorer, unsigned long flags)
+{
+	return (flags & SA_RESTORER) ? (uintptr_t)sa_restorer : (uintptr_t)tv_guest_sigtramp;
+}
+
+static inline void tv_cpu_relax(void) { __asm__ volatile("yield" ::: "memory"); }
+
+#endif

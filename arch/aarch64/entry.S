@@ -1,0 +1,183 @@
+/* aarch64 entry points: the only assembly the monitor has. */
+#include <asm/unistd.h>
+
+	.text
+
+/* The kernel starts us with sp at argc (16-byte aligned); tv_main(sp)
+ * never returns.  x29/x30 = 0 end the frame chain for debuggers. */
+	.globl _start
+	.type _start,%function
+_start:
+	mov x29, #0
+	mov x30, #0
+	mov x0, sp
+	bl tv_main
+	brk #0x3e8
+	.size _start, .-_start
+
+/* long tv_syscall6(nr, a, b, c, d, e, f): every syscall the monitor issues
+ * from a guest thread goes through the one svc before tv_syscall_ret,
+ * whose address the seccomp filter allows.  On arm64 the filter's
+ * instruction_pointer is the address after the svc (the exception's
+ * ELR), i.e. tv_syscall_ret, as after x86_64's syscall. */
+	.globl tv_syscall6
+	.type tv_syscall6,%function
+	.globl tv_syscall_ret
+	.hidden tv_syscall_ret
+tv_syscall6:
+	mov x8, x0
+	mov x0, x1
+	mov x1, x2
+	mov x2, x3
+	mov x3, x4
+	mov x4, x5
+	mov x5, x6
+tv_syscall_insn:
+	svc #0
+tv_syscall_ret:
+	ret
+	.size tv_syscall6, .-tv_syscall6
+
+/* The restorer of the monitor's own handlers (SA_RESTORER, which arm64
+ * honours: x30 points here when the handler starts).  rt_sigreturn must
+ * come from the allowed instruction, since the guest's (through the vDSO's
+ * __kernel_rt_sigreturn) is trapped.  sp is the frame, as the kernel set
+ * it up, and x30 is not used on the way back. */
+	.globl tv_restorer
+	.type tv_restorer,%function
+tv_restorer:
+	mov x8, #__NR_rt_sigreturn
+	b tv_syscall_insn
+	.size tv_restorer, .-tv_restorer
+
+/* void tv_sigreturn_at(sp): arm64's rt_sigreturn reads struct rt_sigframe
+ * (siginfo, then ucontext) at sp, which must be 16-byte aligned. */
+	.globl tv_sigreturn_at
+	.type tv_sigreturn_at,%function
+tv_sigreturn_at:
+	mov sp, x0
+	mov x8, #__NR_rt_sigreturn
+	b tv_syscall_insn
+	.size tv_sigreturn_at, .-tv_sigreturn_at
+
+/* The guest's signal return when its handler named no restorer (see
+ * tv_arch_restorer): not the allowed svc, so the filter traps it and the
+ * monitor performs the guest's rt_sigreturn.  The nop in front is there
+ * for the same reason as the vDSO's: an unwinder looking up the CFI of
+ * "return address - 1" stays inside this stub. */
+	nop
+	.globl tv_guest_sigtramp
+	.type tv_guest_sigtramp,%function
+tv_guest_sigtramp:
+	mov x8, #__NR_rt_sigreturn
+	svc #0
+	brk #0x3e8
+	.size tv_guest_sigtramp, .-tv_guest_sigtramp
+
+/* long tv_kcall(const long call[7], const int seq[2]): a kernel thread
+ * performs a guest's call here.  If seq[0] == seq[1] (the guest thread
+ * asked to interrupt this request) it bails out with -ERESTARTSYS before
+ * the call; the interrupt handler moves a PC inside [tv_kcall_begin,
+ * tv_kcall_ret) to tv_kcall_bail, so a request interrupted just before
+ * the svc is entered is never lost (musl's cancellation trick).  A call
+ * the kernel restarts after the interrupt has its pc rewound to the svc,
+ * inside the window, so it bails out too; one that ends with -EINTR has
+ * pc == tv_kcall_ret, outside it. */
+	.globl tv_kcall
+	.type tv_kcall,%function
+	.globl tv_kcall_begin
+	.hidden tv_kcall_begin
+	.globl tv_kcall_ret
+	.hidden tv_kcall_ret
+	.globl tv_kcall_bail
+	.hidden tv_kcall_bail
+tv_kcall:
+	mov x9, x0
+tv_kcall_begin:
+	ldp w10, w11, [x1]
+	cmp w10, w11
+	b.eq tv_kcall_bail
+	ldp x8, x0, [x9]
+	ldp x1, x2, [x9, #16]
+	ldp x3, x4, [x9, #32]
+	ldr x5, [x9, #48]
+	svc #0
+tv_kcall_ret:
+	ret
+tv_kcall_bail:
+	mov x0, #-512
+	ret
+	.size tv_kcall, .-tv_kcall
+
+/* long tv_clone(flags, stack_top, ptid, ctid, tls, fn, arg)
+ * The raw clone takes flags, stack, parent_tid, tls, child_tid.  fn and
+ * arg travel on the child's new stack, where the child finds them with
+ * nothing but its sp. */
+	.globl tv_clone
+	.type tv_clone,%function
+	.globl tv_clone_ret
+	.hidden tv_clone_ret
+tv_clone:
+	and x1, x1, #-16
+	stp x5, x6, [x1, #-16]!     /* fn, arg */
+	mov x9, x3                  /* ctid */
+	mov x3, x4                  /* tls */
+	mov x4, x9                  /* child_tid */
+	mov x8, #__NR_clone
+	svc #0
+tv_clone_ret:
+	cbnz x0, 1f
+	/* The child: a fresh frame chain, fn(arg), then exit(fn's value)
+	 * through the allowed instruction (a filtered thread may get here). */
+	mov x29, #0
+	mov x30, #0
+	ldp x1, x0, [sp], #16
+	blr x1
+	mov x8, #__NR_exit
+	b tv_syscall_insn
+1:	ret
+	.size tv_clone, .-tv_clone
+
+/* void tv_enter(entry, sp): the AArch64 Linux process start state: sp at
+ * argc, x0 = 0 (no function for atexit), every other register zero; the
+ * entry address stays in x16, the intra-procedure-call scratch register
+ * (which "bti c" and "bti j" landing pads both accept). */
+	.globl tv_enter
+	.type tv_enter,%function
+tv_enter:
+	mov sp, x1
+	mov x16, x0
+	mov x0, #0
+	mov x1, #0
+	mov x2, #0
+	mov x3, #0
+	mov x4, #0
+	mov x5, #0
+	mov x6, #0
+	mov x7, #0
+	mov x8, #0
+	mov x9, #0
+	mov x10, #0
+	mov x11, #0
+	mov x12, #0
+	mov x13, #0
+	mov x14, #0
+	mov x15, #0
+	mov x17, #0
+	mov x18, #0
+	mov x19, #0
+	mov x20, #0
+	mov x21, #0
+	mov x22, #0
+	mov x23, #0
+	mov x24, #0
+	mov x25, #0
+	mov x26, #0
+	mov x27, #0
+	mov x28, #0
+	mov x29, #0
+	mov x30, #0
+	br x16
+	.size tv_enter, .-tv_enter
+
+	.section .note.GNU-stack,"",%progbits
