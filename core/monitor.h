@@ -202,7 +202,5 @@ const char *tv_procself_resolve(const char *path);
 void tv_alloc_after_fork(void);
 void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 
-/* arch resume-frame helper (arch/ARCH/frame.c) */
-tv_ucontext *tv_arch_copy_frame(void *top, const tv_ucontext *src, uintptr_t *sp_out);
 
 #endif

@@ -26,6 +26,8 @@
 
 typedef struct ucontext tv_ucontext;
 
+#include "arch-api.h"
+
 /* The syscall number is in x8, the arguments in x0..x5, the result in x0.
  * In a SIGSYS frame x0 still holds the first argument (the kernel puts
  * orig_x0 back before it builds the frame). */
@@ -56,11 +58,6 @@ static inline uint64_t *tv_uc_mask(tv_ucontext *uc) { return (uint64_t *)&uc->uc
 
 /* clone's raw argument order on arm64 (the generic one, without
  * CONFIG_CLONE_BACKWARDS*): flags, stack, parent_tid, tls, child_tid. */
-struct tv_clone_args {
-	unsigned long flags;
-	uintptr_t stack, ptid, ctid, tls;
-};
-
 static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c)
 {
 	c->flags = (unsigned long)a[0];
@@ -73,23 +70,6 @@ static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c
 /* arm64 has no fork, vfork, open, stat, pause, arch_prctl...: only the
  * generic numbers of asm-generic/unistd.h, so TV_HAVE_NR_FORK is unset. */
 
-/* Entry points in entry.S (tv_syscall6 is declared in tvisor.h). */
-extern const char tv_syscall_ret[];  /* address after the allowed svc */
-extern const char tv_clone_ret[];    /* the same for the clone stub */
-void tv_restorer(void);
-/* Switch to sp and let the kernel's rt_sigreturn restore the frame there
- * (struct rt_sigframe: a siginfo, then the ucontext at sp + 128). */
-__attribute__((noreturn)) void tv_sigreturn_at(uintptr_t sp);
-/* Start a new thread on stack_top: the child runs fn(arg) and then exits. */
-long tv_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsigned long tls,
-	      void (*fn)(void *), void *arg);
-/* Jump to a program entry point with the initial stack the ABI describes. */
-__attribute__((noreturn)) void tv_enter(uintptr_t entry, uintptr_t sp);
-
-/* A guest call K performs, interruptibly (see tv_kcall in entry.S). */
-long tv_kcall(const long call[7], const int seq[2]);
-extern const char tv_kcall_begin[], tv_kcall_ret[], tv_kcall_bail[];
-
 /* Where the uc_stack of the signal frame lies when rt_sigreturn is
  * called with stack pointer sp: struct rt_sigframe is at sp, a siginfo
  * and then the ucontext. */
@@ -100,14 +80,6 @@ static inline uintptr_t tv_arch_frame_stack(uintptr_t sp)
 
 /* AAPCS64 has no red zone below the stack pointer. */
 #define TV_RED_ZONE 0
-
-/* Points uc at a guest signal handler, as the kernel's signal delivery
- * would: a frame below stack_top holds the interrupted context (with
- * frame_mask and frame_stack as its uc_sigmask and uc_stack) and info;
- * the handler gets (sig, &info, &uc) and returns to restorer. */
-void tv_arch_setup_frame(tv_ucontext *uc, uintptr_t stack_top, uintptr_t handler,
-			 uintptr_t restorer, int sig, const siginfo_t *info, uint64_t frame_mask,
-			 const stack_t *frame_stack);
 
 /* A guest's rt_sigreturn trampoline at a trapped address: "mov x8, #139;
  * svc #0", the instruction pair unwinders (libgcc, gdb) recognise as a

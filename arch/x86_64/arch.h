@@ -23,6 +23,8 @@
 
 typedef struct ucontext tv_ucontext;
 
+#include "arch-api.h"
+
 static inline long tv_uc_nr(const tv_ucontext *uc) { return (long)uc->uc_mcontext.rax; }
 static inline void tv_uc_set_nr(tv_ucontext *uc, long nr) { uc->uc_mcontext.rax = (uint64_t)nr; }
 
@@ -65,11 +67,6 @@ static inline void tv_uc_set_sp(tv_ucontext *uc, uintptr_t sp) { uc->uc_mcontext
 static inline uint64_t *tv_uc_mask(tv_ucontext *uc) { return (uint64_t *)&uc->uc_sigmask; }
 
 /* clone's raw argument order: flags, stack, parent_tid, child_tid, tls. */
-struct tv_clone_args {
-	unsigned long flags;
-	uintptr_t stack, ptid, ctid, tls;
-};
-
 static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c)
 {
 	c->flags = (unsigned long)a[0];
@@ -82,32 +79,8 @@ static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c
 /* Syscalls only this architecture has, named for core/ tables. */
 #define TV_HAVE_NR_FORK 1
 
-/* Entry points in entry.S (tv_syscall6 is declared in tvisor.h). */
-extern const char tv_syscall_ret[];  /* address after the allowed syscall instruction */
-extern const char tv_clone_ret[];    /* the same for the clone stub */
-void tv_restorer(void);
-/* Switch to sp and let the kernel's rt_sigreturn restore the frame there. */
-__attribute__((noreturn)) void tv_sigreturn_at(uintptr_t sp);
-/* Start a new thread on stack_top: the child runs fn(arg) and then exits. */
-long tv_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsigned long tls,
-	      void (*fn)(void *), void *arg);
-/* Jump to a program entry point with the initial stack the ABI describes. */
-__attribute__((noreturn)) void tv_enter(uintptr_t entry, uintptr_t sp);
-
-/* A guest call K performs, interruptibly (see tv_kcall in entry.S). */
-long tv_kcall(const long call[7], const int seq[2]);
-extern const char tv_kcall_begin[], tv_kcall_ret[], tv_kcall_bail[];
-
 /* The ABI's red zone below the stack pointer, which a signal frame skips. */
 #define TV_RED_ZONE 128
-
-/* Points uc at a guest signal handler, as the kernel's signal delivery
- * would: a frame below stack_top holds the interrupted context (with
- * frame_mask and frame_stack as its uc_sigmask and uc_stack) and info;
- * the handler gets (sig, &info, &uc) and returns to restorer. */
-void tv_arch_setup_frame(tv_ucontext *uc, uintptr_t stack_top, uintptr_t handler,
-			 uintptr_t restorer, int sig, const siginfo_t *info, uint64_t frame_mask,
-			 const stack_t *frame_stack);
 
 /* Where the uc_stack of the signal frame lies when rt_sigreturn is
  * called with stack pointer sp: the frame is at sp - 8 (the handler's
