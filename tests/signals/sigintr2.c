@@ -139,6 +139,15 @@ static void release_child(void)
 	if (write(childpipe[1], "x", 1) != 1)
 		_exit(3);
 }
+/* For the SIGCHLD test: release the slow child once SIGCHLD was handled. */
+static void release_after_chld(void)
+{
+	for (int i = 0; i < 5000 && !runs; i++)
+		sleep_ms(1);
+	sleep_ms(50);
+	release_child();
+}
+
 static void t_wait4(int sig, const char *mode)
 {
 	if (pipe(childpipe) < 0)
@@ -364,16 +373,23 @@ int main(void)
 	}
 
 	/* A SIGCHLD handler: another child's exit interrupts wait4 for the
-	 * first one (no SA_RESTART), or not (SA_RESTART). */
+	 * first one (no SA_RESTART), or not (SA_RESTART).  The quick child
+	 * exits once the parent is about to wait (a byte on a pipe) and its
+	 * main thread sleeps; the slow one is released only after the
+	 * SIGCHLD handler ran. */
 	for (int restart = 0; restart < 2; restart++) {
 		set_handler(SIGCHLD, restart);
+		int go[2];
+		if (pipe(go) < 0 || pipe(childpipe) < 0)
+			return 2;
 		pid_t quick = fork();
 		if (quick == 0) {
+			char c;
+			if (read(go[0], &c, 1) != 1)
+				_exit(1);
 			wait_sleeping_in(getppid(), main_tid);
 			_exit(0);
 		}
-		if (pipe(childpipe) < 0)
-			return 2;
 		pid_t slow = fork();
 		if (slow == 0) {
 			char c;
@@ -381,9 +397,11 @@ int main(void)
 		}
 		runs = 0;
 		helper_sig = 0;
-		completion = release_child;
+		completion = release_after_chld;
 		pthread_create(&ht, NULL, helper, NULL); /* releases slow later */
 		int st = 0;
+		if (write(go[1], "g", 1) != 1)
+			return 2;
 		long r = wait4(slow, &st, 0, NULL);
 		int e = errno;
 		finish();
@@ -394,6 +412,8 @@ int main(void)
 		    restart ? "SA_RESTART" : "no SA_RESTART", r < 0 ? ename(e) : wstr(st), yn(runs > 0));
 		close(childpipe[0]);
 		close(childpipe[1]);
+		close(go[0]);
+		close(go[1]);
 	}
 	signal(SIGCHLD, SIG_DFL);
 
