@@ -34,14 +34,21 @@ patch() {
 	chmod +x "$4"
 }
 
+# The ELF files are made from a dynamic guest built for the target, so
+# that the same checks hold on x86_64 and aarch64 (whose VM's /bin/true is
+# busybox).
+elf=$build/guests/hello.dyn
 printf 'hello\n' >"$tmp/text"; chmod +x "$tmp/text"
-cp /bin/true "$tmp/noexec"; chmod -x "$tmp/noexec"
-head -c 40 /bin/true >"$tmp/trunc"; chmod +x "$tmp/trunc"
-head -c 3000 /bin/true >"$tmp/trunc2"; chmod +x "$tmp/trunc2"
-patch /bin/true 18 b700 "$tmp/machine"		# e_machine = EM_AARCH64
-patch /bin/true 16 0100 "$tmp/reloc"		# e_type = ET_REL
-patch /bin/true 4 01 "$tmp/class32"		# ELFCLASS32
-sed 's|/lib64/ld-linux-x86-64.so.2|/lib64/ld-missing-x86-64.so|' /bin/true >"$tmp/nointerp"
+cp "$elf" "$tmp/noexec"; chmod -x "$tmp/noexec"
+head -c 40 "$elf" >"$tmp/trunc"; chmod +x "$tmp/trunc"
+head -c 3000 "$elf" >"$tmp/trunc2"; chmod +x "$tmp/trunc2"
+# e_machine: the other arch's (EM_X86_64 62 = 0x3e, EM_AARCH64 183 = 0xb7).
+if [ "$(od -An -tu1 -j18 -N1 "$elf" | tr -d ' ')" = 62 ]; then foreign=b700; else foreign=3e00; fi
+patch "$elf" 18 $foreign "$tmp/machine"
+patch "$elf" 16 0100 "$tmp/reloc"		# e_type = ET_REL
+patch "$elf" 4 01 "$tmp/class32"		# ELFCLASS32
+# PT_INTERP names a loader that does not exist (same length: nothing moves).
+sed 's|/ld-linux-|/ld-linuz-|' "$elf" >"$tmp/nointerp"
 chmod +x "$tmp/nointerp"
 printf '#!\n' >"$tmp/emptyshebang"; chmod +x "$tmp/emptyshebang"
 printf '#!/nonexistent/interp\n' >"$tmp/badshebang"; chmod +x "$tmp/badshebang"
