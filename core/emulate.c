@@ -31,20 +31,53 @@ static long emu_sigprocmask(struct tv_thread *t, tv_ucontext *uc, const long *a)
 		}
 		t->guest_sigsys_blocked = (cur & tv_sigbit(SIGSYS)) != 0;
 		*mask = cur & ~UNBLOCKABLE;
+		if (!t->guest_sigsys_blocked)
+			tv_signals_sigsys_unblocked(t);
 	}
 	if (a[2] && tv_mem_write((uintptr_t)a[2], &old, sizeof old))
 		return -EFAULT;
 	return 0;
 }
 
+/* The kernel's pending set, and a SIGSYS the guest blocks (held by the
+ * monitor, signal.c). */
+static long emu_sigpending(const struct tv_thread *t, const long *a)
+{
+	uint64_t set;
+	long r = tv_sys2(__NR_rt_sigpending, (long)&set, a[1]);
+
+	if (r < 0)
+		return r;
+	if (t->sigsys_pending)
+		set |= tv_sigbit(SIGSYS);
+	return tv_mem_write((uintptr_t)a[0], &set, sizeof set) ? -EFAULT : 0;
+}
+
 /* The real sigaltstack is the monitor's; the guest's is only recorded,
- * and used when a signal is delivered (signal.c). */
+ * and used when a signal is delivered (signal.c).  Setting it follows
+ * do_sigaltstack (also for rt_sigreturn, which ignores the error). */
+long tv_guest_altstack_set(struct tv_thread *t, const stack_t *ss, uintptr_t sp)
+{
+	int mode = ss->ss_flags & ~SS_AUTODISARM;
+
+	if (tv_on_guest_altstack(t, sp))
+		return -EPERM;
+	if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
+		return -EINVAL;
+	if (mode != SS_DISABLE && ss->ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	t->guest_ss_sp = mode == SS_DISABLE ? 0 : (uintptr_t)ss->ss_sp;
+	t->guest_ss_size = mode == SS_DISABLE ? 0 : ss->ss_size;
+	t->guest_ss_flags = ss->ss_flags;
+	return 0;
+}
+
 static long emu_sigaltstack(struct tv_thread *t, const tv_ucontext *uc, const long *a)
 {
-	int on = tv_on_guest_altstack(t, tv_uc_sp(uc));
+	uintptr_t sp = tv_uc_sp(uc);
 	stack_t old = {
 		.ss_sp = (void *)t->guest_ss_sp,
-		.ss_flags = on ? SS_ONSTACK : t->guest_ss_flags,
+		.ss_flags = tv_guest_altstack_state(t, sp) | (t->guest_ss_flags & SS_AUTODISARM),
 		.ss_size = t->guest_ss_size,
 	};
 
@@ -52,20 +85,9 @@ static long emu_sigaltstack(struct tv_thread *t, const tv_ucontext *uc, const lo
 		stack_t ss;
 		if (tv_mem_read(&ss, (uintptr_t)a[0], sizeof ss))
 			return -EFAULT;
-		if (on)
-			return -EPERM;
-		int mode = ss.ss_flags & ~SS_AUTODISARM;
-		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
-			return -EINVAL;
-		if (mode == SS_DISABLE) {
-			ss.ss_sp = NULL;
-			ss.ss_size = 0;
-		} else if (ss.ss_size < MINSIGSTKSZ) {
-			return -ENOMEM;
-		}
-		t->guest_ss_sp = (uintptr_t)ss.ss_sp;
-		t->guest_ss_size = ss.ss_size;
-		t->guest_ss_flags = mode == SS_DISABLE ? SS_DISABLE : (ss.ss_flags & SS_AUTODISARM);
+		long r = tv_guest_altstack_set(t, &ss, sp);
+		if (r < 0)
+			return r;
 	}
 	if (a[1] && tv_mem_write((uintptr_t)a[1], &old, sizeof old))
 		return -EFAULT;
@@ -139,6 +161,10 @@ long tv_emulate_on_k(struct tv_call *c, int *handled)
 		return emu_brk((uintptr_t)c->args[0]);
 	case __NR_rt_sigaction:
 		return tv_emu_sigaction(c->args);
+	case __NR_getdents64:
+		if (tv_fd_is(c->args[0], TV_FD_TASKDIR))
+			return tv_procstatus_getdents(c->args);
+		break;
 	}
 	r = tv_emu_procself(c, handled);
 	if (*handled)
@@ -166,6 +192,28 @@ static __attribute__((noreturn)) void exit_thread(struct tv_thread *t, long code
 	tv_chan_call(t, OP_G_EXITING);
 	for (;;)
 		tv_sys1(__NR_exit, code);
+}
+
+/* A call G runs itself that may wait for a signal or send one to this
+ * thread: with the guest's signal mask, through the labelled window of
+ * tv_kcall.  The real handlers carry the guest's SA_RESTART, so the kernel
+ * ends or restarts the call exactly as it would for the guest; a signal
+ * that finds the PC still in the window (before the call, or rewound by
+ * the kernel for a restart) moves it to the bail-out (signal.c), and the
+ * call runs again after the guest's handler.  A signal recorded before
+ * the window opened bails out at once: nothing is lost. */
+static long blocking_on_g(struct tv_thread *t, tv_ucontext *uc, const struct tv_call *c)
+{
+	const long *a = c->args;
+	long call[7] = { c->nr, a[0], a[1], a[2], a[3], a[4], a[5] };
+	uint64_t all = ~0ull;
+
+	t->gseq[0] = 1;
+	t->gseq[1] = t->npending ? 1 : 0;
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(uc), 0, sizeof all);
+	long r = tv_kcall(call, t->gseq);
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	return r;
 }
 
 void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
@@ -209,28 +257,38 @@ void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 #endif
 		c->ret = tv_emu_clone(t, uc, c);
 		return;
-#ifdef __NR_pause
-	case __NR_pause: {
-		/* The real mask is the handler's (all blocked): wait with the
-		 * guest's. */
-		uint64_t mask = *tv_uc_mask(uc);
-		c->ret = tv_sys2(__NR_rt_sigsuspend, (long)&mask, sizeof mask);
+	case __NR_rt_sigpending:
+		c->ret = emu_sigpending(t, a);
 		return;
-	}
-#endif
+	case __NR_rt_sigsuspend:
 	case __NR_rt_sigtimedwait:
 	case __NR_ppoll:
 	case __NR_pselect6:
 	case __NR_epoll_pwait:
-	case __NR_epoll_pwait2: {
-		/* Waits on G: signals the guest has not blocked interrupt them
-		 * (those taking a mask set their own for the wait). */
-		uint64_t all = ~0ull;
-		tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(uc), 0, sizeof all);
-		c->ret = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-		tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	case __NR_epoll_pwait2:
+	case __NR_read:
+	case __NR_readv:
+	case __NR_kill:
+	case __NR_tkill:
+	case __NR_tgkill:
+	case __NR_rt_sigqueueinfo:
+	case __NR_rt_tgsigqueueinfo:
+#ifdef __NR_poll
+	case __NR_poll:
+	case __NR_select:
+	case __NR_epoll_wait:
+#endif
+		c->ret = blocking_on_g(t, uc, c);
+		return;
+#ifdef __NR_pause
+	case __NR_pause: {
+		/* rt_sigsuspend with the mask the guest has. */
+		struct tv_call suspend = { .nr = __NR_rt_sigsuspend,
+					   .args = { (long)tv_uc_mask(uc), sizeof(uint64_t) } };
+		c->ret = blocking_on_g(t, uc, &suspend);
 		return;
 	}
+#endif
 	}
 	c->ret = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	if (c->ret >= 0 && tv_call_mirrors_to_k(c->nr))

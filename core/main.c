@@ -301,10 +301,14 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 		die(1, NULL, "cannot allocate the first thread");
 	t->g_tid = tv_g.pid;
 	t->g_alive = 1;
+	/* A main thread inherits its parent's sigaltstack flags: from init
+	 * on, 0 (a new thread's start SS_DISABLE, thread.c). */
+	t->guest_ss_flags = 0;
 	tv_g.nthreads = 1;
 	if (tv_install_sigsys() < 0)
 		die(1, NULL, "cannot install the SIGSYS handler");
 	tv_signals_init(t);
+	tv_fd_scan();
 	/* K inherits a mask with everything blocked. */
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
 	tv_sys1(__NR_set_tid_address, (long)&t->g_alive);

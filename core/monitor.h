@@ -72,6 +72,7 @@ struct tv_thread {
 	int in_monitor;		/* G is handling a trapped call */
 	int intr_seq;		/* the request G asked K to abandon */
 	int kseq[2];		/* K's request and the one to bail out of: see tv_kcall */
+	int gseq[2];		/* the same for a blocking call G runs itself (emulate.c) */
 	struct tv_ksigaction *actions;	/* the guest's dispositions (signal.c) */
 	struct tv_gfilter *gfilters;	/* the guest's seccomp filters, newest first */
 	int trap_all;		/* the kernel filter traps every call of this thread */
@@ -84,12 +85,13 @@ struct tv_thread {
 	uintptr_t resume_sp;		/* a new thread's first frame */
 	uintptr_t child_settid;		/* CLONE_CHILD_SETTID for a new thread */
 	unsigned long clone_flags;	/* how a new thread or process was made */
-	/* The guest's virtual sigaltstack (until signals are virtualised in
-	 * full, the real one is always the monitor's). */
+	/* The guest's virtual sigaltstack (the real one is the monitor's). */
 	uintptr_t guest_ss_sp;
 	size_t guest_ss_size;
 	int guest_ss_flags;
 	int guest_sigsys_blocked;
+	int sigsys_pending;	/* a kill -SYS the guest blocks, held back */
+	siginfo_t sigsys_info;
 };
 
 _Static_assert(THREAD_OFF + sizeof(struct tv_thread) <= REGION_SIZE, "tv_thread fits its page");
@@ -100,11 +102,21 @@ static inline struct tv_thread *tv_self(void)
 	return (struct tv_thread *)((sp & ~(REGION_SIZE - 1)) + THREAD_OFF);
 }
 
-/* Is sp on the guest's own (virtual) sigaltstack? */
+/* The kernel's on_sig_stack and sas_ss_flags for the guest's virtual
+ * sigaltstack: guest_ss_flags holds the flags the guest set, as the
+ * kernel's sas_ss_flags does (SS_DISABLE once disarmed). */
 static inline int tv_on_guest_altstack(const struct tv_thread *t, uintptr_t sp)
 {
-	return t->guest_ss_flags != SS_DISABLE && sp > t->guest_ss_sp &&
-	       sp <= t->guest_ss_sp + t->guest_ss_size;
+	if (t->guest_ss_flags & SS_AUTODISARM)
+		return 0;
+	return sp > t->guest_ss_sp && sp - t->guest_ss_sp <= t->guest_ss_size;
+}
+
+static inline int tv_guest_altstack_state(const struct tv_thread *t, uintptr_t sp)
+{
+	if (!t->guest_ss_size)
+		return SS_DISABLE;
+	return tv_on_guest_altstack(t, sp) ? SS_ONSTACK : 0;
 }
 
 static inline void *tv_altstack_base(struct tv_thread *t)
@@ -151,6 +163,8 @@ int tv_guard_overlaps(uintptr_t addr, size_t len);
 /* thread.c */
 struct tv_thread *tv_thread_new(void);
 void tv_thread_discard(struct tv_thread *t);
+struct tv_thread *tv_thread_find(int tid);
+int tv_thread_is_kthread(int tid);
 void tv_threads_after_fork(struct tv_thread *self);
 void tv_threads_share_gfilters(struct tv_gfilter *f);
 void tv_spin_calibrate(void);
@@ -171,6 +185,7 @@ extern const int tv_core_nrs[];
 
 /* emulate.c: calls the core itself performs. */
 long tv_emulate_on_k(struct tv_call *c, int *handled);
+long tv_guest_altstack_set(struct tv_thread *t, const stack_t *ss, uintptr_t sp);
 
 /* clone.c */
 long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
@@ -181,6 +196,8 @@ struct tv_ksigaction *tv_signals_for_child(struct tv_thread *t, unsigned long cl
 long tv_emu_sigaction(const long *args);
 int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret);
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info);
+void tv_signals_sigsys_unblocked(struct tv_thread *t);
+uint64_t tv_signals_guest_set(const struct tv_thread *t, int ignored);
 
 void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict);
 __attribute__((noreturn)) void tv_signals_sigreturn(struct tv_thread *t, uintptr_t sp);
@@ -192,6 +209,26 @@ uint32_t tv_gfilter_verdict(const struct tv_thread *t, const tv_ucontext *uc);
 long tv_gfilter_result(uint32_t verdict);
 long tv_gfilter_save(const struct tv_thread *t);
 void tv_gfilter_load(struct tv_thread *t, int fd);
+
+/* fdmark.c */
+enum tv_fd_kind { TV_FD_SIGNALFD, TV_FD_TASKDIR, TV_FD_KINDS };
+void tv_fd_mark(long fd, enum tv_fd_kind kind);
+int tv_fd_is(long fd, enum tv_fd_kind kind);
+void tv_fd_note(const struct tv_call *c);
+void tv_fd_scan(void);
+
+/* procstatus.c */
+long tv_procstatus_open(int tid, int stat, long flags);
+long tv_procstatus_getdents(const long *args);
+
+/* The kernel's getdents64 record. */
+struct tv_dirent64 {
+	uint64_t ino;
+	int64_t off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
 
 /* exec.c */
 long tv_emu_execve(struct tv_call *c);

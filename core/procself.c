@@ -3,29 +3,52 @@
  * cmdline, environ and auxv are the monitor's (moving them needs
  * CAP_SYS_RESOURCE).  readlink of exe names the guest program, paths
  * through exe reach the program's file, and opening cmdline, environ or
- * auxv gives a snapshot of the guest's, taken at open time. */
+ * auxv gives a snapshot of the guest's, taken at open time; status files
+ * show the guest's signal state (procstatus.c). */
 #include <linux/fcntl.h>
 #include <linux/memfd.h>
 #include <linux/errno.h>
 #include "monitor.h"
 
-enum proc_file { PROC_OTHER, PROC_EXE, PROC_CMDLINE, PROC_ENVIRON, PROC_AUXV };
+enum proc_file { PROC_OTHER, PROC_EXE, PROC_CMDLINE, PROC_ENVIRON, PROC_AUXV, PROC_STATUS, PROC_STAT,
+		 PROC_TASKDIR };
 
-/* Which file of our own /proc directory path names. */
-static enum proc_file proc_file_of(const char *path)
+/* Which file of our own /proc directory path names; *tid is the thread
+ * whose directory it is in (thread-self is the calling guest thread, not
+ * K; task/TID/ one of ours). */
+static enum proc_file proc_file_of(const char *path, int *tid)
 {
-	static const char *const names[] = { "exe", "cmdline", "environ", "auxv" };
+	static const char *const names[] = { "exe", "cmdline", "environ", "auxv", "status", "stat" };
 	char own[24];
 	const char *rest = NULL;
 
 	tv_snprintf(own, sizeof own, "/proc/%d/", tv_g.pid);
-	if (!tv_strncmp(path, "/proc/self/", 11))
+	*tid = tv_g.pid;
+	if (!tv_strncmp(path, "/proc/self/", 11)) {
 		rest = path + 11;
-	else if (!tv_strncmp(path, "/proc/thread-self/", 18))
+	} else if (!tv_strncmp(path, "/proc/thread-self/", 18)) {
 		rest = path + 18;
-	else if (!tv_strncmp(path, own, tv_strlen(own)))
+		*tid = tv_self()->g_tid;
+	} else if (!tv_strncmp(path, own, tv_strlen(own))) {
 		rest = path + tv_strlen(own);
-	for (int i = 0; rest && i < 4; i++) {
+	}
+	if (rest && (!tv_strcmp(rest, "task") || !tv_strcmp(rest, "task/")))
+		return PROC_TASKDIR;
+	if (rest && !tv_strncmp(rest, "task/", 5)) {
+		char num[12];
+		unsigned long n;
+		const char *slash = tv_strchr(rest + 5, '/');
+		size_t len = slash ? (size_t)(slash - rest - 5) : 0;
+		if (!slash || len >= sizeof num)
+			return PROC_OTHER;
+		memcpy(num, rest + 5, len);
+		num[len] = 0;
+		if (tv_parse_ulong(num, &n) || n > 0x7fffffff)
+			return PROC_OTHER;
+		*tid = (int)n;
+		rest = slash + 1;
+	}
+	for (int i = 0; rest && i < 6; i++) {
 		if (!tv_strcmp(rest, names[i]))
 			return (enum proc_file)(PROC_EXE + i);
 	}
@@ -90,7 +113,8 @@ static long snapshot(const char *name, uintptr_t lo, uintptr_t hi, long flags)
 /* The file a path names, read through our /proc/self/exe. */
 const char *tv_procself_resolve(const char *path)
 {
-	return proc_file_of(path) == PROC_EXE && tv_g.guest_exe ? tv_g.guest_exe : path;
+	int tid;
+	return proc_file_of(path, &tid) == PROC_EXE && tv_g.guest_exe ? tv_g.guest_exe : path;
 }
 
 static int is_readlink(long nr)
@@ -115,11 +139,12 @@ long tv_emu_procself(struct tv_call *c, int *handled)
 {
 	int i = path_arg(c);
 	char path[64];
+	int tid;
 
 	*handled = 0;
 	if (i < 0 || tv_mem_read_str(path, (uintptr_t)c->args[i], sizeof path) < 0)
 		return 0;
-	enum proc_file f = proc_file_of(path);
+	enum proc_file f = proc_file_of(path, &tid);
 	if (f == PROC_EXE && tv_g.guest_exe) {
 		if (is_readlink(c->nr)) {
 			*handled = 1;
@@ -139,6 +164,15 @@ long tv_emu_procself(struct tv_call *c, int *handled)
 		return snapshot("environ", tv_g.env_start, tv_g.env_end, flags);
 	case PROC_AUXV:
 		return snapshot("auxv", tv_g.auxv, tv_g.auxv + tv_g.auxv_size, flags);
+	case PROC_STATUS:
+	case PROC_STAT:
+		return tv_procstatus_open(tid, f == PROC_STAT, flags);
+	case PROC_TASKDIR: {
+		const long *a = c->args;
+		long fd = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], 0, 0);
+		tv_fd_mark(fd, TV_FD_TASKDIR);
+		return fd;
+	}
 	default:
 		*handled = 0;
 		return 0;

@@ -14,6 +14,7 @@
 #include <linux/signal.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <asm/socket.h>
 #include "monitor.h"
 
 #define SIG_DFL_HANDLER ((void *)0)
@@ -37,12 +38,31 @@ static int is_handler(const struct tv_ksigaction *a)
 
 static void on_signal(int sig, siginfo_t *info, void *ctx);
 
+static int default_ignores(int sig)
+{
+	return sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG || sig == SIGCONT;
+}
+
+static int default_stops(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* A tool with a signal hook sees the signals whose default action ends
+ * the process: the monitor catches them and lets the kernel take that
+ * action afterwards (take_default). */
+static int caught_for_tool(int sig, const struct tv_ksigaction *a)
+{
+	return tv_tool.signal && a->handler == SIG_DFL_HANDLER && sig != SIGKILL &&
+	       !default_ignores(sig) && !default_stops(sig);
+}
+
 /* The real disposition that stands for the guest's action a. */
 static long install_real(int sig, const struct tv_ksigaction *a)
 {
 	struct tv_ksigaction real = *a;
 
-	if (is_handler(a) || sig == TV_SIG_INTERRUPT) {
+	if (is_handler(a) || sig == TV_SIG_INTERRUPT || caught_for_tool(sig, a)) {
 		real.handler = (void *)on_signal;
 		real.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER | (a->flags & KERNEL_FLAGS);
 		if (sig == TV_SIG_INTERRUPT)
@@ -66,7 +86,10 @@ void tv_signals_init(struct tv_thread *t)
 	}
 	/* What was just read for SIGSYS is the monitor's own handler. */
 	memset(&actions[SIGSYS], 0, sizeof actions[SIGSYS]);
-	install_real(TV_SIG_INTERRUPT, &actions[TV_SIG_INTERRUPT]);
+	for (int sig = 1; sig <= SIGNALS; sig++) {
+		if (sig == TV_SIG_INTERRUPT || (sig != SIGSYS && caught_for_tool(sig, &actions[sig])))
+			install_real(sig, &actions[sig]);
+	}
 	t->actions = actions;
 }
 
@@ -114,6 +137,23 @@ long tv_emu_sigaction(const long *a)
 	return r;
 }
 
+/* The tool's signal hook, if it has one. */
+static void tell_tool(const struct tv_thread *t, int sig, const siginfo_t *info, int fatal)
+{
+	if (!tv_tool.signal)
+		return;
+	struct tv_signal s = {
+		.tid = t->g_tid, .signo = sig, .code = info->si_code,
+		.errno_value = info->si_errno, .pid = info->si_pid, .uid = (int)info->si_uid,
+		.status = info->si_status, .utime = (long)info->si_utime,
+		.stime = (long)info->si_stime, .timerid = info->si_tid,
+		.overrun = info->si_overrun, .value = (uintptr_t)info->si_ptr,
+		.addr = (uintptr_t)info->si_addr, .syscall = info->si_syscall,
+		.arch = info->si_arch, .fatal = fatal,
+	};
+	tv_tool.signal(&s);
+}
+
 /* The guest left the default action: let the kernel take it, exactly
  * (terminate with or without core, with the right wait status). */
 static void take_default(int sig, const siginfo_t *info)
@@ -122,18 +162,17 @@ static void take_default(int sig, const siginfo_t *info)
 	uint64_t unblock = tv_sigbit(sig);
 	struct tv_thread *t = tv_self();
 
+	if (!default_stops(sig))
+		tell_tool(t, sig, info, 1);
 	tv_sys4(__NR_rt_sigaction, sig, (long)&dfl, 0, sizeof dfl.mask);
-	tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, tv_gettid(), sig, (long)info);
+	/* The kernel takes a queued siginfo from the main thread only. */
+	if (tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, tv_gettid(), sig, (long)info) < 0)
+		tv_sys3(__NR_tgkill, t->pid, tv_gettid(), sig);
 	tv_sys4(__NR_rt_sigprocmask, SIG_UNBLOCK, (long)&unblock, 0, sizeof unblock);
 	/* A stop or ignore default returns here: back to the monitor's view. */
 	tv_lock(&actions_lock);
 	install_real(sig, &t->actions[sig]);
 	tv_unlock(&actions_lock);
-}
-
-static int default_ignores(int sig)
-{
-	return sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG || sig == SIGCONT;
 }
 
 /* Redirect uc (the guest's interrupted context) into the guest's handler
@@ -156,21 +195,23 @@ static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo
 		return;
 	}
 
+	tell_tool(t, sig, info, 0);
 	uintptr_t sp = tv_uc_sp(uc), top = sp - TV_RED_ZONE;
-	if ((act.flags & SA_ONSTACK) && t->guest_ss_flags != SS_DISABLE && !tv_on_guest_altstack(t, sp))
+	if ((act.flags & SA_ONSTACK) && tv_guest_altstack_state(t, sp) == 0)
 		top = t->guest_ss_sp + t->guest_ss_size;
 	uint64_t *mask = tv_uc_mask(uc);
-	/* The frame's uc_stack is the guest's sigaltstack as the kernel would
-	 * save it; the guest's rt_sigreturn puts the monitor's back before
-	 * the kernel reinstalls it (tv_signals_sigreturn). */
-	stack_t guest_ss = {
-		(void *)t->guest_ss_sp,
-		tv_on_guest_altstack(t, sp) ? SS_ONSTACK : t->guest_ss_flags,
-		t->guest_ss_size,
-	};
+	/* The frame's uc_stack is the guest's sigaltstack as the kernel saves
+	 * it (its flags as set); the guest's rt_sigreturn puts the monitor's
+	 * back before the kernel reinstalls it (tv_signals_sigreturn). */
+	stack_t guest_ss = { (void *)t->guest_ss_sp, t->guest_ss_flags, t->guest_ss_size };
 	tv_arch_setup_frame(uc, top, (uintptr_t)act.handler,
 			    tv_arch_restorer((const void *)act.restorer, act.flags), sig, info, *mask,
 			    &guest_ss);
+	if (t->guest_ss_flags & SS_AUTODISARM) {
+		t->guest_ss_sp = 0;
+		t->guest_ss_size = 0;
+		t->guest_ss_flags = SS_DISABLE;
+	}
 	uint64_t blocked = *mask | act.mask | ((act.flags & SA_NODEFER) ? 0 : tv_sigbit(sig));
 	*mask = blocked & ~UNBLOCKABLE;
 }
@@ -201,6 +242,39 @@ static int restartable(long nr, const long *a)
 	return 0;
 }
 
+/* A socket read or write with SO_RCVTIMEO or SO_SNDTIMEO set: the kernel
+ * ends it with EINTR rather than a restart (sock_intr_errno), a thing K's
+ * interrupted call cannot show.  Asks the socket, only when it matters. */
+static int has_socket_timeout(long nr, const long *a)
+{
+	int opt = SO_RCVTIMEO_OLD;
+
+	switch (nr) {
+	case __NR_write: case __NR_writev: case __NR_sendto: case __NR_sendmsg:
+	case __NR_sendmmsg: case __NR_connect:
+		opt = SO_SNDTIMEO_OLD;
+		break;
+	case __NR_read: case __NR_readv: case __NR_recvfrom: case __NR_recvmsg:
+	case __NR_recvmmsg: case __NR_accept: case __NR_accept4:
+		break;
+	default:
+		return 0;
+	}
+	struct { long sec, usec; } timeout = { 0, 0 };
+	int len = sizeof timeout;
+	if (tv_sys5(__NR_getsockopt, a[0], SOL_SOCKET, opt, (long)&timeout, (long)&len) < 0)
+		return 0;	/* not a socket */
+	return timeout.sec || timeout.usec;
+}
+
+/* Does a call K ran, which an interrupt ended with EINTR, start again
+ * after a handler with SA_RESTART?  (G's own calls got the kernel's
+ * answer: it saw the guest's flags.) */
+static int restarts(const struct tv_thread *t, long nr, const long *a)
+{
+	return !t->chan.local && restartable(nr, a) && !has_socket_timeout(nr, a);
+}
+
 /* Called on G before it returns to the guest with ret: if a signal
  * arrived meanwhile, finish the call (restart it, or let it report EINTR,
  * as signal(7) says) and deliver the signal.  Returns 0 when there was
@@ -224,7 +298,7 @@ int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long 
 	t->npending = 0;
 
 	struct tv_ksigaction act = t->actions[p.sig];
-	if (never_ran || (ret == -EINTR && (act.flags & SA_RESTART) && restartable(nr, args)))
+	if (never_ran || (ret == -EINTR && (act.flags & SA_RESTART) && restarts(t, nr, args)))
 		/* The trapped registers still hold the call: run it again. */
 		tv_uc_set_pc(uc, tv_uc_pc(uc) - TV_SYSCALL_INSN_LEN);
 	else
@@ -239,6 +313,15 @@ static int is_kthread_stack(const struct tv_thread *t, uintptr_t sp)
 	return sp >= lo && sp < lo + KSTACK_SIZE;
 }
 
+/* A call in tv_kcall's window has not started, or the kernel rewound it
+ * to restart: it ends with -ERESTARTSYS, to run again after the handler. */
+static void bail_out_of_window(tv_ucontext *uc)
+{
+	uintptr_t pc = tv_uc_pc(uc);
+	if (pc >= (uintptr_t)tv_kcall_begin && pc < (uintptr_t)tv_kcall_ret)
+		tv_uc_set_pc(uc, (uintptr_t)tv_kcall_bail);
+}
+
 /* On K: only G's interrupt concerns us; anything else sent to the process
  * that the kernel chose K for goes on to K's guest thread. */
 static void on_kthread_signal(struct tv_thread *t, int sig, siginfo_t *info, tv_ucontext *uc)
@@ -251,19 +334,20 @@ static void on_kthread_signal(struct tv_thread *t, int sig, siginfo_t *info, tv_
 	if (seq != __atomic_load_n(&t->chan.req_seq, __ATOMIC_ACQUIRE))
 		return;		/* a late interrupt for an earlier request */
 	__atomic_store_n(&t->kseq[1], seq, __ATOMIC_RELEASE);
-	uintptr_t pc = tv_uc_pc(uc);
-	if (pc >= (uintptr_t)tv_kcall_begin && pc < (uintptr_t)tv_kcall_ret)
-		tv_uc_set_pc(uc, (uintptr_t)tv_kcall_bail);
+	bail_out_of_window(uc);
 }
 
-/* G is inside the monitor: note the signal, and end K's blocking call. */
-static void record(struct tv_thread *t, int sig, const siginfo_t *info)
+/* G is inside the monitor: note the signal, and end the blocking call
+ * G runs itself (blocking_on_g) or K runs for it. */
+static void record(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo_t *info)
 {
 	if (t->npending == TV_MAX_PENDING)
 		return;	/* more than the kernel queues for one thread at once */
 	t->pending[t->npending].sig = sig;
 	t->pending[t->npending].info = *info;
 	t->npending++;
+	t->gseq[1] = t->gseq[0];
+	bail_out_of_window(uc);
 	if (__atomic_load_n(&t->chan.state, __ATOMIC_ACQUIRE) == CHAN_REQUEST && !t->chan.local) {
 		int seq = t->chan.req_seq;
 		__atomic_store_n(&t->intr_seq, seq, __ATOMIC_RELEASE);
@@ -281,16 +365,51 @@ static void on_signal(int sig, siginfo_t *info, void *ctx)
 		return;
 	}
 	if (t->in_monitor) {
-		record(t, sig, info);
+		record(t, uc, sig, info);
 		return;
 	}
 	deliver(t, uc, sig, info);
 }
 
-/* A SIGSYS that is not a seccomp trap (kill -SYS) is the guest's. */
+/* A SIGSYS that is not a seccomp trap (kill -SYS) is the guest's: it
+ * waits, like the others, while G is in the monitor. */
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info)
 {
-	deliver(t, uc, SIGSYS, info);
+	if (t->guest_sigsys_blocked) {
+		/* The real SIGSYS is never blocked: hold it as the kernel
+		 * would (a standard signal: one at a time). */
+		if (!t->sigsys_pending)
+			t->sigsys_info = *info;
+		t->sigsys_pending = 1;
+	} else if (t->in_monitor) {
+		record(t, uc, SIGSYS, info);
+	} else {
+		deliver(t, uc, SIGSYS, info);
+	}
+}
+
+/* The guest unblocked SIGSYS (on G, in the monitor): a held one is
+ * delivered when the call returns. */
+void tv_signals_sigsys_unblocked(struct tv_thread *t)
+{
+	if (t->sigsys_pending) {
+		t->sigsys_pending = 0;
+		record(t, t->uc, SIGSYS, &t->sigsys_info);
+	}
+}
+
+/* The signals whose guest disposition is a handler, or (ignored) SIG_IGN:
+ * /proc's SigCgt and SigIgn. */
+uint64_t tv_signals_guest_set(const struct tv_thread *t, int ignored)
+{
+	uint64_t set = 0;
+
+	for (int sig = 1; sig <= SIGNALS; sig++) {
+		const struct tv_ksigaction *a = &t->actions[sig];
+		if (ignored ? a->handler == SIG_IGN_HANDLER : is_handler(a))
+			set |= tv_sigbit(sig);
+	}
+	return set;
 }
 
 /* A guest filter said TRAP or KILL: the guest's SIGSYS, or death by it. */
@@ -313,21 +432,16 @@ void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict)
 }
 
 /* The guest's rt_sigreturn, from its frame at sp: the frame's uc_stack
- * is the guest's sigaltstack (it may have changed it, as the kernel
- * allows); it becomes the virtual one, and the monitor's goes in its
- * place for the kernel to reinstall. */
+ * is the guest's sigaltstack (it may have changed it), taken back by the
+ * kernel's rules (tv_guest_altstack_set); the monitor's goes in its place
+ * for the kernel to reinstall. */
 __attribute__((noreturn)) void tv_signals_sigreturn(struct tv_thread *t, uintptr_t sp)
 {
 	uintptr_t at = tv_arch_frame_stack(sp);
 	stack_t ss, monitor_ss = { tv_altstack_base(t), 0, ALTSTACK_SIZE };
 
 	if (tv_mem_read(&ss, at, sizeof ss) == 0) {
-		int mode = ss.ss_flags & ~(SS_AUTODISARM | SS_ONSTACK);
-		if (mode == SS_DISABLE || (mode == 0 && ss.ss_size >= MINSIGSTKSZ)) {
-			t->guest_ss_sp = mode == SS_DISABLE ? 0 : (uintptr_t)ss.ss_sp;
-			t->guest_ss_size = mode == SS_DISABLE ? 0 : ss.ss_size;
-			t->guest_ss_flags = mode == SS_DISABLE ? SS_DISABLE : (ss.ss_flags & SS_AUTODISARM);
-		}
+		tv_guest_altstack_set(t, &ss, sp);
 		tv_mem_write(at, &monitor_ss, sizeof monitor_ss);
 	}
 	t->in_monitor = 0;

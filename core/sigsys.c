@@ -69,6 +69,7 @@ static void handle_call(struct tv_thread *t, tv_ucontext *uc)
 		if (ch->hooked && tv_tool.exit)
 			tv_chan_call(t, OP_EXIT_HOOK);
 	}
+	tv_fd_note(c);
 	if (!tv_signals_finish(t, uc, c->nr, c->args, c->ret))
 		tv_uc_set_ret(uc, c->ret);
 	t->in_monitor = 0;

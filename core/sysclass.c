@@ -12,6 +12,14 @@ const int tv_core_nrs[] = {
 	__NR_rt_sigaction, __NR_rt_sigprocmask, __NR_rt_sigreturn, __NR_sigaltstack,
 	__NR_rt_sigsuspend, __NR_rt_sigtimedwait, __NR_rt_sigpending, __NR_brk,
 	__NR_set_tid_address, __NR_seccomp, __NR_prctl,
+	/* Credentials: K must take them on too (tv_call_mirrors_to_k). */
+	__NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid, __NR_setresuid,
+	__NR_setresgid, __NR_setfsuid, __NR_setfsgid, __NR_setgroups, __NR_capset,
+	/* Reads of signalfds run on G, task directories hide K (fdmark.c). */
+	__NR_signalfd4, __NR_getdents64,
+#ifdef __NR_signalfd
+	__NR_signalfd,
+#endif
 	/* /proc/self shows the guest, not the monitor (procself.c). */
 	__NR_readlinkat, __NR_openat, __NR_newfstatat, __NR_statx,
 #ifdef __NR_readlink
@@ -89,7 +97,17 @@ int tv_call_is_local(long nr, const long *a)
 	case __NR_arch_prctl:
 #endif
 		return 1;
-	/* Waits that may set a signal mask for their duration: G's. */
+	/* Waits that end on a signal, with G's mask; and signals sent to
+	 * this thread or process, which the kernel gives the sender first
+	 * when it does not block them (emulate.c, blocking_on_g). */
+	case __NR_kill:
+	case __NR_tkill:
+	case __NR_tgkill:
+#ifdef __NR_poll
+	case __NR_poll:
+	case __NR_select:
+	case __NR_epoll_wait:
+#endif
 	case __NR_ppoll:
 	case __NR_pselect6:
 	case __NR_epoll_pwait:
@@ -99,6 +117,9 @@ int tv_call_is_local(long nr, const long *a)
 	case __NR_rt_sigqueueinfo:
 	case __NR_rt_tgsigqueueinfo:
 		return 1;
+	case __NR_read:
+	case __NR_readv:
+		return tv_fd_is(a[0], TV_FD_SIGNALFD);
 	case __NR_get_robust_list:
 	case __NR_sched_setaffinity:
 	case __NR_sched_getaffinity:

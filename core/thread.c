@@ -121,6 +121,33 @@ void tv_threads_share_gfilters(struct tv_gfilter *f)
 	tv_unlock(&threads_lock);
 }
 
+/* The live pair of guest thread tid, or NULL.  What the caller reads of
+ * it may change meanwhile: only for reports (/proc status). */
+struct tv_thread *tv_thread_find(int tid)
+{
+	struct tv_thread *t;
+
+	tv_lock(&threads_lock);
+	for (t = threads; t; t = t->next) {
+		if (!t->retired && t->g_tid == tid)
+			break;
+	}
+	tv_unlock(&threads_lock);
+	return t;
+}
+
+/* Is tid one of our kernel threads (alive, or about to end)? */
+int tv_thread_is_kthread(int tid)
+{
+	int found = 0;
+
+	tv_lock(&threads_lock);
+	for (struct tv_thread *t = threads; t && !found; t = t->next)
+		found = t->k_tid == tid && __atomic_load_n(&t->k_alive, __ATOMIC_ACQUIRE);
+	tv_unlock(&threads_lock);
+	return found;
+}
+
 /* In a fork child only the forking thread exists: every other pair is a
  * dead copy, free for reuse.  Locks another thread held at fork time are
  * reset. */

@@ -38,6 +38,24 @@ struct tv_call {
 	void *tool_data;	/* free for the tool, from enter() to exit() */
 };
 
+/* A signal as it reaches a guest thread: the kernel's siginfo, read out.
+ * Which fields mean something depends on signo and code, as in
+ * sigaction(2): pid and uid for kill/sigqueue/tkill and SIGCHLD, value for
+ * sigqueue and timers, status, utime and stime for SIGCHLD, addr for
+ * faults, syscall and arch for a seccomp SIGSYS. */
+struct tv_signal {
+	int tid;		/* the guest thread it is delivered to */
+	int signo, code, errno_value;
+	int pid, uid, status;
+	long utime, stime;
+	int timerid, overrun;
+	uintptr_t value;	/* si_value, as a pointer */
+	uintptr_t addr;		/* si_addr (si_call_addr for SIGSYS) */
+	int syscall;
+	unsigned arch;
+	int fatal;		/* its default action ends the process now */
+};
+
 enum tv_verdict {
 	TV_RUN,			/* perform the call (with args as they are now) */
 	TV_RETURN,		/* do not perform it: c->ret is the result */
@@ -86,6 +104,11 @@ struct tv_tool {
 	 * (getpid, clock_gettime, mmap, ...), which then skip the hand-off to
 	 * the kernel thread.  Such hooks must not block either. */
 	int inline_hooks;
+	/* A signal goes to the guest's handler, or (s->fatal) is about to
+	 * end the process by its default action.  Runs on the guest thread,
+	 * inside the monitor's signal handling: it must not block.  Not called
+	 * for signals that stop, continue or are ignored.  May be NULL. */
+	void (*signal)(const struct tv_signal *s);
 };
 
 /* 1 when this instance of the tool was started by a guest's execve. */
