@@ -3,8 +3,9 @@
 # the calls they record must agree -- by name, and line by line once the
 # values that differ from run to run are masked (addresses, pids, random
 # bytes).  Then -o, -e trace=, -c, -s, errno texts, -f with a blocking
-# call, -t, the exit status, the guard on the tool's own descriptors, and
-# execve (the trace and the -c counts go on in the new image).
+# call, -t, the exit status, the guard on the tool's own descriptors,
+# execve (the trace and the -c counts go on in the new image), and the
+# "--- SIG" / "+++ killed by" lines of signals.
 # Usage: tests/t-trace.sh SRCDIR BUILDDIR; prints PASS:/FAIL:/SKIP: lines.
 set -u
 src=$1 build=$2
@@ -21,7 +22,7 @@ fi
 # The guests are static: the program's own calls then start right at its
 # entry point, under strace as under the monitor, with no dynamic loader
 # whose search for libraries could differ.
-guests="write file mmap misc str threads fdguard exec"
+guests="write file mmap misc str threads fdguard exec signals"
 for g in $guests; do
 	if ! $CC -static -O1 -w -o "$tmp/trace-$g" "$src/tests/guests/trace-$g.c" -pthread \
 		2>"$tmp/cc.err"; then
@@ -106,6 +107,31 @@ for g in write file mmap misc; do
 	norm "$tmp/s.$g" | drop_execve >"$tmp/sl.$g"
 	norm "$tmp/t.$g" >"$tmp/tl.$g"
 	same "lines-$g" "$tmp/sl.$g" "$tmp/tl.$g"
+done
+
+# --- signals: "--- SIGUSR1 {...} ---" and "+++ killed by SIGTERM +++" as strace --
+# prints them (pids masked), and the same death.  No core files: strace says
+# "(core dumped)" from the wait status, the tool from RLIMIT_CORE.
+notes() {
+	sed -E 's/^(\[pid +[0-9]+\] |[0-9]+ +)//' "$1" | grep -e '^+++' -e '^---' |
+		sed -E 's/si_pid=[0-9]+/si_pid=N/'
+}
+for how in handled TERM SEGV; do
+	if [ $have_strace = 0 ]; then
+		echo "SKIP: signals-$how (strace is missing or cannot trace here)"
+		continue
+	fi
+	(ulimit -c 0; run strace -f -qq -o "$tmp/ss.$how" ./trace-signals $how >/dev/null 2>&1)
+	s_rc=$?
+	(ulimit -c 0; run "$tool" -f -qq -o "$tmp/ts.$how" -- ./trace-signals $how >/dev/null 2>&1)
+	t_rc=$?
+	notes "$tmp/ss.$how" >"$tmp/sn.$how"
+	notes "$tmp/ts.$how" >"$tmp/tn.$how"
+	if [ $s_rc -ne $t_rc ] || [ ! -s "$tmp/sn.$how" ]; then
+		fail "signals-$how" "status $t_rc, strace's $s_rc" "$tmp/ts.$how"
+	else
+		same "signals-$how" "$tmp/sn.$how" "$tmp/tn.$how"
+	fi
 done
 
 # --- -o: the trace in FILE, the program's own output untouched ------------------

@@ -2623,9 +2623,10 @@ static void count_call(const struct call *c, uint64_t t0)
 		__atomic_fetch_add(&ct->errors, 1, __ATOMIC_RELAXED);
 }
 
-/* The process ends (exit_group, or its last thread's exit): the "+++"
- * line, the summary, and silence afterwards.  Under the lock. */
-static void process_end(int tid, long code)
+/* The process ends (exit_group, or its last thread's exit, or a signal):
+ * the "+++" line (note, unless NULL), the summary, and silence
+ * afterwards.  Under the lock. */
+static void process_end(int tid, const char *note)
 {
 	if (finished)
 		return;
@@ -2640,15 +2641,136 @@ static void process_end(int tid, long code)
 				p->state = ST_SHOWN;
 			}
 		}
-		if (opt.quiet < 2) {
-			char note[48];
-			tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(code & 0xff));
+		if (note)
 			write_note(main_pid, note);
-		}
 	}
 	if (opt.summary)
 		summary();
 	finished = 1;
+}
+
+static void process_exit(int tid, long code)
+{
+	char note[48];
+
+	tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(code & 0xff));
+	process_end(tid, opt.quiet < 2 ? note : NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Signals: "--- SIGUSR1 {si_signo=SIGUSR1, ...} ---", as strace.      */
+
+static const char *si_code_name(int signo, int code)
+{
+	static const char *const generic[] = { "SI_USER", "SI_QUEUE", "SI_TIMER", "SI_MESGQ",
+					       "SI_ASYNCIO", "SI_SIGIO", "SI_TKILL" };
+	static const char *const chld[] = { "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
+					    "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED" };
+	static const char *const segv[] = { "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR" };
+	static const char *const bus[] = { "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR" };
+	static const char *const fpe[] = { "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF",
+					   "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB" };
+	static const char *const ill[] = { "ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP",
+					   "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK" };
+	static const char *const trap[] = { "TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT" };
+	static const struct { int signo, n; const char *const *names; } by_signal[] = {
+		{ SIGCHLD, 6, chld }, { SIGSEGV, 4, segv }, { SIGBUS, 3, bus },
+		{ SIGFPE, 8, fpe }, { SIGILL, 8, ill }, { SIGTRAP, 4, trap },
+	};
+
+	if (code == 0x80)
+		return "SI_KERNEL";
+	if (code <= 0 && code >= -6)
+		return generic[-code];
+	if (signo == SIGSYS && code == 1)
+		return "SYS_SECCOMP";
+	for (size_t i = 0; i < sizeof by_signal / sizeof by_signal[0]; i++) {
+		if (by_signal[i].signo == signo && code >= 1 && code <= by_signal[i].n)
+			return by_signal[i].names[code - 1];
+	}
+	return NULL;
+}
+
+static void put_siginfo(struct sb *o, const struct tv_signal *s)
+{
+	const char *code = si_code_name(s->signo, s->code);
+
+	sb_puts(o, "{si_signo=");
+	put_signame(o, s->signo, 1);
+	if (code)
+		sb_printf(o, ", si_code=%s", code);
+	else
+		sb_printf(o, ", si_code=%d", s->code);
+	if (s->errno_value)
+		sb_printf(o, ", si_errno=%d", s->errno_value);
+	if (s->code == 0 || s->code == -6) {	/* SI_USER, SI_TKILL */
+		sb_printf(o, ", si_pid=%d, si_uid=%d", s->pid, s->uid);
+	} else if (s->code == -1 || s->code == -3) {	/* SI_QUEUE, SI_MESGQ */
+		sb_printf(o, ", si_pid=%d, si_uid=%d, si_int=%d, si_ptr=", s->pid, s->uid, (int)s->value);
+		put_ptr(o, s->value);
+	} else if (s->code == -2) {		/* SI_TIMER */
+		sb_printf(o, ", si_timerid=%#x, si_overrun=%d, si_int=%d, si_ptr=", s->timerid,
+			  s->overrun, (int)s->value);
+		put_ptr(o, s->value);
+	} else if (s->code > 0 && s->signo == SIGCHLD) {
+		sb_printf(o, ", si_pid=%d, si_uid=%d, si_status=", s->pid, s->uid);
+		if (s->code == 1)	/* CLD_EXITED */
+			sb_printf(o, "%d", s->status);
+		else
+			put_signame(o, s->status, 1);
+		sb_printf(o, ", si_utime=%ld, si_stime=%ld", s->utime, s->stime);
+	} else if (s->code > 0 && s->code != 0x80 && s->signo == SIGSYS) {
+		sb_puts(o, ", si_call_addr=");
+		put_ptr(o, s->addr);
+		sb_puts(o, ", si_syscall=");
+		put_name(o, s->syscall);
+		sb_printf(o, ", si_arch=%#x", s->arch);
+	} else if (s->code > 0 && s->code != 0x80 &&
+		   (s->signo == SIGSEGV || s->signo == SIGBUS || s->signo == SIGFPE ||
+		    s->signo == SIGILL || s->signo == SIGTRAP)) {
+		sb_puts(o, ", si_addr=");
+		put_ptr(o, s->addr);
+	}
+	sb_putc(o, '}');
+}
+
+static int dumps_core(int sig)
+{
+	static const int core[] = { SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
+				    SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS };
+	struct rlimit lim;
+
+	for (size_t i = 0; i < sizeof core / sizeof core[0]; i++) {
+		if (core[i] == sig)
+			return tv_syscall6(__NR_prlimit64, 0, RLIMIT_CORE, 0, (long)&lim, 0, 0) == 0 &&
+			       lim.rlim_cur > 0;
+	}
+	return 0;
+}
+
+static void on_signal(const struct tv_signal *s)
+{
+	lock();
+	if (opt.lines && !finished && (opt.follow || s->tid == main_pid)) {
+		flush_pending(NULL);
+		outbuf.len = 0;
+		put_prefix(&outbuf, s->tid, opt.stamps ? now_ns(CLOCK_REALTIME) : 0);
+		sb_puts(&outbuf, "--- ");
+		put_signame(&outbuf, s->signo, 1);
+		sb_putc(&outbuf, ' ');
+		put_siginfo(&outbuf, s);
+		sb_puts(&outbuf, " ---\n");
+		emit(outbuf.p, outbuf.len);
+	}
+	if (s->fatal) {
+		struct sb note = { 0 };
+		sb_puts(&note, "+++ killed by ");
+		put_signame(&note, s->signo, 1);
+		sb_puts(&note, dumps_core(s->signo) ? " (core dumped) +++\n" : " +++\n");
+		process_end(s->tid, note.p);
+		sb_free(&note);
+	}
+	unlock();
 }
 
 /* ------------------------------------------------------------------ */
@@ -2850,7 +2972,7 @@ static void on_thread_exit(const struct tv_call *c)
 	lock();
 	if (opt.follow && !finished) {
 		if (nthreads <= 1 && c->tid == main_pid) {
-			process_end(c->tid, c->args[0]);
+			process_exit(c->tid, c->args[0]);
 		} else if (opt.lines && opt.quiet < 2) {
 			char note[48];
 			tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(c->args[0] & 0xff));
@@ -2915,7 +3037,7 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		persist_exec(t);
 	if (c->nr == __NR_exit_group) {
 		lock();
-		process_end(c->tid, c->args[0]);
+		process_exit(c->tid, c->args[0]);
 		unlock();
 	} else if (c->nr == __NR_exit) {
 		on_thread_exit(c);
@@ -3375,4 +3497,5 @@ TV_TOOL(.name = TOOL,
 	.start = start,
 	.syscall_set = syscall_set,
 	.enter = on_enter,
-	.exit = on_exit);
+	.exit = on_exit,
+	.signal = on_signal);
