@@ -3,7 +3,7 @@
 # skipping apt-get when everything is already there.
 set -eu
 PKGS="gcc make libc6-dev linux-libc-dev libseccomp-dev pkg-config musl musl-tools musl-dev
-busybox-static coreutils python3 perl strace proot clang libclang-rt-14-dev
+busybox-static coreutils python3 perl strace proot debootstrap clang libclang-rt-14-dev
 libpython3.11-testsuite"
 
 missing=

@@ -11,6 +11,9 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 sh "$src/ci/deps.sh" || { echo "FAIL: deps (cannot install build dependencies)"; echo "0 passed, 1 failed"; exit 1; }
+# The Debian root file system tests/t-rootfs.sh runs tvisor-fs on (built
+# once, cached); without it that test is one SKIP line.
+sh "$src/ci/rootfs.sh" >/dev/null || echo "ci/test.sh: no Debian root file system for tests/t-rootfs.sh" >&2
 
 for arch in $arches; do
 	case $arch in
