@@ -17,6 +17,10 @@
 #   guests/origin.dyn, guests/origin.musldyn and their shared libraries
 #                        (dynamic flavours only: $ORIGIN and dlopen)
 #   guests/waitstatus    the wait-status helper of tests/compare.sh
+#   guests/fs-probe, guests/trace-*
+#                        static programs tests/t-fs.sh and tests/t-trace.sh
+#                        run (built here so that the tests need no compiler:
+#                        the arm64 VM has none)
 # Defines GUESTS (every file built here) and the targets `guests` and
 # `clean-guests`.  Typical use:
 #   tests/compare.sh ./tvisor-nop $(srcdir)/tests/cases-core.txt guests
@@ -44,7 +48,12 @@ GUEST_BINS := $(GUEST_PAT_BINS) \
 GUEST_LIBS_SO := guests/libtvorigin-gnu.so guests/libtvplugin-gnu.so \
 	$(if $(GUEST_HAVE_MUSL),guests/libtvorigin-musl.so guests/libtvplugin-musl.so)
 
-GUESTS := $(GUEST_BINS) $(GUEST_LIBS_SO) guests/waitstatus
+# Static programs of the tool tests, in one flavour.
+GUEST_TOOL_NAMES := fs-probe trace-write trace-file trace-mmap trace-misc trace-str \
+	trace-threads trace-fdguard trace-exec trace-signals
+GUEST_TOOL_BINS := $(GUEST_TOOL_NAMES:%=guests/%)
+
+GUESTS := $(GUEST_BINS) $(GUEST_LIBS_SO) guests/waitstatus $(GUEST_TOOL_BINS)
 
 .PHONY: guests clean-guests
 guests: $(GUESTS)
@@ -112,3 +121,10 @@ guests/origin.musldyn: $(GUEST_SRC)/origin.c guests/libtvorigin-musl.so \
 guests/waitstatus: $(GUEST_SRC)/waitstatus.c $(GUEST_MK)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -o $@ $<
+
+# --- the tool tests' programs: static, so that strace and the monitor see
+# the program's own calls from its first instruction ------------------------
+
+$(GUEST_TOOL_BINS): guests/%: $(GUEST_SRC)/%.c $(GUEST_MK)
+	@mkdir -p $(@D)
+	$(CC) -O1 -w $(TARGET_CFLAGS) -static -o $@ $< $(GUEST_LIBS)
