@@ -186,7 +186,7 @@ int tv_call_never_blocks(long nr)
 	/* File metadata: no event to wait for (a FUSE server that hangs
 	 * would hold the guest thread, signals deferred, until it answers). */
 	case __NR_newfstatat: case __NR_statx: case __NR_readlinkat:
-	case __NR_faccessat: case __NR_faccessat2:
+	case __NR_faccessat: case __NR_faccessat2: case __NR_getdents64:
 #ifdef __NR_stat
 	case __NR_stat: case __NR_lstat: case __NR_readlink: case __NR_access:
 #endif
