@@ -8,7 +8,9 @@
 #      and to the inline SIGSYS floor;
 #   2. where the guest thread and its kernel thread run (one core or two);
 #   3. real programs (median of BENCH_RUNS wall-clock runs) natively, under
-#      tvisor-nop, strace and proot, with ratios to native.
+#      tvisor-nop, strace and proot, with ratios to native;
+#   4. programs of a Debian root file system (ci/rootfs.sh) under chroot(8),
+#      tvisor-fs --root and proot -r, with ratios to chroot.
 # A missing tool gives "n/a" in its cells, a run that exits non-zero
 # "fails"; their stderr goes to BUILDDIR/bench/run.log.  See bench/README.md.
 #
@@ -18,7 +20,8 @@
 #   BENCH_REPS   repetitions per getppid row, median reported (default 5)
 #   BENCH_RUNS   runs per real program, median reported (default 3)
 #   BENCH_CC     compiler for the benchmark programs (default cc)
-#   BENCH_ONLY   micro, real or all (default all)
+#   BENCH_ONLY   micro, real, rootfs or all (default all)
+#   TVISOR_ROOTFS  the Debian root (default: ci/rootfs.sh's, in the ci cache)
 set -u
 
 if [ $# -ne 2 ]; then
@@ -66,6 +69,10 @@ timeit=$out/timeit
 tvisor=
 if [ -x "$build/tvisor-nop" ] && cp "$build/tvisor-nop" "$tmp/tvisor-nop"; then
 	tvisor=$tmp/tvisor-nop
+fi
+fs=
+if [ -x "$build/tvisor-fs" ] && cp "$build/tvisor-fs" "$tmp/tvisor-fs"; then
+	fs=$tmp/tvisor-fs
 fi
 strace=$(command -v strace 2>/dev/null) || strace=
 proot=$(command -v proot 2>/dev/null) || proot=
@@ -305,11 +312,69 @@ real_table() {
 	echo
 }
 
+# A Debian root file system: the same programs under the kernel's chroot,
+# tvisor-fs and proot.  Each cell: median wall time and ratio to chroot.
+rootfs_time() { # W PREFIX...: median seconds of workload W
+	_w=$1; shift
+	echo "== rootfs workload $_w under: $*" >>"$log"
+	case $_w in
+	1) "$timeit" "$RUNS" "$@" /usr/bin/dpkg -l ;;
+	2) "$timeit" "$RUNS" "$@" /usr/bin/find /usr -name '*.py' ;;
+	3) "$timeit" "$RUNS" "$@" /usr/bin/python3 -c pass ;;
+	esac 2>>"$log"
+}
+
+rootfs_row() { # LABEL BASE|OTHER PREFIX...: BASE rows set the ratios' base
+	printf '%-40s' "$1"
+	_kind=$2
+	shift 2
+	for _w in 1 2 3; do
+		if [ "${1:-}" = n/a ] || ! _o=$(rootfs_time "$_w" "$@") || ! isnum "$_o"; then
+			[ "${1:-}" = n/a ] && cell n/a || cell fails
+			continue
+		fi
+		[ "$_kind" = BASE ] && eval "rootfs_base_$_w=\$_o"
+		eval "_base=\${rootfs_base_$_w:-}"
+		_t=$(awk -v s="$_o" 'BEGIN { if (s < 1) printf "%.0fms", s * 1000; else printf "%.2fs", s }')
+		cell "$_t $(ratio "$_o" "$_base")"
+	done
+	echo
+}
+
+rootfs_table() {
+	root=${TVISOR_ROOTFS:-${TVISOR_CI_CACHE:-/var/cache/tvisor-ci}/rootfs-bookworm}
+	echo "a Debian root file system (median wall time of $RUNS runs, x chroot)"
+	if [ ! -f "$root/.tvisor-rootfs" ]; then
+		echo "(no root file system at $root: sh ci/rootfs.sh makes one)"
+		echo
+		return
+	fi
+	printf '%-40s%18s%18s%18s\n' "" "dpkg -l" "find /usr -name" "python3 -c pass"
+	if [ "$(id -u)" = 0 ] && have chroot; then
+		rootfs_row "chroot DIR (the kernel)" BASE chroot "$root" >/dev/null	# the page cache
+		rootfs_row "chroot DIR (the kernel)" BASE chroot "$root"
+	else
+		rootfs_row "chroot DIR (the kernel)" BASE n/a
+	fi
+	if [ -n "$fs" ]; then
+		rootfs_row "tvisor-fs --root DIR" OTHER "$fs" --root "$root" --
+	else
+		rootfs_row "tvisor-fs --root DIR" OTHER n/a
+	fi
+	if [ -n "$proot" ]; then
+		rootfs_row "proot -r DIR" OTHER "$proot" -r "$root"
+	else
+		rootfs_row "proot -r DIR" OTHER n/a
+	fi
+	echo
+}
+
 header
 case $ONLY in
 micro) micro_table; placement_table ;;
 real) real_table ;;
-*) micro_table; placement_table; real_table ;;
+rootfs) rootfs_table ;;
+*) micro_table; placement_table; real_table; rootfs_table ;;
 esac
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "(n/a: tool missing; fails: non-zero exit, stderr in $log)"
