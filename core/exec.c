@@ -143,10 +143,11 @@ long tv_emu_execve(struct tv_call *c)
 	}
 
 	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
+	 * [--tv-exec-fd FD --tv-execfn NAME,] --tv-ssflags FLAGS,
 	 * --tv-argv0 ARGV0, --, PATH, ARGS */
 	struct tv_thread *t = c->thread;
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 12 + TOOL_EXEC_WORDS), sizeof *margv);
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
 	if (!margv)
 		return -ENOMEM;
 	margv[n++] = tv_g.monitor_path;
@@ -171,6 +172,10 @@ long tv_emu_execve(struct tv_call *c)
 		margv[n++] = "--tv-execfn";
 		margv[n++] = execfn;
 	}
+	char ss_arg[16];
+	tv_snprintf(ss_arg, sizeof ss_arg, "%u", (unsigned)t->guest_ss_flags);
+	margv[n++] = "--tv-ssflags";
+	margv[n++] = ss_arg;
 	margv[n++] = "--tv-argv0";
 	margv[n++] = argc ? argv[0] : "";
 	margv[n++] = "--";

@@ -49,6 +49,7 @@ int tv_reexec(void)
 }
 static char *reexec_argv0;
 static int gfilters_fd = -1;	/* the guest's seccomp filters, across exec */
+static long ss_flags = -1;	/* the guest's sigaltstack flags, across exec */
 static int exec_fd = -1;	/* the directory or file an execveat named by fd */
 static char *reexec_execfn;	/* AT_EXECFN when it is not the path */
 
@@ -91,6 +92,11 @@ static int parse_options(int argc, char **argv)
 		}
 		if (!tv_strcmp(a, "--tv-execfn") && i + 1 < argc) {
 			reexec_execfn = argv[i + 1];
+			i += 2;
+			continue;
+		}
+		if (!tv_strcmp(a, "--tv-ssflags") && i + 1 < argc && !tv_parse_ulong(argv[i + 1], &fd)) {
+			ss_flags = (long)(int)fd;
 			i += 2;
 			continue;
 		}
@@ -301,14 +307,14 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 		die(1, NULL, "cannot allocate the first thread");
 	t->g_tid = tv_g.pid;
 	t->g_alive = 1;
-	/* A main thread inherits its parent's sigaltstack flags: from init
-	 * on, 0 (a new thread's start SS_DISABLE, thread.c). */
-	t->guest_ss_flags = 0;
 	tv_g.nthreads = 1;
 	if (tv_install_sigsys() < 0)
 		die(1, NULL, "cannot install the SIGSYS handler");
 	tv_signals_init(t);
 	tv_fd_scan();
+	/* The sigaltstack flags survive exec (the stack itself does not): the
+	 * guest's, or what this process inherited. */
+	t->guest_ss_flags = ss_flags >= 0 || reexec ? (int)ss_flags : tv_signals_probe_ss_flags();
 	/* K inherits a mask with everything blocked. */
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
 	tv_sys1(__NR_set_tid_address, (long)&t->g_alive);

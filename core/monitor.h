@@ -192,6 +192,7 @@ long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 
 /* signal.c */
 void tv_signals_init(struct tv_thread *t);
+int tv_signals_probe_ss_flags(void);
 struct tv_ksigaction *tv_signals_for_child(struct tv_thread *t, unsigned long clone_flags);
 long tv_emu_sigaction(const long *args);
 int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret);

@@ -93,6 +93,42 @@ void tv_signals_init(struct tv_thread *t)
 	t->actions = actions;
 }
 
+static volatile int probed_ss_flags;
+
+static void on_probe(int sig, siginfo_t *info, void *ctx)
+{
+	(void)sig;
+	(void)info;
+	probed_ss_flags = ((tv_ucontext *)ctx)->uc_stack.ss_flags;
+}
+
+/* The sigaltstack flags this process inherited, as the kernel keeps them
+ * for a handler's uc_stack (sigaltstack(2) shows only whether a stack is
+ * set): read off the frame of one signal to ourselves, before the
+ * monitor's altstack exists.  0, as for every process descended from
+ * init, if the interrupt signal is already pending. */
+int tv_signals_probe_ss_flags(void)
+{
+	struct tv_ksigaction probe = {
+		.handler = (void *)on_probe,
+		.flags = SA_SIGINFO | SA_RESTORER,
+		.restorer = tv_restorer,
+		.mask = ~0ull,
+	}, old;
+	uint64_t only = ~tv_sigbit(TV_SIG_INTERRUPT), saved, pending = 0;
+
+	tv_sys2(__NR_rt_sigpending, (long)&pending, sizeof pending);
+	if (pending & tv_sigbit(TV_SIG_INTERRUPT))
+		return 0;
+	probed_ss_flags = 0;
+	tv_sys4(__NR_rt_sigaction, TV_SIG_INTERRUPT, (long)&probe, (long)&old, sizeof probe.mask);
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&only, (long)&saved, sizeof only);
+	tv_sys3(__NR_tgkill, tv_g.pid, tv_gettid(), TV_SIG_INTERRUPT);
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&saved, 0, sizeof saved);
+	tv_sys4(__NR_rt_sigaction, TV_SIG_INTERRUPT, (long)&old, 0, sizeof old.mask);
+	return probed_ss_flags;
+}
+
 /* The table a new thread or process starts with. */
 struct tv_ksigaction *tv_signals_for_child(struct tv_thread *t, unsigned long clone_flags)
 {

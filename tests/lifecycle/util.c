@@ -108,12 +108,13 @@ TV_UNUSED static char thread_state(pid_t tid)
 /* Wait until thread tid of process pid (0: this one) sleeps (state S),
  * then a little longer so that it is really inside its blocking call
  * (under a monitor the call may be in the hands of another thread a moment
- * after the caller sleeps). */
+ * after the caller sleeps; 30 ms were once too short in the arm64 VM,
+ * where the signal then came before the call and rightly did not end it). */
 TV_UNUSED static void wait_sleeping_in(pid_t pid, pid_t tid)
 {
 	for (int i = 0; i < 5000 && proc_thread_state(pid, tid) != 'S'; i++)
 		sleep_ms(1);
-	sleep_ms(30);
+	sleep_ms(100);
 }
 
 TV_UNUSED static void wait_sleeping(pid_t tid)
