@@ -77,8 +77,11 @@ static void *pd_worker(void *a)
 		pthread_sigmask(SIG_UNBLOCK, &u1, NULL);
 	}
 	atomic_fetch_add(&started, 1);
+	/* Long sleeps: a thread returning from one may take a process-directed
+	 * signal off the shared queue before the thread it was meant for does
+	 * (rare natively, less rare in an emulated VM). */
 	while (!atomic_load(&quit))
-		sleep_ms(2);
+		sleep_ms(50);
 	return NULL;
 }
 
