@@ -96,6 +96,32 @@ else
 fi
 musl_cc=
 [ -n "${TVISOR_CI_MUSL_GCC:-}" ] && [ -x "$TVISOR_CI_MUSL_GCC" ] && musl_cc=$TVISOR_CI_MUSL_GCC
+# perl and python3 for the cases that run them (the test suite of python,
+# t-python, is too slow under emulation and stays a SKIP), and strace, the
+# reference of t-trace (proot:arm64 5.1.0 dies of SIGSEGV in the VM, so
+# t-fs compares with the kernel's chroot only): Debian's arm64 packages and
+# the libraries they load, unpacked into one tree that the VM copies into
+# its root.
+vm_pkgs="perl-base libcrypt1 python3-minimal python3.11-minimal libpython3.11-minimal
+libpython3.11-stdlib libexpat1 zlib1g libffi8 libbz2-1.0 liblzma5 libuuid1 libssl3
+strace"
+vm_root=$build.vm-root
+rm -rf "$vm_root" && mkdir -p "$vm_root" || abort setup "cannot create $vm_root"
+for pk in $vm_pkgs; do
+	if d=$(fetch_deb "$pk:arm64"); then
+		cp -a "$d/." "$vm_root/"
+	else
+		log "warning: no $pk:arm64: cases that need it are SKIP lines"
+	fi
+done
+rm -rf "$vm_root/.tvisor-version" "$vm_root/usr/share/doc" "$vm_root/usr/share/man" \
+	"$vm_root/usr/share/lintian"
+# In the initramfs usr/lib/aarch64-linux-gnu is a link to lib/'s.
+if [ -d "$vm_root/usr/lib/$triple" ]; then
+	mkdir -p "$vm_root/lib/$triple" &&
+		cp -a "$vm_root/usr/lib/$triple/." "$vm_root/lib/$triple/" &&
+		rm -rf "$vm_root/usr/lib/$triple" || abort setup "cannot merge the VM's libraries"
+fi
 
 # --- build ------------------------------------------------------------------------
 # What `make check` builds: the tools, the unit tests and every guest.  make
@@ -147,6 +173,7 @@ for f in "$build"/*; do
 		cp -p "$f" "$p/build/"
 	fi
 done
+cp -a "$vm_root" "$p/root"
 # The tests themselves, as in the source tree.
 cp -R "$src/tests" "$p/src/" || abort payload "cannot copy $src/tests"
 # busybox's timeout knows -k but not GNU's --kill-after= (GNU takes both).
@@ -199,6 +226,8 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # checks leaks, this one the rest of ASan and UBSan.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 [ -x /payload/bin/bash ] && ln -sf /payload/bin/bash /bin/bash
+# perl, python3 and their libraries (ci/test-aarch64.sh's vm_pkgs).
+[ -d /payload/root ] && cp -a /payload/root/. / && rm -rf /payload/root
 # ci/mkinitramfs-aarch64.sh links usr/bin/APPLET to ../bin/busybox, which
 # resolves to /usr/bin/busybox: busybox's ash finds its applets anyway,
 # but bash and env(1) need the links.  Repair the dangling ones.
