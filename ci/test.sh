@@ -1,12 +1,12 @@
 #!/bin/sh
 # Every test: installs what is missing, builds x86_64 natively and runs
-# its suite; with TVISOR_ARCHES="x86_64 aarch64" also the aarch64 suite on
-# a real arm64 kernel under QEMU (ci/test-aarch64.sh, about 25 minutes
-# under emulation).  Ends with one "N passed, N failed" line for all.
-#   TVISOR_ARCHES="x86_64 aarch64"   which suites to run (default x86_64)
+# its suite, then the aarch64 suite on a real arm64 kernel under QEMU
+# (ci/test-aarch64.sh, about 25 minutes under emulation).  Ends with one
+# "N passed, N failed" line for all.
+#   TVISOR_ARCHES="x86_64 aarch64"   which suites to run (the default)
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
-arches=${TVISOR_ARCHES:-x86_64}
+arches=${TVISOR_ARCHES:-x86_64 aarch64}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
