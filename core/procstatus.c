@@ -15,15 +15,12 @@
 static int read_file(const char *path, char *buf, size_t cap)
 {
 	long fd = tv_sys4(__NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0);
-	size_t len = 0;
-	long n = 0;
 
 	if (fd < 0)
 		return (int)fd;
-	while (len < cap && (n = tv_sys3(__NR_read, fd, (long)(buf + len), (long)(cap - len))) > 0)
-		len += (size_t)n;
+	long len = tv_pread_all((int)fd, buf, cap, 0);
 	tv_sys1(__NR_close, fd);
-	return n < 0 ? (int)n : (int)len;
+	return (int)len;
 }
 
 static uint64_t parse_hex(const char *s, const char *end)
