@@ -6,9 +6,27 @@
  *   2. a number with any nr_trap_mask bit traps (the x32 bit on x86_64);
  *   3. a balanced binary search over the ranges of the intercept set: a
  *      number outside it is ALLOWed having looked at nr alone, so the
- *      kernel's action cache makes it free;
- *   4. a number inside it is ALLOWed from one of the allowed instruction
- *      addresses (the monitor's own syscall instruction), else TRAPs.
+ *      kernel's action cache makes it free; the search also tells the
+ *      guarded numbers from the others, so those pay nothing for guards;
+ *   4. an intercepted number is ALLOWed from one of the allowed
+ *      instruction addresses (the monitor's own syscall instruction), else
+ *      TRAPs;
+ *   5. a guarded number is ALLOWed from an allowed address too, else it is
+ *      dispatched on nr to its argument test: ALLOWed when its arguments
+ *      provably cannot touch the monitor's memory [guard_lo, guard_hi),
+ *      else TRAPped for the monitor to check exactly.
+ *
+ * The argument test sees only 32-bit words, so it is conservative: with
+ * a = args[0], len = args[1], [a, a + len) provably misses [lo, hi) when
+ * len < 2^32 and either
+ *   - a >> 32 < (lo >> 32) - 1 (so a + len < lo; never when lo < 2^33), or
+ *   - (hi - 1) >> 32 < a >> 32 and a < 2^56 (so a >= hi).
+ * The 2^56 ceiling is there because the kernel untags the address of
+ * munmap, mprotect, madvise and mremap (the top byte on aarch64 with the
+ * tagged address ABI, bits 57-62 with x86 LAM): a tagged address above hi
+ * may land inside [lo, hi) once untagged.  Untagged user addresses are all
+ * below 2^56, and untagging never raises an address into [lo, hi) from
+ * below, so the first case needs no ceiling.
  *
  * Pure code: no libc, no globals, no allocation. */
 #ifndef TV_FILTER_H
@@ -18,9 +36,27 @@
 #include <stdint.h>
 #include <linux/filter.h>
 
-/* The monitor's generic syscall instruction, its clone stub's, and its
- * kernel threads' interruptible one. */
+/* The monitor's generic syscall instruction, its clone stub's, and the
+ * guest call window's (tv_icall). */
 #define TV_FILTER_MAX_IPS 3
+
+/* Few enough that every jump of the argument tests fits in 8 bits. */
+#define TV_FILTER_MAX_GUARDS 16
+
+/* How a guarded call's arguments are judged (args[0] = address, args[1] =
+ * length). */
+enum tv_guard_kind {
+	TV_GUARD_RANGE = 1,     /* munmap, mprotect, madvise...: trap iff [a, a+len) may touch [lo, hi) */
+	TV_GUARD_RANGE_IF_FLAG, /* mmap: allow if !(args[flag_arg] & flag_mask), else as RANGE */
+	TV_GUARD_FLAG_OR_RANGE, /* mremap: trap if args[flag_arg] & flag_mask, else as RANGE */
+};
+
+struct tv_filter_guard {
+	int nr;
+	enum tv_guard_kind kind;
+	int flag_arg;           /* 0..5, for the two flag kinds */
+	uint32_t flag_mask;     /* tested against the low 32 bits of that argument */
+};
 
 struct tv_filter_spec {
 	uint32_t audit_arch;    /* AUDIT_ARCH_X86_64 or AUDIT_ARCH_AARCH64 */
@@ -37,13 +73,22 @@ struct tv_filter_spec {
 	 * syscall instruction) whose calls are always allowed. */
 	uint64_t allowed_ip[TV_FILTER_MAX_IPS];
 	int n_ips;              /* 1 to TV_FILTER_MAX_IPS */
+	/* Numbers among nrs judged by their arguments, each at most once, up
+	 * to TV_FILTER_MAX_GUARDS, tested in this order (put the most frequent
+	 * first); ignored if all_nrs. */
+	const struct tv_filter_guard *guards;
+	size_t n_guards;
+	uint64_t guard_lo, guard_hi;    /* the monitor's memory, [lo, hi) */
 };
 
 /* Writes the filter to out and returns its number of instructions, or -28
  * (-ENOSPC) if it does not fit in cap (or in BPF_MAXINSNS), or -22
- * (-EINVAL) on a bad spec (n_ips not 1 to TV_FILTER_MAX_IPS, a negative number, nrs NULL
- * with n_nrs > 0, audit_arch 0).  Building costs O(n_nrs^2) comparisons
- * and no memory besides out. */
+ * (-EINVAL) on a bad spec: n_ips not 1 to TV_FILTER_MAX_IPS, a negative
+ * number, nrs NULL with n_nrs > 0, audit_arch 0; and unless all_nrs, for
+ * n_guards > 0: guards NULL, more than TV_FILTER_MAX_GUARDS, a guarded
+ * number not in nrs or listed twice, an unknown kind, a flag_arg not 0..5
+ * for a flag kind, guard_lo >= guard_hi.  Building costs
+ * O(n_nrs * (n_nrs + n_guards)) comparisons and no memory besides out. */
 long tv_filter_build(const struct tv_filter_spec *spec, struct sock_filter *out,
 		     size_t cap);
 

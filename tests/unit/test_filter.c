@@ -5,8 +5,12 @@
  * x32 bit, and extreme values), from each allowed address and from others,
  * for the native and for foreign arches.  A small tracer proves that a
  * number outside the intercept set is decided without loading the
- * instruction pointer, and that the search tree is balanced.  Finally
- * generated filters are installed for real in forked children.
+ * instruction pointer, and that the search tree is balanced.  Guarded
+ * numbers are tried over a sweep of addresses, lengths and flags around
+ * the guard range: the verdict must follow the rule of filter.h, and no
+ * call that may touch the range (as given, or once the kernel untags its
+ * address) may ever be allowed.  Finally generated filters are installed
+ * for real in forked children.
  *
  * Output: one "PASS: name" or "FAIL: name" line per check or group; the
  * exit status is 0 iff nothing failed. */
@@ -21,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -114,25 +119,130 @@ static void set_from(struct set *s, const int *nrs, size_t n)
 	}
 }
 
+static const struct tv_filter_guard *guard_of(const struct tv_filter_spec *sp, uint32_t nr)
+{
+	if (sp->all_nrs)
+		return NULL;
+	for (size_t i = 0; i < sp->n_guards; i++)
+		if ((uint32_t)sp->guards[i].nr == nr)
+			return &sp->guards[i];
+	return NULL;
+}
+
+#define TWO_56 (1ull << 56)
+
+/* The range rule of filter.h, in 64-bit arithmetic. */
+static int range_allowed(const struct tv_filter_spec *sp, uint64_t a, uint64_t len)
+{
+	uint64_t lo_hi = sp->guard_lo >> 32, last_hi = (sp->guard_hi - 1) >> 32;
+
+	if (len >> 32)
+		return 0;
+	if (lo_hi >= 1 && a >> 32 < lo_hi - 1)
+		return 1;
+	return a >> 32 > last_hi && a < TWO_56;
+}
+
+/* The guard's flag is set (a RANGE guard has none: its flag_arg may be
+ * anything). */
+static int flag_set(const struct tv_filter_guard *g, const struct seccomp_data *d)
+{
+	return g->kind != TV_GUARD_RANGE && ((uint32_t)d->args[g->flag_arg] & g->flag_mask);
+}
+
+static int args_allowed(const struct tv_filter_spec *sp, const struct tv_filter_guard *g,
+			const struct seccomp_data *d)
+{
+	int flag = flag_set(g, d);
+	int range = range_allowed(sp, d->args[0], d->args[1]);
+
+	switch (g->kind) {
+	case TV_GUARD_RANGE:
+		return range;
+	case TV_GUARD_RANGE_IF_FLAG:
+		return !flag || range;
+	case TV_GUARD_FLAG_OR_RANGE:
+		return !flag && range;
+	}
+	return 0;
+}
+
+static int from_allowed_ip(const struct tv_filter_spec *sp, const struct seccomp_data *d)
+{
+	for (int i = 0; i < sp->n_ips; i++)
+		if (d->instruction_pointer == sp->allowed_ip[i])
+			return 1;
+	return 0;
+}
+
 static uint32_t expected(const struct tv_filter_spec *sp, const struct set *s,
 			 const struct seccomp_data *d)
 {
 	uint32_t nr = (uint32_t)d->nr;
+	const struct tv_filter_guard *g;
 
 	if (d->arch != sp->audit_arch || (nr & sp->nr_trap_mask))
 		return SECCOMP_RET_TRAP;
 	if (!sp->all_nrs && !in_set(s, nr))
 		return SECCOMP_RET_ALLOW;
-	for (int i = 0; i < sp->n_ips; i++)
-		if (d->instruction_pointer == sp->allowed_ip[i])
-			return SECCOMP_RET_ALLOW;
-	return SECCOMP_RET_TRAP;
+	if (from_allowed_ip(sp, d))
+		return SECCOMP_RET_ALLOW;
+	g = guard_of(sp, nr);
+	return g && args_allowed(sp, g, d) ? SECCOMP_RET_ALLOW : SECCOMP_RET_TRAP;
+}
+
+/* --- the safety property, independent of the rule --- */
+
+/* [a, a + len) meets [lo, hi), the range taken modulo 2^64. */
+static int overlaps(uint64_t a, uint64_t len, uint64_t lo, uint64_t hi)
+{
+	uint64_t end = a + len;
+
+	if (len == 0)
+		return 0;
+	if (end <= a)           /* wraps: [a, 2^64) and [0, end) */
+		return a < hi || (end > 0 && lo < end);
+	return a < hi && lo < end;
+}
+
+/* The range of a guarded call may touch [lo, hi), as the kernel would see
+ * it with or without untagging: aarch64 clears the top byte, x86 LAM57
+ * bits 57-62. */
+static int may_touch(const struct tv_filter_spec *sp, uint64_t a, uint64_t len)
+{
+	uint64_t forms[3] = { a, a & (TWO_56 - 1), a & ~(0x3full << 57) };
+
+	for (int i = 0; i < 3; i++)
+		if (overlaps(forms[i], len, sp->guard_lo, sp->guard_hi))
+			return 1;
+	return 0;
+}
+
+/* An ALLOW from elsewhere than an allowed address that lets a call touch
+ * the monitor's memory: mmap without its flag replaces nothing, mremap
+ * with its flag moves to an address in another argument. */
+static int unsafe_allow(const struct tv_filter_spec *sp, const struct seccomp_data *d,
+			uint32_t verdict)
+{
+	const struct tv_filter_guard *g = guard_of(sp, (uint32_t)d->nr);
+	int flag;
+
+	if (verdict != SECCOMP_RET_ALLOW || !g || from_allowed_ip(sp, d) ||
+	    d->arch != sp->audit_arch)
+		return 0;
+	flag = flag_set(g, d);
+	if (g->kind == TV_GUARD_RANGE_IF_FLAG && !flag)
+		return 0;
+	if (g->kind == TV_GUARD_FLAG_OR_RANGE && flag)
+		return 1;
+	return may_touch(sp, d->args[0], d->args[1]);
 }
 
 /* --- a tracer for the instructions the generator emits --- */
 
 struct trace {
 	uint32_t ret;
+	int steps;              /* instructions executed, the RET included */
 	int loaded_ip;          /* the instruction pointer was loaded */
 	int jges;               /* tree nodes visited */
 	int bad;                /* an instruction the generator should not emit */
@@ -149,12 +259,13 @@ static uint32_t word(const struct seccomp_data *d, uint32_t off)
 static struct trace trace_run(const struct sock_filter *p, size_t n,
 			      const struct seccomp_data *d)
 {
-	struct trace t = { 0, 0, 0, 0 };
+	struct trace t = { 0, 0, 0, 0, 0 };
 	uint32_t a = 0;
 
 	for (size_t pc = 0; pc < n; pc++) {
 		const struct sock_filter *f = &p[pc];
 
+		t.steps++;
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
 			t.loaded_ip |= f->k == OFF_IP || f->k == OFF_IP + 4;
@@ -169,6 +280,9 @@ static struct trace trace_run(const struct sock_filter *p, size_t n,
 		case BPF_JMP | BPF_JGE | BPF_K:
 			t.jges++;
 			pc += a >= f->k ? f->jt : f->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > f->k ? f->jt : f->jf;
 			break;
 		case BPF_JMP | BPF_JSET | BPF_K:
 			pc += (a & f->k) ? f->jt : f->jf;
@@ -234,6 +348,7 @@ static int ceil_log2(size_t n)
 struct verdicts {
 	const char *why;        /* first failure, or NULL */
 	long runs;
+	long arg_allows;        /* guarded calls allowed by their arguments */
 };
 
 static void fail(struct verdicts *v, const char *why)
@@ -253,6 +368,10 @@ static void try_one(struct verdicts *v, const struct tv_filter_spec *sp,
 	v->runs++;
 	if (got != want)
 		fail(v, "wrong verdict");
+	if (unsafe_allow(sp, d, got))
+		fail(v, "allowed a call that may touch the guard range");
+	v->arg_allows += got == SECCOMP_RET_ALLOW && guard_of(sp, (uint32_t)d->nr) &&
+			 d->arch == sp->audit_arch && !from_allowed_ip(sp, d);
 	if (t.bad || t.ret != got)
 		fail(v, "tracer disagrees with tv_bpf_run");
 	if (t.jges > max_jges)
@@ -302,14 +421,147 @@ static size_t ips_to_try(const struct tv_filter_spec *sp, uint64_t *out)
 	return n;
 }
 
+/* --- guarded numbers over their arguments --- */
+
+#define FOUR_G (1ull << 32)
+
+/* Addresses around the edges of [lo, hi) and of the 4 GiB blocks the
+ * filter reasons in, tagged ones, extremes; returns how many. */
+static size_t addrs_to_try(const struct tv_filter_spec *sp, uint64_t *out)
+{
+	uint64_t lo = sp->guard_lo, hi = sp->guard_hi;
+	const uint64_t anchors[] = {
+		0, FOUR_G, 2 * FOUR_G, lo, hi, lo & -FOUR_G, (lo & -FOUR_G) - FOUR_G,
+		(hi - 1) & -FOUR_G, ((hi - 1) & -FOUR_G) + FOUR_G, lo + (hi - lo) / 2,
+		1ull << 47, TWO_56, 0,
+	};
+	const uint64_t deltas[] = {
+		-2 * FOUR_G, -FOUR_G - 1, -FOUR_G, -FOUR_G + 1, -0x1000ull, -1ull, 0, 1,
+		0x1000, FOUR_G - 1, FOUR_G, FOUR_G + 1, 2 * FOUR_G,
+	};
+	/* Tag bits over addresses inside the range or just above it. */
+	const uint64_t tags[] = {
+		0x0full << 56, 1ull << 63, 0x3full << 57, 0xffull << 56, 1ull << 56,
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(anchors); i++)
+		for (size_t j = 0; j < ARRAY_LEN(deltas); j++)
+			out[n++] = anchors[i] + deltas[j];
+	for (size_t i = 0; i < ARRAY_LEN(tags); i++) {
+		out[n++] = lo | tags[i];
+		out[n++] = (hi - 1) | tags[i];
+		out[n++] = (lo + (hi - lo) / 2) | tags[i];
+	}
+	for (int i = 0; i < 4; i++) {
+		out[n++] = rnd64();
+		out[n++] = lo + rnd64() % (hi - lo);
+	}
+	return n;
+}
+
+#define MAX_ADDRS 256
+
+/* Lengths: small, around 4 GiB, huge, and those that just reach the range. */
+static size_t lens_to_try(const struct tv_filter_spec *sp, uint64_t a, uint64_t *out)
+{
+	const uint64_t fixed[] = {
+		0, 1, 0x1000, FOUR_G - 1, FOUR_G, FOUR_G + 1, 1ull << 40, -1ull,
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
+		out[n++] = fixed[i];
+	out[n++] = sp->guard_lo - a;
+	out[n++] = sp->guard_lo - a + 1;
+	out[n++] = sp->guard_hi - a;
+	out[n++] = rnd64() >> (rnd() % 64);
+	return n;
+}
+
+#define MAX_LENS 16
+
+/* Flag words: clear, set, set among others, others only, set only in the
+ * high word (which the filter ignores), all bits. */
+static size_t flags_to_try(const struct tv_filter_guard *g, uint64_t *out)
+{
+	size_t n = 0;
+
+	out[n++] = rnd64() & ~(uint64_t)g->flag_mask;
+	if (g->kind == TV_GUARD_RANGE)
+		return n;       /* the flags do not matter */
+	out[n++] = 0;
+	out[n++] = g->flag_mask;
+	out[n++] = g->flag_mask | 0x1;
+	out[n++] = ~(uint64_t)g->flag_mask & 0xffffffffu;
+	out[n++] = (uint64_t)g->flag_mask << 32;
+	out[n++] = -1ull;
+	return n;
+}
+
+#define MAX_FLAGS 8
+
+struct sweep {
+	const struct tv_filter_spec *sp;
+	const struct set *s;
+	const struct sock_filter *p;
+	size_t n;
+	int max_jges;
+};
+
+static void try_args(struct verdicts *v, const struct sweep *w, const struct tv_filter_guard *g,
+		     uint64_t ip, uint64_t a, uint64_t len, uint64_t flags)
+{
+	struct seccomp_data d;
+
+	memset(&d, 0, sizeof(d));
+	d.nr = g->nr;
+	d.arch = w->sp->audit_arch;
+	d.instruction_pointer = ip;
+	for (int i = 0; i < 6; i++)
+		d.args[i] = rnd64();
+	if (g->kind != TV_GUARD_RANGE)
+		d.args[g->flag_arg] = flags;
+	d.args[0] = a;
+	d.args[1] = len;
+	try_one(v, w->sp, w->s, w->p, w->n, &d, w->max_jges);
+}
+
+/* Every combination (full), or a few hundred random ones per guard, from
+ * an allowed address and from a near miss. */
+static void sweep_guards(struct verdicts *v, const struct sweep *w, int full)
+{
+	uint64_t addrs[MAX_ADDRS], lens[MAX_LENS], flags[MAX_FLAGS];
+	const struct tv_filter_spec *sp = w->sp;
+	uint64_t ips[2] = { sp->allowed_ip[0], sp->allowed_ip[0] ^ FOUR_G };
+	size_t n_addrs = addrs_to_try(sp, addrs);
+
+	for (size_t gi = 0; gi < sp->n_guards; gi++) {
+		const struct tv_filter_guard *g = &sp->guards[gi];
+		size_t n_flags = flags_to_try(g, flags);
+
+		for (size_t i = 0; i < (full ? n_addrs : 300); i++) {
+			uint64_t a = addrs[full ? i : rnd() % n_addrs];
+			size_t n_lens = lens_to_try(sp, a, lens);
+
+			for (size_t j = 0; j < (full ? n_lens : 1); j++)
+				for (size_t k = 0; k < (full ? n_flags : 1); k++)
+					for (size_t m = 0; m < 2; m++)
+						try_args(v, w, g, ips[m],
+							 a, lens[full ? j : rnd() % n_lens],
+							 flags[full ? k : rnd() % n_flags]);
+		}
+	}
+}
+
 static struct verdicts verify(const struct tv_filter_spec *sp, const struct sock_filter *p,
-			      size_t n)
+			      size_t n, int full)
 {
 	static uint32_t nrs[2 * (MAX_NR + 1) + 16];
 	static const uint32_t foreign[] = {
 		AUDIT_ARCH_X86_64, AUDIT_ARCH_AARCH64, AUDIT_ARCH_I386, AUDIT_ARCH_ARM, 0,
 	};
-	struct verdicts v = { NULL, 0 };
+	struct verdicts v = { NULL, 0, 0 };
 	uint64_t ips[16];
 	size_t n_nrs = numbers_to_try(nrs), n_ips = ips_to_try(sp, ips);
 	size_t jges = 0;
@@ -344,6 +596,11 @@ static struct verdicts verify(const struct tv_filter_spec *sp, const struct sock
 			try_one(&v, sp, &s, p, n, &d, ceil_log2(jges + 1));
 		}
 	}
+	if (!sp->all_nrs && sp->n_guards > 0) {
+		struct sweep w = { sp, &s, p, n, ceil_log2(jges + 1) };
+
+		sweep_guards(&v, &w, full);
+	}
 	return v;
 }
 
@@ -354,15 +611,19 @@ static long build_and_verify(const char *name, const struct tv_filter_spec *sp, 
 			     const char **why)
 {
 	long n = tv_filter_build(sp, prog, ARRAY_LEN(prog));
-	struct verdicts v = { NULL, 0 };
+	struct verdicts v = { NULL, 0, 0 };
+	char allows[64] = "";
 
 	if (n <= 0)
 		v.why = "tv_filter_build failed";
 	else
-		v = verify(sp, prog, (size_t)n);
+		v = verify(sp, prog, (size_t)n, !quiet);
+	if (!sp->all_nrs && sp->n_guards > 0)
+		snprintf(allows, sizeof(allows), " (%ld allowed by their arguments)",
+			 v.arg_allows);
 	if (!quiet)
-		report(!v.why, "%s: %ld instructions, %ld verdicts%s%s", name, n, v.runs,
-		       v.why ? ": " : "", v.why ? v.why : "");
+		report(!v.why, "%s: %ld instructions, %ld verdicts%s%s%s", name, n, v.runs,
+		       allows, v.why ? ": " : "", v.why ? v.why : "");
 	if (why)
 		*why = v.why;
 	return v.why ? -1 : n;
@@ -460,12 +721,106 @@ static void case_every_other(const struct arch_desc *a)
 	build_and_verify(name, &sp, 0, NULL);
 }
 
+/* --- guards --- */
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+/* The memory calls, as the monitor would guard them, mmap (the most
+ * frequent) first.  MAP_FIXED and the mremap flags are the same on both
+ * arches. */
+static const struct {
+	const char *name;
+	enum tv_guard_kind kind;
+	int flag_arg;
+	uint32_t flag_mask;
+} memory_calls[] = {
+	{ "mmap", TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED },
+	{ "munmap", TV_GUARD_RANGE, 0, 0 },
+	{ "mprotect", TV_GUARD_RANGE, 0, 0 },
+	{ "pkey_mprotect", TV_GUARD_RANGE, 0, 0 },
+	{ "madvise", TV_GUARD_RANGE, 0, 0 },
+	{ "mremap", TV_GUARD_FLAG_OR_RANGE, 3, MREMAP_FIXED | MREMAP_DONTUNMAP },
+};
+
+/* Guards for the memory calls; each number is also added to nrs. */
+static size_t memory_guards(const struct arch_desc *a, struct tv_filter_guard *out,
+			    int *nrs, size_t *n_nrs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(memory_calls); i++) {
+		int nr = seccomp_syscall_resolve_name_arch(a->token, memory_calls[i].name);
+
+		if (nr < 0)
+			continue;
+		out[n] = (struct tv_filter_guard){ nr, memory_calls[i].kind,
+						    memory_calls[i].flag_arg,
+						    memory_calls[i].flag_mask };
+		n++;
+		nrs[(*n_nrs)++] = nr;
+	}
+	return n;
+}
+
+/* A range [lo, hi) of any size, anywhere, often near a multiple of 4 GiB. */
+static void random_guard_range(struct tv_filter_spec *sp)
+{
+	uint64_t lo, len;
+
+	switch (rnd() % 4) {
+	case 0:
+		lo = rnd64() >> (rnd() % 64);
+		break;
+	case 1:
+		lo = (uint64_t)(rnd() % 64) << 32 | (rnd() % 3 ? 0 : rnd());
+		break;
+	case 2:
+		lo = rnd();
+		break;
+	default:
+		lo = rnd64() & ((1ull << 47) - 1) & ~0xfffull;
+		break;
+	}
+	len = rnd() % 2 ? 1 + rnd64() % (1ull << 40) : rnd64() >> (rnd() % 64);
+	if (len > ~lo)
+		len = ~lo;
+	if (len == 0) {
+		lo -= lo == ~0ull;
+		len = 1;
+	}
+	sp->guard_lo = lo;
+	sp->guard_hi = lo + len;
+}
+
+/* Up to six distinct members of nrs, any kinds, any flags. */
+static size_t random_guards(const int *nrs, size_t n_nrs, struct tv_filter_guard *out)
+{
+	size_t want = n_nrs ? 1 + rnd() % 6 : 0, n = 0;
+
+	for (size_t tries = 0; n < want && tries < 50; tries++) {
+		int nr = nrs[rnd() % n_nrs], dup = 0;
+
+		for (size_t i = 0; i < n; i++)
+			dup |= out[i].nr == nr;
+		if (dup)
+			continue;
+		out[n++] = (struct tv_filter_guard){
+			nr, (enum tv_guard_kind)(TV_GUARD_RANGE + (int)(rnd() % 3)),
+			(int)(rnd() % 6), rnd() % 4 ? 1u << rnd() % 32 : rnd(),
+		};
+	}
+	return n;
+}
+
 static void case_random(void)
 {
 	static int nrs[1200];
+	struct tv_filter_guard guards[6];
 	long min_n = LONG_MAX, max_n = 0;
 	const char *first_why = NULL;
-	int ok = 1;
+	int ok = 1, n_guarded = 0;
 
 	for (int i = 0; i < 200; i++) {
 		const struct arch_desc *a = rnd() % 2 ? &x86_64 : &aarch64;
@@ -493,6 +848,12 @@ static void case_random(void)
 			nrs[j] = t;
 		}
 		sp = spec_for(a, nrs, n, 0);
+		if (i % 2) {
+			sp.guards = guards;
+			sp.n_guards = random_guards(nrs, n, guards);
+			random_guard_range(&sp);
+			n_guarded += sp.n_guards > 0;
+		}
 		sp.n_ips = 1 + (int)(rnd() % TV_FILTER_MAX_IPS);
 		sp.allowed_ip[0] = rnd64();
 		for (int i = 1; i < TV_FILTER_MAX_IPS; i++)
@@ -507,29 +868,46 @@ static void case_random(void)
 		min_n = len < min_n ? len : min_n;
 		max_n = len > max_n ? len : max_n;
 	}
-	report(ok, "(e) 200 random sets: %ld..%ld instructions, all verdicts right%s%s",
-	       min_n, max_n, first_why ? ": " : "", first_why ? first_why : "");
+	report(ok, "(e) 200 random sets, %d with random guards: %ld..%ld instructions, "
+	       "all verdicts right%s%s", n_guarded, min_n, max_n,
+	       first_why ? ": " : "", first_why ? first_why : "");
 }
 
 /* Around the switch from compact to inline leaves (about 123 ranges with
  * two addresses, 125 with one) and the first trampolines (128 ranges). */
 static void case_layout_switch(void)
 {
-	static int nrs[140];
+	static int nrs[141];
 	const char *first_why = NULL;
 	long min_n = LONG_MAX, max_n = 0;
 	int ok = 1;
 
-	for (int ips = 1; ips <= 2; ips++) {
+	/* With guards the farthest compact target is one further, and 0 next
+	 * to the guarded 1 makes the number of boundaries odd, so that every
+	 * tree size meets the switch. */
+	for (int ips = 1; ips <= 4; ips++) {
 		for (int ranges = 110; ranges <= 140; ranges++) {
+			struct tv_filter_guard guards[3] = {
+				{ 1, TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED },
+				{ 3 * (ranges / 2) + 1, TV_GUARD_RANGE, 0, 0 },
+				{ 3 * (ranges - 1) + 1, TV_GUARD_FLAG_OR_RANGE, 3, MREMAP_FIXED },
+			};
 			struct tv_filter_spec sp;
 			const char *why;
 			long len;
 
 			for (int i = 0; i < ranges; i++)
 				nrs[i] = 3 * i + 1;
-			sp = spec_for(ips == 1 ? &aarch64 : &x86_64, nrs, (size_t)ranges, 0);
-			sp.n_ips = ips;
+			nrs[ranges] = 0;
+			sp = spec_for(ips % 2 ? &aarch64 : &x86_64, nrs,
+				      (size_t)ranges + (ips > 2), 0);
+			sp.n_ips = 2 - ips % 2;
+			if (ips > 2) {
+				sp.guards = guards;
+				sp.n_guards = 3;
+				sp.guard_lo = 0x100000000000ull;
+				sp.guard_hi = 0x100440000000ull;
+			}
 			len = build_and_verify(NULL, &sp, 1, &why);
 			if (len < 0) {
 				ok = 0;
@@ -540,7 +918,8 @@ static void case_layout_switch(void)
 			max_n = len > max_n ? len : max_n;
 		}
 	}
-	report(ok, "110..140 ranges, across the layout switch: %ld..%ld instructions%s%s",
+	report(ok, "110..140 ranges, with and without guards, across the layout switch: "
+	       "%ld..%ld instructions%s%s",
 	       min_n, max_n, first_why ? ": " : "", first_why ? first_why : "");
 }
 
@@ -601,6 +980,208 @@ static void case_edges(void)
 	report(ok && n == -28, "too small a buffer, or more than BPF_MAXINSNS, gives -ENOSPC");
 }
 
+/* --- memory guards --- */
+
+/* The realistic set, pkey_mprotect added, with the memory calls guarded. */
+struct guarded_spec {
+	int nrs[ARRAY_LEN(realistic_names) + ARRAY_LEN(memory_calls)];
+	struct tv_filter_guard guards[ARRAY_LEN(memory_calls)];
+	struct tv_filter_spec sp;
+};
+
+static void guarded_realistic(const struct arch_desc *a, uint64_t lo, uint64_t hi,
+			      struct guarded_spec *g)
+{
+	size_t n = resolve_names(a, g->nrs);
+	size_t n_guards = memory_guards(a, g->guards, g->nrs, &n);
+
+	g->sp = spec_for(a, g->nrs, n, 0);
+	g->sp.guards = g->guards;
+	g->sp.n_guards = n_guards;
+	g->sp.guard_lo = lo;
+	g->sp.guard_hi = hi;
+}
+
+/* Each shape of the range test: both halves, "below" never (lo < 2^33),
+ * "above" never (hi beyond 2^56 - 2^32), neither, one byte. */
+static const struct {
+	uint64_t lo, hi;
+	const char *what;
+} guard_ranges[] = {
+	{ 0x100000000000ull, 0x100440000000ull, "a typical monitor" },
+	{ 0x7ffff7a00000ull, 0x7ffff8000000ull, "top of a 47-bit space" },
+	{ 0x100000000000ull, 0x100000000001ull, "one byte" },
+	{ 0x400000ull, 0x1400000ull, "lo below 2^32" },
+	{ 0, 0x1000, "lo 0" },
+	{ 0x180000000ull, 0x200000000ull, "lo below 2^33" },
+	{ 0x200000000ull, 0x200001000ull, "lo just 2^33" },
+	{ 0x00fffffe00001000ull, 0x00ffffff00000000ull, "hi just below 2^56 - 2^32" },
+	{ 0x00ffffff00000000ull, TWO_56, "hi 2^56" },
+	{ 0xffff000000000000ull, ~0ull, "above 2^56" },
+	{ 0x1000, ~0ull, "nearly everything" },
+};
+
+static void case_guards(const struct arch_desc *a)
+{
+	static struct guarded_spec g;
+	char name[160];
+
+	for (size_t i = 0; i < ARRAY_LEN(guard_ranges); i++) {
+		guarded_realistic(a, guard_ranges[i].lo, guard_ranges[i].hi, &g);
+		snprintf(name, sizeof(name), "(g) %zu memory guards on [%#llx, %#llx), %s, %s",
+			 g.sp.n_guards, (unsigned long long)g.sp.guard_lo,
+			 (unsigned long long)g.sp.guard_hi, guard_ranges[i].what, a->name);
+		build_and_verify(name, &g.sp, 0, NULL);
+	}
+}
+
+static struct trace trace_call(const struct sock_filter *p, long n,
+			       const struct tv_filter_spec *sp, int nr, uint64_t ip,
+			       uint64_t a0, uint64_t a1, uint64_t a3)
+{
+	struct seccomp_data d;
+
+	memset(&d, 0, sizeof(d));
+	d.nr = nr;
+	d.arch = sp->audit_arch;
+	d.instruction_pointer = ip;
+	d.args[0] = a0;
+	d.args[1] = a1;
+	d.args[3] = a3;
+	return trace_run(p, (size_t)n, &d);
+}
+
+/* Guards change nothing for the other numbers, and cost them at most a
+ * couple of instructions (an extra tree level); the guarded paths' costs
+ * are reported. */
+static void case_guard_cost(const struct arch_desc *a)
+{
+	static struct guarded_spec g;
+	static struct sock_filter with[BPF_MAXINSNS], without[BPF_MAXINSNS];
+	struct tv_filter_spec plain;
+	long nw, nwo;
+	int ok = 1, extra = 0, nr_munmap, nr_mmap;
+	uint64_t ips[2];
+
+	guarded_realistic(a, 0x100000000000ull, 0x100440000000ull, &g);
+	plain = g.sp;
+	plain.n_guards = 0;
+	plain.guards = NULL;
+	nw = tv_filter_build(&g.sp, with, ARRAY_LEN(with));
+	nwo = tv_filter_build(&plain, without, ARRAY_LEN(without));
+	ips[0] = g.sp.allowed_ip[0];
+	ips[1] = g.sp.allowed_ip[0] ^ FOUR_G;
+	for (uint32_t nr = 0; nr <= MAX_NR && nw > 0 && nwo > 0; nr++) {
+		if (guard_of(&g.sp, nr))
+			continue;
+		for (int i = 0; i < 2; i++) {
+			struct trace tw, to;
+
+			tw = trace_call(with, nw, &g.sp, (int)nr, ips[i], 0, 0, 0);
+			to = trace_call(without, nwo, &plain, (int)nr, ips[i], 0, 0, 0);
+
+			ok &= tw.ret == to.ret && !tw.bad && !to.bad;
+			extra = tw.steps - to.steps > extra ? tw.steps - to.steps : extra;
+		}
+	}
+	report(ok && nw > 0 && nwo > 0 && extra <= 2,
+	       "guards, %s: same verdicts for the other numbers, at most %d more instructions "
+	       "(%ld instructions with guards, %ld without)", a->name, extra, nw, nwo);
+
+	nr_munmap = seccomp_syscall_resolve_name_arch(a->token, "munmap");
+	nr_mmap = seccomp_syscall_resolve_name_arch(a->token, "mmap");
+	report(ok, "guards, %s, instructions run: munmap below %d, above %d, "
+	       "inside (trap) %d, len >= 4 GiB (trap) %d, from the allowed address %d; "
+	       "mmap without MAP_FIXED %d; plain intercepted trap %d (without guards %d)",
+	       a->name,
+	       trace_call(with, nw, &g.sp, nr_munmap, ips[1], 0x10000, 0x1000, 0).steps,
+	       trace_call(with, nw, &g.sp, nr_munmap, ips[1], 0x7f0000000000ull, 0x1000, 0).steps,
+	       trace_call(with, nw, &g.sp, nr_munmap, ips[1], 0x100000001000ull, 0x1000, 0).steps,
+	       trace_call(with, nw, &g.sp, nr_munmap, ips[1], 0x10000, FOUR_G, 0).steps,
+	       trace_call(with, nw, &g.sp, nr_munmap, ips[0], 0x100000001000ull, 0x1000, 0).steps,
+	       trace_call(with, nw, &g.sp, nr_mmap, ips[1], 0x100000001000ull, 0x1000, 0).steps,
+	       trace_call(with, nw, &g.sp, g.nrs[0], ips[1], 0, 0, 0).steps,
+	       trace_call(without, nwo, &plain, g.nrs[0], ips[1], 0, 0, 0).steps);
+}
+
+static void case_guard_edges(void)
+{
+	static struct guarded_spec g;
+	struct tv_filter_guard many[TV_FILTER_MAX_GUARDS + 1], saved;
+	static int nrs[TV_FILTER_MAX_GUARDS + 1];
+	struct tv_filter_spec sp;
+	const char *why;
+	long need;
+	int ok = 1;
+
+	guarded_realistic(native, 0x100000000000ull, 0x100440000000ull, &g);
+	sp = g.sp;
+	saved = g.guards[1];
+	g.guards[1].nr = 1000;                  /* not in nrs */
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[1].nr = -1;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[1].nr = g.guards[0].nr;        /* twice */
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[1] = saved;
+	g.guards[1].kind = (enum tv_guard_kind)0;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[1].kind = (enum tv_guard_kind)(TV_GUARD_FLAG_OR_RANGE + 1);
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[1] = saved;
+	g.guards[1].flag_arg = 6;               /* ignored by a RANGE guard */
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) > 0;
+	g.guards[0].flag_arg = 6;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[0].flag_arg = -1;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[0].flag_arg = 3;
+	g.guards[1] = saved;
+	sp.guard_hi = sp.guard_lo;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	sp.guard_lo = sp.guard_hi + 1;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	sp = g.sp;
+	sp.guards = NULL;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	for (int i = 0; i <= TV_FILTER_MAX_GUARDS; i++) {
+		nrs[i] = 2 * i;
+		many[i] = (struct tv_filter_guard){ 2 * i, TV_GUARD_FLAG_OR_RANGE, 3, 1 };
+	}
+	sp = spec_for(native, nrs, ARRAY_LEN(nrs), 0);
+	sp.guards = many;
+	sp.n_guards = TV_FILTER_MAX_GUARDS + 1;
+	sp.guard_lo = 0x100000000000ull;
+	sp.guard_hi = 0x100440000000ull;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	/* Bad guards are ignored with all numbers. */
+	sp.all_nrs = 1;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) > 0;
+	report(ok, "bad guards give -EINVAL (unless all numbers are intercepted)");
+
+	/* The most guards, each with the longest test, three addresses: the
+	 * guarded section's jumps at their longest (sampled sweeps: the jumps
+	 * are what is new here). */
+	sp.all_nrs = 0;
+	sp.n_guards = TV_FILTER_MAX_GUARDS;
+	sp.n_ips = 3;
+	sp.allowed_ip[2] = 0x00001000000789acull;
+	need = build_and_verify(NULL, &sp, 1, &why);
+	report(need > 0, "16 guards of the longest test, three addresses: %ld instructions%s%s",
+	       need, why ? ": " : "", why ? why : "");
+	sp.guard_lo = 0x1000;
+	sp.guard_hi = ~0ull;
+	need = build_and_verify(NULL, &sp, 1, &why);
+	report(need > 0, "16 guards that can never allow: %ld instructions%s%s",
+	       need, why ? ": " : "", why ? why : "");
+
+	sp = g.sp;
+	need = tv_filter_build(&sp, prog, ARRAY_LEN(prog));
+	report(need > 0 && tv_filter_build(&sp, prog, (size_t)need - 1) == -28 &&
+	       tv_filter_build(&sp, prog, (size_t)need) == need,
+	       "guards: too small a buffer by one gives -ENOSPC");
+}
+
 /* --- installing generated filters in the real kernel --- */
 
 /* fork, retried for a while: a loaded machine may refuse one for a moment,
@@ -647,6 +1228,8 @@ struct child_msg {
 	long pid, ppid;         /* getpid from libc, getppid from the stub */
 	int signo, code, err, syscall_nr;
 	unsigned arch;
+	int done;               /* a memory action returned ret */
+	long ret;
 };
 
 static int msg_fd;
@@ -669,10 +1252,48 @@ static void record_sigsys(int sig, siginfo_t *si, void *uc)
 	test_stub_syscall(SYS_exit_group, 0, 0, 0);
 }
 
-enum action { ACT_LIBC_GETPPID, ACT_X32_GETPID, ACT_INT80, ACT_LIBC_GETPID };
+enum action {
+	ACT_LIBC_GETPPID, ACT_X32_GETPID, ACT_INT80, ACT_LIBC_GETPID,
+	/* On test_page; these report what they returned. */
+	ACT_LIBC_MUNMAP, ACT_LIBC_MUNMAP_4G, ACT_LIBC_MPROTECT, ACT_STUB_MUNMAP,
+	ACT_LIBC_MMAP_FIXED, ACT_LIBC_MMAP_HINT,
+};
+
+/* A page of the parent's, so that whatever a child does to it harms
+ * nothing else (under ASan an arbitrary address may be shadow memory). */
+static char *test_page;
+
+static long do_memory_action(enum action act)
+{
+	long page = (long)test_page, size = 4096;
+	long anon = MAP_PRIVATE | MAP_ANONYMOUS;
+
+	switch (act) {
+	case ACT_LIBC_MUNMAP:
+		return syscall(SYS_munmap, page, size);
+	case ACT_LIBC_MUNMAP_4G:
+		return syscall(SYS_munmap, page, size << 20);
+	case ACT_LIBC_MPROTECT:
+		return syscall(SYS_mprotect, page, size, PROT_READ);
+	case ACT_STUB_MUNMAP:
+		return test_stub_syscall(SYS_munmap, page, size, 0);
+	case ACT_LIBC_MMAP_FIXED:
+		return syscall(SYS_mmap, page, size, PROT_READ, anon | MAP_FIXED, -1, 0);
+	case ACT_LIBC_MMAP_HINT:
+		return syscall(SYS_mmap, page, size, PROT_READ, anon, -1, 0);
+	default:
+		return -1;
+	}
+}
 
 static void do_action(enum action act)
 {
+	if (act >= ACT_LIBC_MUNMAP) {
+		msg.ret = do_memory_action(act);
+		msg.done = 1;
+		send_msg();
+		return;
+	}
 	switch (act) {
 	case ACT_LIBC_GETPPID:
 		syscall(SYS_getppid);
@@ -693,12 +1314,14 @@ static void do_action(enum action act)
 		}
 #endif
 		break;
+	default:
+		break;
 	}
 }
 
 static void filter_child(const struct tv_filter_spec *sp, enum action act, int handler)
 {
-	struct sock_filter p[64];
+	struct sock_filter p[128];
 	long n = tv_filter_build(sp, p, ARRAY_LEN(p));
 	struct sock_fprog fprog = { .len = (unsigned short)n, .filter = p };
 	struct rlimit no_core = { 0, 0 };
@@ -779,6 +1402,81 @@ static int kernel_usable(void)
 	       WEXITSTATUS(status) == 0;
 }
 
+/* A guarded memory call from libc: trapped (SIGSYS naming nr) or run. */
+static int mem_trapped(const struct child_result *r, int nr)
+{
+	return r->ok_run && r->n_msgs == 2 && r->sig == 0 && !r->last.done &&
+	       r->last.signo == SIGSYS && r->last.syscall_nr == nr;
+}
+
+static int mem_ran(const struct child_result *r, long ret)
+{
+	return r->ok_run && r->n_msgs == 2 && r->sig == 0 && r->last.done &&
+	       r->last.signo == 0 && (ret < 0 ? r->last.ret > 0 : r->last.ret == ret);
+}
+
+static void test_kernel_guards(void)
+{
+	int set[] = { SYS_getppid, SYS_munmap, SYS_mprotect, SYS_mmap };
+	struct tv_filter_guard guards[] = {
+		{ SYS_mmap, TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED },
+		{ SYS_munmap, TV_GUARD_RANGE, 0, 0 },
+		{ SYS_mprotect, TV_GUARD_RANGE, 0, 0 },
+	};
+	struct tv_filter_spec sp = spec_for(native, set, ARRAY_LEN(set), 0);
+	uint64_t page, base;
+	struct child_result r;
+	int ok;
+
+	test_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	page = (uint64_t)(uintptr_t)test_page;
+	base = page & -FOUR_G;
+	if (test_page == MAP_FAILED || base < (1ull << 35)) {
+		printf("SKIP: kernel: guards (no page high enough to guard below it)\n");
+		return;
+	}
+	sp.allowed_ip[0] = (uint64_t)(uintptr_t)test_stub_after;
+	sp.n_ips = 1;
+	sp.guards = guards;
+	sp.n_guards = ARRAY_LEN(guards);
+
+	/* The page far below the range, then far above it. */
+	sp.guard_lo = base + (4 * FOUR_G);
+	sp.guard_hi = sp.guard_lo + FOUR_G;
+	r = run_filter_child(&sp, ACT_LIBC_MUNMAP, 1);
+	ok = mem_ran(&r, 0);
+	r = run_filter_child(&sp, ACT_LIBC_MPROTECT, 1);
+	ok &= mem_ran(&r, 0);
+	sp.guard_lo = base - 4 * FOUR_G;
+	sp.guard_hi = base - 2 * FOUR_G;
+	r = run_filter_child(&sp, ACT_LIBC_MUNMAP, 1);
+	ok &= mem_ran(&r, 0);
+	report(ok, "kernel: guards: munmap and mprotect of a page far below or far above "
+	       "the range are not trapped");
+
+	r = run_filter_child(&sp, ACT_LIBC_MUNMAP_4G, 1);
+	report(mem_trapped(&r, SYS_munmap),
+	       "kernel: guards: a 4 GiB munmap far from the range traps");
+
+	sp.guard_lo = page;
+	sp.guard_hi = page + 4096;
+	r = run_filter_child(&sp, ACT_LIBC_MUNMAP, 1);
+	ok = mem_trapped(&r, SYS_munmap);
+	r = run_filter_child(&sp, ACT_LIBC_MPROTECT, 1);
+	ok &= mem_trapped(&r, SYS_mprotect);
+	r = run_filter_child(&sp, ACT_LIBC_MMAP_FIXED, 1);
+	ok &= mem_trapped(&r, SYS_mmap);
+	report(ok, "kernel: guards: munmap, mprotect and MAP_FIXED mmap of a page in the "
+	       "range trap with SIGSYS");
+
+	r = run_filter_child(&sp, ACT_STUB_MUNMAP, 1);
+	ok = mem_ran(&r, 0);
+	r = run_filter_child(&sp, ACT_LIBC_MMAP_HINT, 1);
+	ok &= mem_ran(&r, -1);
+	report(ok, "kernel: guards: munmap of the range from the allowed address, and mmap "
+	       "without MAP_FIXED hinting into it, are not trapped");
+}
+
 static void test_kernel(void)
 {
 	int set[] = { SYS_getppid };
@@ -815,6 +1513,8 @@ static void test_kernel(void)
 	       "kernel: all numbers: the allowed address works, libc getpid traps");
 	sp.all_nrs = 0;
 
+	test_kernel_guards();
+
 	if (native != &x86_64)
 		return;
 	r = run_filter_child(&sp, ACT_X32_GETPID, 1);
@@ -844,6 +1544,11 @@ int main(void)
 	case_layout_switch();
 	case_order_and_duplicates();
 	case_edges();
+	case_guards(&x86_64);
+	case_guards(&aarch64);
+	case_guard_cost(&x86_64);
+	case_guard_cost(&aarch64);
+	case_guard_edges();
 	test_kernel();
 	return failures ? 1 : 0;
 }
