@@ -4,6 +4,7 @@
 #ifndef TV_ARCH_API_H
 #define TV_ARCH_API_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* clone's arguments, decoded from the arch's raw order by
@@ -22,14 +23,27 @@ __attribute__((noreturn)) void tv_sigreturn_at(uintptr_t sp);
 /* Start a new thread on stack_top: the child runs fn(arg) and then exits. */
 long tv_clone(unsigned long flags, void *stack_top, int *ptid, int *ctid, unsigned long tls,
 	      void (*fn)(void *), void *arg);
+/* clone3 with the child's stack in ca: its top holds fn and then arg
+ * (16 bytes, 16-aligned), which the child calls as tv_clone's does. */
+struct clone_args;
+long tv_clone3(struct clone_args *ca, size_t size);
 /* Jump to a program entry point with the initial stack the ABI describes. */
 __attribute__((noreturn)) void tv_enter(uintptr_t entry, uintptr_t sp);
 
-/* A guest call K performs, interruptibly: with seq[0] == seq[1] it bails
- * out with -ERESTARTSYS before the call; K's interrupt handler moves a PC
- * inside [tv_kcall_begin, tv_kcall_ret) to tv_kcall_bail. */
-long tv_kcall(const long call[7], const int seq[2]);
-extern const char tv_kcall_begin[], tv_kcall_ret[], tv_kcall_bail[];
+/* A guest's call, made by its own thread interruptibly: with *pending
+ * nonzero it bails out with -ERESTARTSYS before the call; the monitor's
+ * signal handler moves a PC inside [tv_icall_begin, tv_icall_ret) to
+ * tv_icall_bail.  tv_icall_insn is the syscall instruction itself. */
+long tv_icall(const long call[7], const int *pending);
+extern const char tv_icall_begin[], tv_icall_insn[], tv_icall_ret[], tv_icall_bail[];
+
+/* The SIGSYS handler's way out: rt_sigreturn with the frame at sp (through
+ * tv_icall_insn), unless *pending; then it returns.  A signal
+ * handler moves a PC in [tv_return_begin, tv_return_commit) to
+ * tv_return_bail; one in [tv_return_commit, tv_return_end) finds the
+ * stack pointer already at the frame. */
+void tv_icall_return(uintptr_t sp, const int *pending);
+extern const char tv_return_begin[], tv_return_commit[], tv_return_end[], tv_return_bail[];
 
 /* Points uc at a guest signal handler, as the kernel's signal delivery
  * would: a frame below stack_top holds the interrupted context (with

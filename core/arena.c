@@ -63,6 +63,18 @@ static int overlaps(uintptr_t a, uintptr_t alen, uintptr_t lo, uintptr_t hi)
 	return a < hi && end > lo;
 }
 
+/* One range that holds the image and the arena, for the filter's coarse
+ * test (the two are next to each other unless the arena could not go at
+ * its hint). */
+void tv_guard_span(uintptr_t *lo, uintptr_t *hi)
+{
+	uintptr_t img_lo = (uintptr_t)__ehdr_start & ~(TV_PAGE - 1);
+	uintptr_t img_hi = ((uintptr_t)_end + TV_PAGE - 1) & ~(TV_PAGE - 1);
+
+	*lo = img_lo < arena_lo ? img_lo : arena_lo;
+	*hi = img_hi > arena_hi ? img_hi : arena_hi;
+}
+
 /* Does [addr, addr + len) touch the monitor's image or its arena? */
 int tv_guard_overlaps(uintptr_t addr, size_t len)
 {

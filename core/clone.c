@@ -37,52 +37,68 @@ static char *prepare_child(struct tv_thread *t, struct tv_thread *n, tv_ucontext
 	n->gfilters = t->gfilters;
 	n->trap_all = t->trap_all;
 	n->strict = t->strict;
-	n->guest_ctid = (ca->flags & CLONE_CHILD_CLEARTID) ? ca->ctid : 0;
-	n->child_settid = (ca->flags & CLONE_CHILD_SETTID) ? ca->ctid : 0;
-	n->g_alive = 1;
 	return (char *)((uintptr_t)cuc & ~15ul) - 64;
+}
+
+/* What the guest asked for: clone's arguments, and for clone3 its whole
+ * struct (v3), whose stack is replaced by the child's altstack. */
+struct request {
+	struct tv_clone_args a;
+	struct clone_args *v3;
+};
+
+/* The kernel's clone with the guest's flags, tids and TLS, the child
+ * starting at fn(n) on the stack top.  The child must not take a signal in
+ * the monitor, where nothing would deliver it: everything is blocked
+ * around the clone, and the child's first frame holds the guest's mask. */
+static long clone_blocked(const struct request *rq, char *top, void (*fn)(void *),
+			  struct tv_thread *n)
+{
+	const struct tv_clone_args *ca = &rq->a;
+	uint64_t all = ~0ull, old;
+	long r;
+
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
+	if (rq->v3) {
+		struct clone_args k = *rq->v3;
+		void **slot = (void **)((uintptr_t)top & ~15ul) - 2;
+		slot[0] = (void *)fn;
+		slot[1] = n;
+		k.flags &= ~CLONE_CLEAR_SIGHAND;	/* it would reset the monitor's SIGSYS */
+		k.stack = (uintptr_t)tv_altstack_base(n);
+		k.stack_size = (uintptr_t)slot - k.stack;
+		r = tv_clone3(&k, sizeof k);
+	} else {
+		r = tv_clone(ca->flags, top, (int *)ca->ptid, (int *)ca->ctid, ca->tls, fn, n);
+	}
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
+	return r;
 }
 
 static void thread_child_start(void *arg)
 {
 	struct tv_thread *n = arg;
-	int tid = tv_gettid();
 
-	n->g_tid = tid;
-	if (n->child_settid)
-		tv_mem_write(n->child_settid, &tid, sizeof tid);
+	n->g_tid = tv_gettid();
 	tv_sigreturn_at(n->resume_sp);
 }
 
-/* clone(CLONE_THREAD): a new pair, its K started by G (it inherits G's
- * filter and its all-blocked mask).  The child's clear_child_tid is the
- * monitor's: K clears the guest's own when the child is gone. */
-static long clone_thread(struct tv_thread *t, tv_ucontext *uc, const struct tv_clone_args *ca)
+/* A new thread: a new region; the kernel sets and clears the guest's
+ * tids itself. */
+static long clone_thread(struct tv_thread *t, tv_ucontext *uc, const struct request *rq)
 {
 	struct tv_thread *n = tv_thread_new();
 
 	if (!n)
 		return -ENOMEM;
-	if (tv_kthread_start(n) < 0) {
-		tv_thread_discard(n);
-		return -EAGAIN;
-	}
-	char *top = prepare_child(t, n, uc, ca);
-	unsigned long flags = (ca->flags & ~CLONE_CHILD_SETTID) | CLONE_CHILD_CLEARTID;
+	char *top = prepare_child(t, n, uc, &rq->a);
 	__atomic_add_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL);
-	long r = tv_clone(flags, top, (int *)ca->ptid, &n->g_alive, ca->tls, thread_child_start, n);
+	long r = clone_blocked(rq, top, thread_child_start, n);
 	if (r < 0) {
 		__atomic_sub_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL);
-		n->g_alive = 0;
-		tv_chan_post(n, OP_G_EXITING);
+		tv_thread_discard(n);
 	}
 	return r;
-}
-
-static __attribute__((noreturn)) void child_fail(const char *what)
-{
-	tv_dprintf(2, "%s: %s in a new process\n", tv_tool.name, what);
-	tv_exit_group(127);
 }
 
 /* A new process starts here.  With its own copy of memory it drops the
@@ -96,7 +112,7 @@ static void process_child_start(void *arg)
 	if (!(n->clone_flags & CLONE_VM)) {
 		tv_g.pid = pid;
 		tv_g.nthreads = 1;
-		tv_g.leader_gone = 0;
+		tv_g.kthreads = 0;
 		tv_g.brk_lock.word = 0;
 		tv_alloc_after_fork();
 		tv_arena_after_fork();
@@ -104,59 +120,91 @@ static void process_child_start(void *arg)
 	}
 	n->pid = pid;
 	n->g_tid = pid;
-	if (n->child_settid)
-		tv_mem_write(n->child_settid, &pid, sizeof pid);
-	tv_sys1(__NR_set_tid_address, (long)&n->g_alive);
-	/* Everything is blocked here (the parent was in its SIGSYS handler):
-	 * the new K inherits that; the guest's mask comes back with the
-	 * frame. */
-	if (tv_kthread_start(n) < 0)
-		child_fail("cannot start the kernel thread");
+	if (n->clone_flags & CLONE_CLEAR_SIGHAND)
+		tv_signals_clear_handlers(n);
 	tv_sigreturn_at(n->resume_sp);
 }
 
 /* fork, vfork, and clone without CLONE_THREAD. */
-static long clone_process(struct tv_thread *t, tv_ucontext *uc, const struct tv_clone_args *ca)
+static long clone_process(struct tv_thread *t, tv_ucontext *uc, const struct request *rq)
 {
+	const struct tv_clone_args *ca = &rq->a;
 	struct tv_thread *n = tv_thread_new();
 
 	if (!n)
 		return -ENOMEM;
 	char *top = prepare_child(t, n, uc, ca);
-	unsigned long flags = ca->flags & ~(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID);
-	long r = tv_clone(flags, top, (int *)ca->ptid, NULL, ca->tls, process_child_start, n);
+	long r = clone_blocked(rq, top, process_child_start, n);
 
-	/* Our copy of a fork child's pair is free at once; a vfork child has
-	 * exec'd or exited by now, and its pair is free once its K is gone
-	 * (tv_thread_new checks); a CLONE_VM child that runs on keeps it. */
+	/* Our copy of a fork child's region is free at once; a vfork child
+	 * has exec'd or exited by now (its K, if it made one, is gone once
+	 * the kernel clears k_alive); a CLONE_VM child that runs on keeps
+	 * its region. */
 	if (r < 0 || !(ca->flags & CLONE_VM) || (ca->flags & CLONE_VFORK))
 		tv_thread_discard(n);
 	return r;
 }
 
+/* clone3's struct, read as the kernel reads it: at least its first
+ * version, and any bytes past what we know must be zero. */
+static long read_clone_args(const long *a, struct clone_args *k)
+{
+	size_t size = (size_t)a[1];
+	unsigned char tail[64];
+
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (size > TV_PAGE)
+		return -E2BIG;
+	if (tv_mem_read(k, (uintptr_t)a[0], size < sizeof *k ? size : sizeof *k))
+		return -EFAULT;
+	for (size_t at = sizeof *k; at < size; at += sizeof tail) {
+		size_t n = size - at < sizeof tail ? size - at : sizeof tail;
+		if (tv_mem_read(tail, (uintptr_t)a[0] + at, n))
+			return -EFAULT;
+		for (size_t i = 0; i < n; i++)
+			if (tail[i])
+				return -E2BIG;
+	}
+	/* The checks the kernel makes of what we replace. */
+	if (!k->stack != !k->stack_size)
+		return -EINVAL;
+	if ((k->flags & CLONE_CLEAR_SIGHAND) && (k->flags & CLONE_SIGHAND))
+		return -EINVAL;
+	return 0;
+}
+
 long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
-	struct tv_clone_args ca = { 0 };
+	struct clone_args v3 = { 0 };
+	struct request rq = { { 0 }, NULL };
+	long r;
 
 	switch (c->nr) {
 	case __NR_clone:
-		tv_clone_args_decode(c->args, &ca);
-		if (ca.flags & CLONE_THREAD)
-			return clone_thread(t, uc, &ca);
+		tv_clone_args_decode(c->args, &rq.a);
+		rq.a.flags &= 0xffffffffu;	/* the kernel reads clone's flags as 32 bits */
 		break;
 	case __NR_clone3:
-		/* As on a kernel without clone3: libcs fall back to clone. */
-		return -ENOSYS;
+		if ((r = read_clone_args(c->args, &v3)) < 0)
+			return r;
+		rq.v3 = &v3;
+		rq.a = (struct tv_clone_args){
+			.flags = (unsigned long)v3.flags, .ptid = (uintptr_t)v3.parent_tid,
+			.ctid = (uintptr_t)v3.child_tid, .tls = (uintptr_t)v3.tls,
+			.stack = v3.stack ? (uintptr_t)(v3.stack + v3.stack_size) : 0,
+		};
+		break;
 #ifdef __NR_fork
 	case __NR_fork:
-		ca.flags = SIGCHLD;
+		rq.a.flags = SIGCHLD;
 		break;
-#endif
-#ifdef __NR_vfork
 	case __NR_vfork:
-		ca.flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+		rq.a.flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
 		break;
 #endif
 	}
-	return clone_process(t, uc, &ca);
+	if (rq.a.flags & CLONE_THREAD)
+		return clone_thread(t, uc, &rq);
+	return clone_process(t, uc, &rq);
 }

@@ -1,6 +1,7 @@
-/* Calls the core performs itself rather than forwarding: the guest's view
- * of its signal mask, sigaltstack and SIGSYS disposition, thread exit and
- * brk; creation (clone.c) and exec (exec.c) are dispatched from here. */
+/* Calls the core performs itself rather than as the guest made them: the
+ * guest's view of its signal mask, pending set and sigaltstack, brk, the
+ * memory calls that could reach the monitor, thread exit, and task
+ * directory listings.  dispatch.c says which call goes where. */
 #include <linux/sched.h>
 #include <linux/mman.h>
 #include <linux/shm.h>
@@ -12,8 +13,9 @@
 /* The real mask lives in the ucontext: the kernel installs it when the
  * SIGSYS handler returns.  SIGSYS is never really blocked; the guest's
  * wish is remembered so that it reads back what it set. */
-static long emu_sigprocmask(struct tv_thread *t, tv_ucontext *uc, const long *a)
+long tv_emu_sigprocmask(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
+	const long *a = c->args;
 	uint64_t *mask = tv_uc_mask(uc);
 	uint64_t old = *mask | (t->guest_sigsys_blocked ? tv_sigbit(SIGSYS) : 0);
 
@@ -41,8 +43,10 @@ static long emu_sigprocmask(struct tv_thread *t, tv_ucontext *uc, const long *a)
 
 /* The kernel's pending set, and a SIGSYS the guest blocks (held by the
  * monitor, signal.c). */
-static long emu_sigpending(const struct tv_thread *t, const long *a)
+long tv_emu_sigpending(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
+	(void)uc;
+	const long *a = c->args;
 	uint64_t set;
 	long r = tv_sys2(__NR_rt_sigpending, (long)&set, a[1]);
 
@@ -72,8 +76,9 @@ long tv_guest_altstack_set(struct tv_thread *t, const stack_t *ss, uintptr_t sp)
 	return 0;
 }
 
-static long emu_sigaltstack(struct tv_thread *t, const tv_ucontext *uc, const long *a)
+long tv_emu_sigaltstack(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
+	const long *a = c->args;
 	uintptr_t sp = tv_uc_sp(uc);
 	stack_t old = {
 		.ss_sp = (void *)t->guest_ss_sp,
@@ -96,8 +101,12 @@ static long emu_sigaltstack(struct tv_thread *t, const tv_ucontext *uc, const lo
 
 /* The guest's break starts after its bss, as after a real exec; the
  * kernel's own break belongs to the monitor image. */
-static long emu_brk(uintptr_t want)
+long tv_emu_brk(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
+	(void)t;
+	(void)uc;
+	uintptr_t want = (uintptr_t)c->args[0];
+
 	tv_lock(&tv_g.brk_lock);
 	uintptr_t cur = tv_g.brk_cur;
 	if (want >= tv_g.brk_start) {
@@ -120,6 +129,15 @@ static long emu_brk(uintptr_t want)
 	return (long)cur;
 }
 
+/* Does the guest's range reach the monitor?  The kernel strips tag bits
+ * from the addresses of munmap, mprotect, madvise and mremap (arm64's top
+ * byte, x86 LAM's bits 57-62): the range is judged as the kernel will see
+ * it, without them (every untagged user address is below 2^56). */
+static int reaches_monitor(long addr, long len)
+{
+	return tv_guard_overlaps((uintptr_t)addr & ((1ul << 56) - 1), (size_t)len);
+}
+
 /* The guest may not unmap, remap or change the monitor's memory (its image
  * and its arena): such a call fails as for a range the kernel rejects, and
  * changes nothing.  Calls that cannot land there (no MAP_FIXED, or
@@ -130,167 +148,64 @@ static long guard_memory(const struct tv_call *c)
 
 	switch (c->nr) {
 	case __NR_mmap:
-		return (a[3] & MAP_FIXED) && tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]) ? -ENOMEM : 0;
+		return (a[3] & MAP_FIXED) && reaches_monitor(a[0], a[1]) ? -ENOMEM : 0;
 	case __NR_munmap:
-		return tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]) ? -EINVAL : 0;
+		return reaches_monitor(a[0], a[1]) ? -EINVAL : 0;
 	case __NR_mprotect:
 	case __NR_pkey_mprotect:
 	case __NR_madvise:
-		return tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]) ? -ENOMEM : 0;
+		return reaches_monitor(a[0], a[1]) ? -ENOMEM : 0;
 	case __NR_mremap:
-		if (tv_guard_overlaps((uintptr_t)a[0], (size_t)a[1]))
+		if (reaches_monitor(a[0], a[1]))
 			return -EINVAL;
-		return (a[3] & MREMAP_FIXED) && tv_guard_overlaps((uintptr_t)a[4], (size_t)a[2]) ? -EINVAL : 0;
+		return (a[3] & MREMAP_FIXED) && reaches_monitor(a[4], a[2]) ? -EINVAL : 0;
 	case __NR_shmat:
 		/* Only SHM_REMAP may replace a mapping; a segment's size is not
 		 * known here, so any address in the monitor is refused. */
-		return (a[2] & SHM_REMAP) && a[1] && tv_guard_overlaps((uintptr_t)a[1], TV_PAGE) ? -EINVAL : 0;
+		return (a[2] & SHM_REMAP) && a[1] && reaches_monitor(a[1], TV_PAGE) ? -EINVAL : 0;
 	}
 	return 0;
 }
 
-long tv_emulate_on_k(struct tv_call *c, int *handled)
+long tv_emu_memory(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
+	(void)uc;
 	long r = guard_memory(c);
 
-	*handled = 1;
-	if (r < 0)
-		return r;
-	switch (c->nr) {
-	case __NR_brk:
-		return emu_brk((uintptr_t)c->args[0]);
-	case __NR_rt_sigaction:
-		return tv_emu_sigaction(c->args);
-	case __NR_getdents64:
-		if (tv_fd_is(c->args[0], TV_FD_TASKDIR))
-			return tv_procstatus_getdents(c->args);
-		break;
-	}
-	r = tv_emu_procself(c, handled);
-	if (*handled)
-		return r;
-	*handled = 0;
-	return 0;
+	return r < 0 ? r : tv_call_plain(t, c);
 }
 
-/* SYS_exit of one guest thread: K is told first and then waits for the
- * kernel to clear g_alive, which happens only once G is gone.  The last
- * guest thread ends the process instead: the kernel would otherwise report
- * the status of whichever of our kernel threads exits last.  The status is
- * the main thread's, as the kernel reports it. */
-static __attribute__((noreturn)) void exit_thread(struct tv_thread *t, long code)
+/* getdents64 on a task directory hides the kernel threads (--pair). */
+long tv_emu_getdents(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
-	if (t->g_tid == t->pid) {
-		tv_g.leader_code = (int)code;
-		tv_g.leader_gone = 1;
-	}
-	/* A CLONE_VM child process shares our counter's memory: it is always
-	 * alone in its process. */
-	int alone = (t->clone_flags & CLONE_VM) && !(t->clone_flags & CLONE_THREAD);
-	if (alone || __atomic_sub_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL) == 0)
-		tv_exit_group(tv_g.leader_gone ? tv_g.leader_code : (int)code);
-	tv_chan_call(t, OP_G_EXITING);
+	(void)uc;
+	if (tv_fd_is_taskdir(c->args[0]))
+		return tv_procstatus_getdents(c->args);
+	return tv_call_plain(t, c);
+}
+
+/* Is t the last guest thread of its process?  A CLONE_VM child process
+ * shares our counter's memory: it is taken to be alone in its process. */
+static int last_guest_thread(const struct tv_thread *t)
+{
+	if ((t->clone_flags & CLONE_VM) && !(t->clone_flags & CLONE_THREAD))
+		return 1;
+	return __atomic_sub_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+/* SYS_exit of one guest thread.  The region is free for reuse once the
+ * kernel no longer knows the thread (thread.c); a paired kernel thread
+ * ends with it.  Signals recorded meanwhile go back to the process.  The
+ * kernel reports the status of the task that ends last: with kernel
+ * threads about, the last guest thread ends the process itself. */
+long tv_emu_exit(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+{
+	(void)uc;
+	tv_block_all();
+	tv_signals_requeue(t, 1);
+	if (last_guest_thread(t) && __atomic_load_n(&tv_g.kthreads, __ATOMIC_ACQUIRE))
+		tv_exit_group((int)c->args[0]);
+	tv_thread_retire(t);
 	for (;;)
-		tv_sys1(__NR_exit, code);
-}
-
-/* A call G runs itself that may wait for a signal or send one to this
- * thread: with the guest's signal mask, through the labelled window of
- * tv_kcall.  The real handlers carry the guest's SA_RESTART, so the kernel
- * ends or restarts the call exactly as it would for the guest; a signal
- * that finds the PC still in the window (before the call, or rewound by
- * the kernel for a restart) moves it to the bail-out (signal.c), and the
- * call runs again after the guest's handler.  A signal recorded before
- * the window opened bails out at once: nothing is lost. */
-static long blocking_on_g(struct tv_thread *t, tv_ucontext *uc, const struct tv_call *c)
-{
-	const long *a = c->args;
-	long call[7] = { c->nr, a[0], a[1], a[2], a[3], a[4], a[5] };
-	uint64_t all = ~0ull;
-
-	t->gseq[0] = 1;
-	t->gseq[1] = t->npending ? 1 : 0;
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(uc), 0, sizeof all);
-	long r = tv_kcall(call, t->gseq);
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
-	return r;
-}
-
-void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
-{
-	const long *a = c->args;
-
-	switch (c->nr) {
-	case __NR_rt_sigreturn:
-		tv_signals_sigreturn(t, tv_uc_sp(uc));
-	case __NR_rt_sigprocmask:
-		c->ret = emu_sigprocmask(t, uc, a);
-		return;
-	case __NR_sigaltstack:
-		c->ret = emu_sigaltstack(t, uc, a);
-		return;
-	case __NR_execve:
-	case __NR_execveat:
-		c->ret = tv_emu_execve(c);
-		return;
-	case __NR_seccomp:
-		c->ret = tv_gfilter_call(t, c);
-		return;
-	case __NR_prctl:
-		if (!tv_gfilter_is_call(c))
-			break;
-		c->ret = tv_gfilter_call(t, c);
-		return;
-	case __NR_set_tid_address:
-		t->guest_ctid = (uintptr_t)a[0];
-		c->ret = t->g_tid;
-		return;
-	case __NR_exit:
-		exit_thread(t, a[0]);
-	case __NR_clone:
-	case __NR_clone3:
-#ifdef __NR_fork
-	case __NR_fork:
-#endif
-#ifdef __NR_vfork
-	case __NR_vfork:
-#endif
-		c->ret = tv_emu_clone(t, uc, c);
-		return;
-	case __NR_rt_sigpending:
-		c->ret = emu_sigpending(t, a);
-		return;
-	case __NR_rt_sigsuspend:
-	case __NR_rt_sigtimedwait:
-	case __NR_ppoll:
-	case __NR_pselect6:
-	case __NR_epoll_pwait:
-	case __NR_epoll_pwait2:
-	case __NR_read:
-	case __NR_readv:
-	case __NR_kill:
-	case __NR_tkill:
-	case __NR_tgkill:
-	case __NR_rt_sigqueueinfo:
-	case __NR_rt_tgsigqueueinfo:
-#ifdef __NR_poll
-	case __NR_poll:
-	case __NR_select:
-	case __NR_epoll_wait:
-#endif
-		c->ret = blocking_on_g(t, uc, c);
-		return;
-#ifdef __NR_pause
-	case __NR_pause: {
-		/* rt_sigsuspend with the mask the guest has. */
-		struct tv_call suspend = { .nr = __NR_rt_sigsuspend,
-					   .args = { (long)tv_uc_mask(uc), sizeof(uint64_t) } };
-		c->ret = blocking_on_g(t, uc, &suspend);
-		return;
-	}
-#endif
-	}
-	c->ret = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	if (c->ret >= 0 && tv_call_mirrors_to_k(c->nr))
-		tv_chan_call(t, OP_MIRROR);
+		tv_sys1(__NR_exit, c->args[0]);
 }

@@ -115,8 +115,9 @@ static long check_program(const char *path)
 	return r;
 }
 
-long tv_emu_execve(struct tv_call *c)
+long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
+	(void)uc;
 	int at = c->nr == __NR_execveat;
 	char path[PATH_CAP];
 	char **argv = NULL, **envp = NULL;
@@ -145,7 +146,6 @@ long tv_emu_execve(struct tv_call *c)
 	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
 	 * [--tv-exec-fd FD --tv-execfn NAME,] --tv-ssflags FLAGS,
 	 * --tv-argv0 ARGV0, --, PATH, ARGS */
-	struct tv_thread *t = c->thread;
 	int n = 0;
 	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
 	if (!margv)
@@ -184,13 +184,13 @@ long tv_emu_execve(struct tv_call *c)
 		margv[n++] = argv[i];
 	margv[n] = NULL;
 
-	/* G itself executes (its pending signals and filters cross exec, as
-	 * the kernel defines), with the guest's mask instead of the SIGSYS
-	 * handler's. */
-	uint64_t mask = *tv_uc_mask(t->uc), all = ~0ull;
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, sizeof mask);
-	r = tv_sys3(__NR_execve, (long)tv_g.monitor_path, (long)margv, (long)envp);
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	/* The guest thread itself executes, with the guest's mask (its
+	 * pending signals and filters cross exec, as the kernel defines),
+	 * through the window: a signal recorded before it goes to the
+	 * guest's handler first, and the guest's execve runs again. */
+	struct tv_call exec = { .nr = __NR_execve,
+				.args = { (long)tv_g.monitor_path, (long)margv, (long)envp } };
+	r = tv_call_plain(t, &exec);
 	if (keep_fd >= 0)
 		tv_sys1(__NR_close, keep_fd);
 	if (gfd >= 0)

@@ -104,8 +104,8 @@ static long set_mode_filter(struct tv_thread *t, long flags, uintptr_t uprog)
 	return r;
 }
 
-/* seccomp(2) and prctl(PR_SET_SECCOMP / PR_GET_SECCOMP), on G. */
-long tv_gfilter_call(struct tv_thread *t, const struct tv_call *c)
+/* seccomp(2) and prctl(PR_SET_SECCOMP / PR_GET_SECCOMP). */
+static long gfilter_call(struct tv_thread *t, const struct tv_call *c)
 {
 	const long *a = c->args;
 	long op = a[0], flags = a[1];
@@ -135,11 +135,19 @@ long tv_gfilter_call(struct tv_thread *t, const struct tv_call *c)
 	return -EINVAL;
 }
 
-/* Is this call one tv_gfilter_call handles? */
-int tv_gfilter_is_call(const struct tv_call *c)
+long tv_emu_seccomp(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
-	return c->nr == __NR_seccomp ||
-	       (c->nr == __NR_prctl && (c->args[0] == PR_SET_SECCOMP || c->args[0] == PR_GET_SECCOMP));
+	(void)uc;
+	return gfilter_call(t, c);
+}
+
+/* prctl: only its seccomp options are the monitor's. */
+long tv_emu_prctl(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+{
+	(void)uc;
+	if (c->args[0] == PR_SET_SECCOMP || c->args[0] == PR_GET_SECCOMP)
+		return gfilter_call(t, c);
+	return tv_call_plain(t, c);
 }
 
 /* The verdict of the guest's filters on the call in uc.  Returns the

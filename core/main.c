@@ -1,6 +1,5 @@
 /* Start-up: parse the command line, load the program, build its stack,
- * pair the first thread with its kernel thread, install the filter, and
- * jump to the guest.  Runs on the process's initial thread, which becomes
+ * install the handlers and the filter, and jump to the guest.  Runs on the process's initial thread, which becomes
  * the guest's main thread (so the guest's pid is its main thread's tid). */
 #include <linux/auxvec.h>
 #include <linux/errno.h>
@@ -22,6 +21,10 @@ static void usage(int fd)
 		   "Usage: %s [OPTIONS] [--] PROGRAM [ARGS...]\n"
 		   "%s\n\n"
 		   "Options:\n%s"
+		   "      --pair         run the tool's hooks on a kernel thread paired with\n"
+		   "                     each guest thread (the calls stay on the guest's)\n"
+		   "      --exact-proc   also trap openat and stat calls so that /proc/self/exe,\n"
+		   "                     status and stat show the guest whatever the tool traps\n"
 		   "  -h, --help         show this help and exit\n"
 		   "  -V, --version      show the version and exit\n\n"
 		   "PROGRAM runs in this process under a seccomp filter; its system calls\n"
@@ -73,6 +76,15 @@ static int parse_options(int argc, char **argv)
 		if (!tv_strcmp(a, "-V") || !tv_strcmp(a, "--version")) {
 			tv_dprintf(1, "%s (tvisor) %s\n", tv_tool.name, TVISOR_VERSION);
 			tv_exit_group(0);
+		}
+		/* The monitor's own options, given again at every exec. */
+		int *flag = !tv_strcmp(a, "--pair") ? &tv_g.pair :
+			    !tv_strcmp(a, "--exact-proc") ? &tv_g.exact_proc : NULL;
+		if (flag) {
+			*flag = 1;
+			tv_g.tool_argv[tv_g.tool_argc++] = a;
+			i++;
+			continue;
 		}
 		if (!tv_strcmp(a, "--tv-exec")) {
 			reexec = 1;
@@ -172,9 +184,7 @@ static const int *hooked_set(void)
 			nrs[n++] = *tool;
 		}
 	}
-	for (const int *c = tv_core_nrs; *c >= 0; c++)
-		nrs[n++] = *c;
-	nrs[n] = -1;
+	tv_core_nrs(nrs + n, (int)(sizeof nrs / sizeof nrs[0]) - n);
 	return nrs;
 }
 
@@ -294,30 +304,24 @@ static void describe_guest(const char *path, uintptr_t sp)
 	tv_g.auxv_size = npairs * 16;
 }
 
-/* The filter goes on before K is made, so every K is filtered too: its
- * calls all come from allowed instructions, and a guest execve, which K
- * performs, keeps the filter for the new program. */
+/* The initial thread becomes the guest's main thread: its altstack and
+ * handlers, then the filter (inherited by every thread it makes, and kept
+ * across the guest's execve), then the program. */
 static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintptr_t sp,
 							const int *nrs)
 {
 	struct tv_thread *t = tv_thread_new();
-	uint64_t all = ~0ull, old;
 
 	if (!t)
 		die(1, NULL, "cannot allocate the first thread");
 	t->g_tid = tv_g.pid;
-	t->g_alive = 1;
 	tv_g.nthreads = 1;
 	if (tv_install_sigsys() < 0)
 		die(1, NULL, "cannot install the SIGSYS handler");
 	tv_signals_init(t);
-	tv_fd_scan();
 	/* The sigaltstack flags survive exec (the stack itself does not): the
 	 * guest's, or what this process inherited. */
 	t->guest_ss_flags = ss_flags >= 0 || reexec ? (int)ss_flags : tv_signals_probe_ss_flags();
-	/* K inherits a mask with everything blocked. */
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
-	tv_sys1(__NR_set_tid_address, (long)&t->g_alive);
 	stack_t ss = { .ss_sp = tv_altstack_base(t), .ss_flags = 0, .ss_size = ALTSTACK_SIZE };
 	tv_sys2(__NR_sigaltstack, (long)&ss, 0);
 	/* After a guest's execve the old filter is still in force. */
@@ -326,9 +330,6 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 		die(1, "seccomp", errno_message(-r));
 	if (gfilters_fd >= 0)
 		tv_gfilter_load(t, gfilters_fd);
-	if (tv_kthread_start(t) < 0)
-		die(1, NULL, "cannot start the kernel thread");
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
 	tv_enter(entry, sp);
 }
 
@@ -370,5 +371,6 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	if (!sp)
 		die(1, NULL, "cannot build the initial stack");
 	describe_guest(path, sp);
+	tv_procself_publish();
 	start_first_thread(entry, sp, nrs);
 }

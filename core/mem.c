@@ -6,12 +6,12 @@
 #include "monitor.h"
 
 /* Any live thread of ours names our memory: not the pid, whose leader may
- * be a zombie (it called SYS_exit while other threads run on).  K outlives
- * its G; a new process's G runs before its K exists. */
+ * be a zombie (it called SYS_exit while other threads run on), but the
+ * calling thread (a guest thread, or its K). */
 static int live_tid(void)
 {
 	struct tv_thread *t = tv_self();
-	return t->k_tid ? t->k_tid : t->g_tid;
+	return t->g_tid;
 }
 
 static long vm_copy(long nr, void *local, uintptr_t remote, size_t n)

@@ -6,10 +6,11 @@
 #include "rt.h"
 
 /* Each guest thread G has a region of REGION_SIZE bytes, aligned to its
- * size, holding (from low to high) a guard page, its kernel thread K's
- * stack, a guard page, G's monitor sigaltstack, and struct tv_thread in
- * the last page.  Code running on either stack finds its tv_thread by
- * rounding the stack pointer down: no TLS is needed. */
+ * size, holding (from low to high) a guard page, the stack of its kernel
+ * thread K (used only when a tool's hooks run paired, thread.c), a guard
+ * page, G's monitor sigaltstack, and struct tv_thread in the last page.
+ * Code running on either stack finds its tv_thread by rounding the stack
+ * pointer down: no TLS is needed.  Pages never touched cost no memory. */
 #define REGION_SIZE   (256 * 1024ul)
 #define KSTACK_OFF    TV_PAGE
 #define KSTACK_SIZE   (96 * 1024ul)
@@ -17,39 +18,28 @@
 #define ALTSTACK_SIZE (REGION_SIZE - ALTSTACK_OFF - TV_PAGE)
 #define THREAD_OFF    (REGION_SIZE - TV_PAGE)
 
-/* Channel states: G posts a request, K posts a reply, G consumes it. */
+/* The kernel's -ERESTARTSYS: tv_icall bailed out, the call never ran. */
+#define TV_ERESTARTSYS 512
+
+/* The pairing channel (thread.c): G posts a request, K runs the hook and
+ * posts the reply, G consumes it. */
 enum { CHAN_IDLE, CHAN_REQUEST, CHAN_REPLY };
 
-/* What G asks of K. */
 enum chan_op {
-	OP_CALL,	/* run the tool's enter hook and, unless local, the call */
-	OP_EXIT_HOOK,	/* a local call ran on G: run the tool's exit hook */
-	OP_MIRROR,	/* a credential call succeeded on G: run it on K too */
-	OP_G_EXITING,	/* G is ending: wait for it, clean up, end K */
-};
-
-/* What K answers to OP_CALL. */
-enum chan_reply {
-	REPLY_DONE,	/* call.ret is the result */
-	REPLY_RUN_HERE,	/* G must perform the call itself */
+	OP_ENTER,	/* run the tool's enter hook on call */
+	OP_EXIT,	/* run the tool's exit hook on call */
+	OP_G_EXITING,	/* G is ending: K ends too, without a reply */
 };
 
 struct tv_chan {
 	int state;
-	int req_seq;		/* numbers G's OP_CALL requests, for interrupts */
 	int k_sleeping, g_sleeping;
 	int k_spin, g_spin;	/* adaptive spin budgets (thread.c) */
 	enum chan_op op;
-	enum chan_reply reply;
-	int local;		/* the call must run on G */
-	int hooked;		/* the tool asked for this number */
-	struct tv_call call;
+	enum tv_verdict verdict;
+	struct tv_call *call;	/* on G's altstack, for the request's lifetime */
 };
 
-/* The signal G uses to interrupt K's blocking call.  It is the guest's
- * too (its disposition is kept virtual like the others); glibc's and
- * musl's SIGRTMAX, rarely used. */
-#define TV_SIG_INTERRUPT 64
 #define TV_MAX_PENDING 8
 
 struct tv_pending {
@@ -61,29 +51,21 @@ struct tv_gfilter;
 
 struct tv_thread {
 	struct tv_chan chan;
-	struct tv_thread *next;	/* all pairs, for reuse */
-	int pid;		/* the guest process this pair belongs to */
-	int g_tid;
-	int g_alive;		/* G's clear_child_tid: the kernel zeroes it when G is gone */
-	int k_alive;		/* K's clear_child_tid: zero once K is gone */
-	int retired;		/* K is done with the region */
-	tv_ucontext *uc;	/* the guest context of the call in progress */
+	struct tv_thread *next;	/* all regions, for reuse */
+	int pid;		/* the guest process this thread belongs to */
+	int g_tid;		/* 0 once the region holds no thread */
+	int retired;		/* G is gone or going: the region is free once the kernel says so */
+	int k_alive;		/* K's clear_child_tid: nonzero while K runs */
 	int k_tid;
-	int in_monitor;		/* G is handling a trapped call */
-	int intr_seq;		/* the request G asked K to abandon */
-	int kseq[2];		/* K's request and the one to bail out of: see tv_kcall */
-	int gseq[2];		/* the same for a blocking call G runs itself (emulate.c) */
+	tv_ucontext *uc;	/* the guest context of the call in progress */
 	struct tv_ksigaction *actions;	/* the guest's dispositions (signal.c) */
 	struct tv_gfilter *gfilters;	/* the guest's seccomp filters, newest first */
 	int trap_all;		/* the kernel filter traps every call of this thread */
 	int strict;		/* the guest asked for SECCOMP_MODE_STRICT */
-	int npending;		/* signals that arrived while in the monitor */
+	int npending;		/* signals that arrived while in the monitor: tv_icall bails out */
 	struct tv_pending pending[TV_MAX_PENDING];
-	uintptr_t guest_ctid;	/* the guest's own clear_child_tid, cleared by K */
-	int exit_code;
 	void *region;
 	uintptr_t resume_sp;		/* a new thread's first frame */
-	uintptr_t child_settid;		/* CLONE_CHILD_SETTID for a new thread */
 	unsigned long clone_flags;	/* how a new thread or process was made */
 	/* The guest's virtual sigaltstack (the real one is the monitor's). */
 	uintptr_t guest_ss_sp;
@@ -143,80 +125,107 @@ struct tv_global {
 	tv_lock_t brk_lock;
 	const unsigned char *tool_nrs;	/* nonzero for numbers the tool hooks */
 	long nr_max;
+	int pair;		/* --pair: every hook runs on a kernel thread */
+	int exact_proc;		/* --exact-proc: the core traps /proc/self's path calls */
 	struct tv_ksigaction guest_sigsys;	/* the guest's view of SIGSYS */
 	char *guest_exe;	/* what /proc/self/exe shows the guest */
 	uintptr_t arg_start, arg_end, env_start, env_end, auxv;	/* the guest's, for /proc */
 	size_t auxv_size;
 	int nthreads;		/* live guest threads of this process */
-	int leader_code, leader_gone;	/* the main thread's SYS_exit status */
+	int kthreads;		/* kernel threads were made in this process */
 	char **tool_argv;	/* the tool options, given again at every exec */
 	int tool_argc;
 };
 extern struct tv_global tv_g;
+
+/* What the core does with one call, on the thread that made it: a row of
+ * the dispatch table (dispatch.c).  emulate, when set, produces the result
+ * (and makes the real call itself, through tv_call_plain, when it wants
+ * it); otherwise the call runs as the guest made it. */
+typedef long tv_emulate_fn(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
+
+/* Why the core traps a call whatever the tool asks for (a set of bits;
+ * none: only when the tool asks, and emulate still applies then). */
+enum tv_need {
+	NEED_ALWAYS = 1,	/* threads, exec, signals, brk, guest filters, /proc/self/exe */
+	NEED_GUARD = 2,		/* only when its arguments may reach the monitor's memory */
+	NEED_PAIRED = 4,	/* only while kernel threads exist to hide (--pair) */
+	NEED_PROC = 8,		/* with --exact-proc: /proc/self paths show the guest */
+};
+
+struct tv_sysrow {
+	tv_emulate_fn *emulate;
+	unsigned char need;	/* enum tv_need */
+	unsigned char guard;	/* enum tv_guard_kind, for NEED_GUARD */
+	unsigned char flag_arg;	/* the guard's flag argument */
+	unsigned flag_mask;
+};
+
+/* dispatch.c */
+const struct tv_sysrow *tv_sysrow(long nr);
+int tv_core_nrs(int *out, int cap);
+struct tv_filter_guard;
+int tv_core_guards(struct tv_filter_guard *out, int cap);
+long tv_call_plain(struct tv_thread *t, const struct tv_call *c);
+void tv_block_all(void);
 
 /* arena.c */
 int tv_arena_init(void);
 void *tv_arena_alloc(size_t len, size_t align);
 void tv_arena_after_fork(void);
 int tv_guard_overlaps(uintptr_t addr, size_t len);
+void tv_guard_span(uintptr_t *lo, uintptr_t *hi);
 
 /* thread.c */
 struct tv_thread *tv_thread_new(void);
 void tv_thread_discard(struct tv_thread *t);
+void tv_thread_retire(struct tv_thread *t);
 struct tv_thread *tv_thread_find(int tid);
 int tv_thread_is_kthread(int tid);
 void tv_threads_after_fork(struct tv_thread *self);
 void tv_threads_share_gfilters(struct tv_gfilter *f);
 void tv_spin_calibrate(void);
-int tv_kthread_start(struct tv_thread *t);
-long tv_chan_call(struct tv_thread *t, enum chan_op op);
-void tv_run_call(struct tv_thread *t, int on_k);
-void tv_chan_post(struct tv_thread *t, enum chan_op op);
+enum tv_verdict tv_hook_enter(struct tv_thread *t, struct tv_call *c);
+void tv_hook_exit(struct tv_thread *t, struct tv_call *c);
 
 /* sigsys.c */
 int tv_install_sigsys(void);
 int tv_install_filter(const int *nrs, unsigned long flags);
 
-/* sysclass.c: the one table of how each call is run. */
-int tv_call_is_local(long nr, const long *args);
-int tv_call_mirrors_to_k(long nr);
-int tv_call_never_blocks(long nr);
-extern const int tv_core_nrs[];
-
 /* emulate.c: calls the core itself performs. */
-long tv_emulate_on_k(struct tv_call *c, int *handled);
+tv_emulate_fn tv_emu_sigprocmask, tv_emu_sigpending, tv_emu_sigaltstack, tv_emu_brk,
+	tv_emu_memory, tv_emu_exit, tv_emu_getdents;
 long tv_guest_altstack_set(struct tv_thread *t, const stack_t *ss, uintptr_t sp);
 
 /* clone.c */
-long tv_emu_clone(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
+tv_emulate_fn tv_emu_clone;
 
 /* signal.c */
 void tv_signals_init(struct tv_thread *t);
 int tv_signals_probe_ss_flags(void);
 struct tv_ksigaction *tv_signals_for_child(struct tv_thread *t, unsigned long clone_flags);
-long tv_emu_sigaction(const long *args);
-int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret);
+void tv_signals_clear_handlers(struct tv_thread *t);
+tv_emulate_fn tv_emu_sigaction, tv_emu_sigreturn;
+void tv_signals_set_result(tv_ucontext *uc, long ret);
+__attribute__((noreturn)) void tv_signals_return(struct tv_thread *t, tv_ucontext *uc,
+						 const siginfo_t *info);
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info);
 void tv_signals_sigsys_unblocked(struct tv_thread *t);
+void tv_signals_requeue(struct tv_thread *t, int to_process);
 uint64_t tv_signals_guest_set(const struct tv_thread *t, int ignored);
-
 void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict);
-__attribute__((noreturn)) void tv_signals_sigreturn(struct tv_thread *t, uintptr_t sp);
 
 /* gfilter.c */
-long tv_gfilter_call(struct tv_thread *t, const struct tv_call *c);
-int tv_gfilter_is_call(const struct tv_call *c);
+tv_emulate_fn tv_emu_seccomp, tv_emu_prctl;
 uint32_t tv_gfilter_verdict(const struct tv_thread *t, const tv_ucontext *uc);
 long tv_gfilter_result(uint32_t verdict);
 long tv_gfilter_save(const struct tv_thread *t);
 void tv_gfilter_load(struct tv_thread *t, int fd);
 
-/* fdmark.c */
-enum tv_fd_kind { TV_FD_SIGNALFD, TV_FD_TASKDIR, TV_FD_KINDS };
-void tv_fd_mark(long fd, enum tv_fd_kind kind);
-int tv_fd_is(long fd, enum tv_fd_kind kind);
+/* fdmark.c: descriptors of task directories, whose listings hide K. */
+void tv_fd_mark_taskdir(long fd);
+int tv_fd_is_taskdir(long fd);
 void tv_fd_note(const struct tv_call *c);
-void tv_fd_scan(void);
 
 /* procstatus.c */
 long tv_procstatus_open(int tid, int stat, long flags);
@@ -232,13 +241,12 @@ struct tv_dirent64 {
 };
 
 /* exec.c */
-long tv_emu_execve(struct tv_call *c);
+tv_emulate_fn tv_emu_execve;
 
 /* procself.c */
-long tv_emu_procself(struct tv_call *c, int *handled);
+tv_emulate_fn tv_emu_procself;
 const char *tv_procself_resolve(const char *path);
+void tv_procself_publish(void);
 void tv_alloc_after_fork(void);
-void tv_emulate_on_g(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
-
 
 #endif

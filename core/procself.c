@@ -4,9 +4,13 @@
  * CAP_SYS_RESOURCE).  readlink of exe names the guest program, paths
  * through exe reach the program's file, and opening cmdline, environ or
  * auxv gives a snapshot of the guest's, taken at open time; status files
- * show the guest's signal state (procstatus.c). */
+ * show the guest's signal state (procstatus.c).  Where the kernel lets us,
+ * it is told where the guest's argv, environment and auxv are, so that
+ * cmdline, environ and auxv are the guest's even when the tool does not
+ * trap openat (tv_procself_publish). */
 #include <linux/fcntl.h>
 #include <linux/memfd.h>
+#include <linux/prctl.h>
 #include <linux/errno.h>
 #include "monitor.h"
 
@@ -135,7 +139,9 @@ static int is_open(long nr)
 	return nr == __NR_openat;
 }
 
-long tv_emu_procself(struct tv_call *c, int *handled)
+/* A path call that may name /proc/self: its answer (*handled), or the
+ * call to make instead, in c. */
+static long procself(struct tv_call *c, int *handled)
 {
 	int i = path_arg(c);
 	char path[64];
@@ -170,11 +176,74 @@ long tv_emu_procself(struct tv_call *c, int *handled)
 	case PROC_TASKDIR: {
 		const long *a = c->args;
 		long fd = tv_syscall6(c->nr, a[0], a[1], a[2], a[3], 0, 0);
-		tv_fd_mark(fd, TV_FD_TASKDIR);
+		tv_fd_mark_taskdir(fd);
 		return fd;
 	}
 	default:
 		*handled = 0;
 		return 0;
 	}
+}
+
+long tv_emu_procself(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+{
+	(void)uc;
+	int handled;
+	long r = procself(c, &handled);
+
+	return handled ? r : tv_call_plain(t, c);
+}
+
+/* Fields 26.. and 45.. of /proc/self/stat, as numbers: the kernel's own
+ * view of the image, which PR_SET_MM_MAP needs whole. */
+static int stat_fields(uint64_t *f, int from, int n)
+{
+	char buf[1024];
+	long fd = tv_sys4(__NR_openat, AT_FDCWD, (long)"/proc/self/stat", O_RDONLY | O_CLOEXEC, 0);
+	long len = fd < 0 ? -1 : tv_pread_all((int)fd, buf, sizeof buf - 1, 0);
+
+	if (fd >= 0)
+		tv_sys1(__NR_close, fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = 0;
+	char *p = buf;
+	for (char *q = buf; *q; q++)
+		if (*q == ')')
+			p = q + 2;	/* past "comm) ": field 3 */
+	for (int field = 3; *p && field < from + n; field++) {
+		char *end = tv_strchr(p, ' ');
+		if (end)
+			*end = 0;
+		unsigned long v;
+		if (field >= from && tv_parse_ulong(p, &v) == 0)
+			f[field - from] = v;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* Points the kernel's cmdline, environ and auxv at the guest's
+ * (PR_SET_MM_MAP; CONFIG_CHECKPOINT_RESTORE kernels).  When it refuses,
+ * only a tool that traps openat shows them (docs/limits.md). */
+void tv_procself_publish(void)
+{
+	uint64_t a[3] = { 0 }, b[7] = { 0 };
+
+	if (stat_fields(a, 26, 3) < 0 || stat_fields(b, 45, 7) < 0)
+		return;
+	struct prctl_mm_map map = {
+		.start_code = a[0], .end_code = a[1], .start_stack = a[2],
+		.start_data = b[0], .end_data = b[1], .start_brk = b[2],
+		.brk = (uint64_t)tv_sys1(__NR_brk, 0),
+		.arg_start = tv_g.arg_start, .arg_end = tv_g.arg_end,
+		.env_start = tv_g.env_start, .env_end = tv_g.env_end,
+		.auxv = (__u64 *)tv_g.auxv, .auxv_size = (uint32_t)tv_g.auxv_size,
+		.exe_fd = (uint32_t)-1,
+	};
+	if (!map.env_start)
+		map.env_start = map.env_end = map.arg_end;
+	tv_sys5(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, (long)&map, sizeof map, 0);
 }

@@ -1,8 +1,7 @@
 /* /proc's view of the process as the guest should see it.  The kernel's
- * status files show the monitor's signal state: its handlers (SigCgt),
- * the mask a thread has while the monitor handles its call (SigBlk); they
- * and the stat files count the kernel threads, which the task directory
- * lists.  Opening status or stat gives a snapshot, taken at open time,
+ * status files show the monitor's signal state: its handlers (SigCgt) and
+ * a SIGSYS that is never blocked (SigBlk); with --pair they and the stat
+ * files count the kernel threads, which the task directory lists.  Opening status or stat gives a snapshot, taken at open time,
  * with the guest's values in those fields and the kernel's everywhere
  * else; a task directory is listed without the kernel threads. */
 #include <linux/fcntl.h>
@@ -36,14 +35,13 @@ static uint64_t parse_hex(const char *s, const char *end)
 	return v;
 }
 
-/* The guest's mask of thread t, from the kernel's value: while t is in
- * the monitor, its real mask is the monitor's and the guest's is in the
- * context of its call; SIGSYS is blocked only in the guest's view. */
+/* The guest's mask of thread t, from the kernel's value (the monitor
+ * handles calls with the guest's mask): SIGSYS is blocked only in the
+ * guest's view. */
 static uint64_t guest_blocked(const struct tv_thread *t, uint64_t real)
 {
-	uint64_t mask = t->in_monitor && t->uc ? *tv_uc_mask(t->uc) : real;
+	uint64_t mask = real & ~tv_sigbit(SIGSYS);
 
-	mask &= ~tv_sigbit(SIGSYS);
 	return mask | (t->guest_sigsys_blocked ? tv_sigbit(SIGSYS) : 0);
 }
 

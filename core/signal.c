@@ -1,4 +1,4 @@
-/* Signals.  The guest's dispositions are virtual (tv_g.actions); the real
+/* Signals.  The guest's dispositions are virtual (t->actions); the real
  * one is the guest's own SIG_DFL or SIG_IGN (so default actions, stops and
  * ignoring are the kernel's, exactly), or the monitor's on_signal when the
  * guest has a handler.  on_signal delivers by emulation: it builds the
@@ -6,10 +6,15 @@
  * its own return into the guest's handler; the guest's rt_sigreturn is
  * trapped and performed by the kernel on that frame.
  *
- * A signal that arrives while the guest thread G waits for its kernel
- * thread K is recorded; if K is executing a call for G, K is interrupted
- * (TV_SIG_INTERRUPT; see tv_kcall), and when the call ends G restarts it or
- * returns EINTR, as signal(7) says, then delivers. */
+ * The SIGSYS handler runs with the guest's mask, so a signal can arrive
+ * while the monitor handles a call.  on_signal then records it; a call in
+ * the interruptible window (tv_icall) bails out with -ERESTARTSYS, and the
+ * kernel's own ERESTART* rules have already decided EINTR or a restart for
+ * a call it interrupted; the handler's way out (tv_icall_return) bails out
+ * too, delivers what was recorded, and only then returns to the guest.
+ * Once that exit is committed a signal is delivered straight into the
+ * frame it returns with.  Nothing is lost and no sigprocmask is needed on
+ * the way. */
 #include <linux/errno.h>
 #include <linux/signal.h>
 #include <linux/sched.h>
@@ -62,11 +67,9 @@ static long install_real(int sig, const struct tv_ksigaction *a)
 {
 	struct tv_ksigaction real = *a;
 
-	if (is_handler(a) || sig == TV_SIG_INTERRUPT || caught_for_tool(sig, a)) {
+	if (is_handler(a) || caught_for_tool(sig, a)) {
 		real.handler = (void *)on_signal;
 		real.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER | (a->flags & KERNEL_FLAGS);
-		if (sig == TV_SIG_INTERRUPT)
-			real.flags &= ~(unsigned long)SA_RESTART;	/* K's calls must end */
 		real.restorer = tv_restorer;
 		real.mask = ~0ull;
 	}
@@ -74,7 +77,7 @@ static long install_real(int sig, const struct tv_ksigaction *a)
 }
 
 /* At start: what exec left (SIG_IGN survives exec) becomes the guest's
- * view, and the interrupt signal gets its real handler. */
+ * view. */
 void tv_signals_init(struct tv_thread *t)
 {
 	struct tv_ksigaction *actions = tv_calloc(SIGNALS + 1, sizeof *actions);
@@ -87,11 +90,14 @@ void tv_signals_init(struct tv_thread *t)
 	/* What was just read for SIGSYS is the monitor's own handler. */
 	memset(&actions[SIGSYS], 0, sizeof actions[SIGSYS]);
 	for (int sig = 1; sig <= SIGNALS; sig++) {
-		if (sig == TV_SIG_INTERRUPT || (sig != SIGSYS && caught_for_tool(sig, &actions[sig])))
+		if (sig != SIGSYS && caught_for_tool(sig, &actions[sig]))
 			install_real(sig, &actions[sig]);
 	}
 	t->actions = actions;
 }
+
+/* The signal the probe sends itself: the last real-time one, rarely used. */
+#define PROBE_SIG 64
 
 static volatile int probed_ss_flags;
 
@@ -106,7 +112,7 @@ static void on_probe(int sig, siginfo_t *info, void *ctx)
  * for a handler's uc_stack (sigaltstack(2) shows only whether a stack is
  * set): read off the frame of one signal to ourselves, before the
  * monitor's altstack exists.  0, as for every process descended from
- * init, if the interrupt signal is already pending. */
+ * init, if the probe's signal is already pending. */
 int tv_signals_probe_ss_flags(void)
 {
 	struct tv_ksigaction probe = {
@@ -115,17 +121,17 @@ int tv_signals_probe_ss_flags(void)
 		.restorer = tv_restorer,
 		.mask = ~0ull,
 	}, old;
-	uint64_t only = ~tv_sigbit(TV_SIG_INTERRUPT), saved, pending = 0;
+	uint64_t only = ~tv_sigbit(PROBE_SIG), saved, pending = 0;
 
 	tv_sys2(__NR_rt_sigpending, (long)&pending, sizeof pending);
-	if (pending & tv_sigbit(TV_SIG_INTERRUPT))
+	if (pending & tv_sigbit(PROBE_SIG))
 		return 0;
 	probed_ss_flags = 0;
-	tv_sys4(__NR_rt_sigaction, TV_SIG_INTERRUPT, (long)&probe, (long)&old, sizeof probe.mask);
+	tv_sys4(__NR_rt_sigaction, PROBE_SIG, (long)&probe, (long)&old, sizeof probe.mask);
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&only, (long)&saved, sizeof only);
-	tv_sys3(__NR_tgkill, tv_g.pid, tv_gettid(), TV_SIG_INTERRUPT);
+	tv_sys3(__NR_tgkill, tv_g.pid, tv_gettid(), PROBE_SIG);
 	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&saved, 0, sizeof saved);
-	tv_sys4(__NR_rt_sigaction, TV_SIG_INTERRUPT, (long)&old, 0, sizeof old.mask);
+	tv_sys4(__NR_rt_sigaction, PROBE_SIG, (long)&old, 0, sizeof old.mask);
 	return probed_ss_flags;
 }
 
@@ -143,11 +149,27 @@ struct tv_ksigaction *tv_signals_for_child(struct tv_thread *t, unsigned long cl
 	return copy ? copy : t->actions;
 }
 
-/* rt_sigaction, on K.  SIGSYS stays the monitor's, whatever the guest
- * sets; the guest reads back what it set. */
-long tv_emu_sigaction(const long *a)
+/* CLONE_CLEAR_SIGHAND, in the new process: the kernel's
+ * flush_signal_handlers, handlers back to SIG_DFL, ignored signals kept. */
+void tv_signals_clear_handlers(struct tv_thread *t)
 {
-	struct tv_ksigaction *actions = tv_self()->actions;
+	for (int sig = 1; sig <= SIGNALS; sig++) {
+		struct tv_ksigaction *a = &t->actions[sig];
+		if (!is_handler(a))
+			continue;
+		memset(a, 0, sizeof *a);
+		if (sig != SIGSYS)
+			install_real(sig, a);
+	}
+}
+
+/* rt_sigaction.  SIGSYS stays the monitor's, whatever the guest sets; the
+ * guest reads back what it set. */
+long tv_emu_sigaction(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+{
+	(void)uc;
+	const long *a = c->args;
+	struct tv_ksigaction *actions = t->actions;
 	int sig = (int)a[0];
 	struct tv_ksigaction act, old;
 	long r = 0;
@@ -252,185 +274,178 @@ static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo
 	*mask = blocked & ~UNBLOCKABLE;
 }
 
-/* Calls signal(7) says SA_RESTART restarts after a handler; the others
- * (sleeps, waits with timeouts, poll, select, sigsuspend, ...) report
- * EINTR. */
-static int restartable(long nr, const long *a)
+extern const char __ehdr_start[], _end[];
+
+static int in_monitor(uintptr_t pc)
 {
-	switch (nr) {
-	case __NR_read: case __NR_readv: case __NR_write: case __NR_writev:
-	case __NR_pread64: case __NR_pwrite64: case __NR_preadv: case __NR_pwritev:
-	case __NR_ioctl: case __NR_openat: case __NR_wait4: case __NR_waitid:
-	case __NR_accept: case __NR_accept4: case __NR_connect: case __NR_recvfrom:
-	case __NR_recvmsg: case __NR_recvmmsg: case __NR_sendto: case __NR_sendmsg:
-	case __NR_sendmmsg: case __NR_flock: case __NR_fcntl: case __NR_mq_timedsend:
-	case __NR_mq_timedreceive: case __NR_getrandom: case __NR_splice: case __NR_tee:
-	case __NR_copy_file_range: case __NR_sendfile:
-#ifdef __NR_open
-	case __NR_open:
-#endif
-		return 1;
-	case __NR_futex:
-		/* FUTEX_WAIT(_BITSET) without a timeout: with one, the kernel's
-		 * restart block reports EINTR to a handler. */
-		return ((a[1] & 0x7f) == 0 || (a[1] & 0x7f) == 9) && a[3] == 0;
-	}
-	return 0;
+	return pc >= (uintptr_t)__ehdr_start && pc < (uintptr_t)_end;
 }
 
-/* A socket read or write with SO_RCVTIMEO or SO_SNDTIMEO set: the kernel
- * ends it with EINTR rather than a restart (sock_intr_errno), a thing K's
- * interrupted call cannot show.  Asks the socket, only when it matters. */
-static int has_socket_timeout(long nr, const long *a)
+static int in_range(uintptr_t pc, const char *lo, const char *hi)
 {
-	int opt = SO_RCVTIMEO_OLD;
-
-	switch (nr) {
-	case __NR_write: case __NR_writev: case __NR_sendto: case __NR_sendmsg:
-	case __NR_sendmmsg: case __NR_connect:
-		opt = SO_SNDTIMEO_OLD;
-		break;
-	case __NR_read: case __NR_readv: case __NR_recvfrom: case __NR_recvmsg:
-	case __NR_recvmmsg: case __NR_accept: case __NR_accept4:
-		break;
-	default:
-		return 0;
-	}
-	struct { long sec, usec; } timeout = { 0, 0 };
-	int len = sizeof timeout;
-	if (tv_sys5(__NR_getsockopt, a[0], SOL_SOCKET, opt, (long)&timeout, (long)&len) < 0)
-		return 0;	/* not a socket */
-	return timeout.sec || timeout.usec;
+	return pc >= (uintptr_t)lo && pc < (uintptr_t)hi;
 }
 
-/* Does a call K ran, which an interrupt ended with EINTR, start again
- * after a handler with SA_RESTART?  (G's own calls got the kernel's
- * answer: it saw the guest's flags.) */
-static int restarts(const struct tv_thread *t, long nr, const long *a)
+/* Keeps a signal for the end of the call in progress. */
+static void hold(struct tv_thread *t, int sig, const siginfo_t *info)
 {
-	return !t->chan.local && restartable(nr, a) && !has_socket_timeout(nr, a);
+	int n = t->npending;
+
+	if (n == TV_MAX_PENDING)
+		return;	/* more than the kernel queues for one thread at once */
+	t->pending[n].sig = sig;
+	t->pending[n].info = *info;
+	__atomic_store_n(&t->npending, n + 1, __ATOMIC_SEQ_CST);
 }
 
-/* Called on G before it returns to the guest with ret: if a signal
- * arrived meanwhile, finish the call (restart it, or let it report EINTR,
- * as signal(7) says) and deliver the signal.  Returns 0 when there was
- * nothing to do and ret is still to be stored. */
-int tv_signals_finish(struct tv_thread *t, tv_ucontext *uc, long nr, const long *args, long ret)
-{
-	/* -ERESTARTSYS: K bailed out before the call: it never happened. */
-	int never_ran = ret == -512;
-
-	if (!t->npending && !never_ran)
-		return 0;
-	if (!t->npending) {
-		tv_uc_set_pc(uc, tv_uc_pc(uc) - TV_SYSCALL_INSN_LEN);
-		return 1;
-	}
-	struct tv_pending p = t->pending[0];
-	for (int i = 1; i < t->npending; i++)
-		/* Back to the kernel's queue: delivered after this one. */
-		tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, t->g_tid, t->pending[i].sig,
-			(long)&t->pending[i].info);
-	t->npending = 0;
-
-	struct tv_ksigaction act = t->actions[p.sig];
-	if (never_ran || (ret == -EINTR && (act.flags & SA_RESTART) && restarts(t, nr, args)))
-		/* The trapped registers still hold the call: run it again. */
-		tv_uc_set_pc(uc, tv_uc_pc(uc) - TV_SYSCALL_INSN_LEN);
-	else
-		tv_uc_set_ret(uc, ret);
-	deliver(t, uc, p.sig, &p.info);
-	return 1;
-}
-
-static int is_kthread_stack(const struct tv_thread *t, uintptr_t sp)
-{
-	uintptr_t lo = (uintptr_t)t->region + KSTACK_OFF;
-	return sp >= lo && sp < lo + KSTACK_SIZE;
-}
-
-/* A call in tv_kcall's window has not started, or the kernel rewound it
- * to restart: it ends with -ERESTARTSYS, to run again after the handler. */
-static void bail_out_of_window(tv_ucontext *uc)
-{
-	uintptr_t pc = tv_uc_pc(uc);
-	if (pc >= (uintptr_t)tv_kcall_begin && pc < (uintptr_t)tv_kcall_ret)
-		tv_uc_set_pc(uc, (uintptr_t)tv_kcall_bail);
-}
-
-/* On K: only G's interrupt concerns us; anything else sent to the process
- * that the kernel chose K for goes on to K's guest thread. */
-static void on_kthread_signal(struct tv_thread *t, int sig, siginfo_t *info, tv_ucontext *uc)
-{
-	if (sig != TV_SIG_INTERRUPT || info->si_code != SI_TKILL || info->si_pid != t->pid) {
-		tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, t->g_tid, sig, (long)info);
-		return;
-	}
-	int seq = __atomic_load_n(&t->intr_seq, __ATOMIC_ACQUIRE);
-	if (seq != __atomic_load_n(&t->chan.req_seq, __ATOMIC_ACQUIRE))
-		return;		/* a late interrupt for an earlier request */
-	__atomic_store_n(&t->kseq[1], seq, __ATOMIC_RELEASE);
-	bail_out_of_window(uc);
-}
-
-/* G is inside the monitor: note the signal, and end the blocking call
- * G runs itself (blocking_on_g) or K runs for it. */
+/* A signal interrupted the monitor handling a call, at the context uc:
+ * hold it, and end the window it interrupted. */
 static void record(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo_t *info)
 {
-	if (t->npending == TV_MAX_PENDING)
-		return;	/* more than the kernel queues for one thread at once */
-	t->pending[t->npending].sig = sig;
-	t->pending[t->npending].info = *info;
-	t->npending++;
-	t->gseq[1] = t->gseq[0];
-	bail_out_of_window(uc);
-	if (__atomic_load_n(&t->chan.state, __ATOMIC_ACQUIRE) == CHAN_REQUEST && !t->chan.local) {
-		int seq = t->chan.req_seq;
-		__atomic_store_n(&t->intr_seq, seq, __ATOMIC_RELEASE);
-		tv_sys3(__NR_tgkill, t->pid, t->k_tid, TV_SIG_INTERRUPT);
-	}
+	uintptr_t pc = tv_uc_pc(uc);
+
+	hold(t, sig, info);
+	if (in_range(pc, tv_icall_begin, tv_icall_ret))
+		tv_uc_set_pc(uc, (uintptr_t)tv_icall_bail);
+	else if (in_range(pc, tv_return_begin, tv_return_commit))
+		tv_uc_set_pc(uc, (uintptr_t)tv_return_bail);
+}
+
+/* The SIGSYS handler has committed to return with the frame at its stack
+ * pointer (tv_icall_return): the signal goes straight into that frame. */
+static int returning(const tv_ucontext *uc)
+{
+	uintptr_t pc = tv_uc_pc(uc);
+
+	return in_range(pc, tv_return_commit, tv_return_end) ||
+	       (pc == (uintptr_t)tv_icall_insn && tv_uc_nr(uc) == __NR_rt_sigreturn);
+}
+
+static int is_fault(int sig, const siginfo_t *info)
+{
+	return info->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+				     sig == SIGILL || sig == SIGTRAP);
+}
+
+/* A fault in the monitor's own code is a bug: die of it, with a core, as
+ * an uncaught fault would, and say where. */
+static void monitor_fault(int sig, const tv_ucontext *uc)
+{
+	struct tv_ksigaction dfl = { 0 };
+
+	tv_dprintf(2, "%s: internal error: signal %d at pc %lx\n", tv_tool.name, sig,
+		   (unsigned long)tv_uc_pc(uc));
+	tv_sys4(__NR_rt_sigaction, sig, (long)&dfl, 0, sizeof dfl.mask);
+}
+
+static void dispatch(struct tv_thread *t, tv_ucontext *uc, int sig, siginfo_t *info)
+{
+	if (!in_monitor(tv_uc_pc(uc)))
+		deliver(t, uc, sig, info);
+	else if (returning(uc))
+		deliver(t, t->uc, sig, info);
+	else if (is_fault(sig, info))
+		monitor_fault(sig, uc);
+	else
+		record(t, uc, sig, info);
 }
 
 static void on_signal(int sig, siginfo_t *info, void *ctx)
 {
-	tv_ucontext *uc = ctx;
-	struct tv_thread *t = tv_self();
-
-	if (is_kthread_stack(t, (uintptr_t)__builtin_frame_address(0))) {
-		on_kthread_signal(t, sig, info, uc);
-		return;
-	}
-	if (t->in_monitor) {
-		record(t, uc, sig, info);
-		return;
-	}
-	deliver(t, uc, sig, info);
+	dispatch(tv_self(), ctx, sig, info);
 }
 
-/* A SIGSYS that is not a seccomp trap (kill -SYS) is the guest's: it
- * waits, like the others, while G is in the monitor. */
+/* A SIGSYS that is not a seccomp trap (kill -SYS) is the guest's.  The
+ * SIGSYS handler does not block signals: this rare path does, as
+ * on_signal's sa_mask would. */
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info)
 {
+	tv_block_all();
 	if (t->guest_sigsys_blocked) {
 		/* The real SIGSYS is never blocked: hold it as the kernel
 		 * would (a standard signal: one at a time). */
 		if (!t->sigsys_pending)
 			t->sigsys_info = *info;
 		t->sigsys_pending = 1;
-	} else if (t->in_monitor) {
-		record(t, uc, SIGSYS, info);
-	} else {
-		deliver(t, uc, SIGSYS, info);
+		return;
+	}
+	dispatch(t, uc, SIGSYS, info);
+}
+
+/* A call's result, or for a call that never ran (-ERESTARTSYS) the PC
+ * back on the syscall instruction: the trapped registers still hold the
+ * call, which runs again after the guest's handler. */
+void tv_signals_set_result(tv_ucontext *uc, long ret)
+{
+	if (ret == -TV_ERESTARTSYS)
+		tv_uc_set_pc(uc, tv_uc_pc(uc) - TV_SYSCALL_INSN_LEN);
+	else
+		tv_uc_set_ret(uc, ret);
+}
+
+/* Back to the kernel's queue, of this thread or (for a thread that
+ * ends) of the process, to be delivered after what was delivered here.
+ * The kernel takes any siginfo from the main thread only. */
+static void requeue(const struct tv_thread *t, const struct tv_pending *p, int to_process)
+{
+	if (to_process && tv_sys3(__NR_rt_sigqueueinfo, t->pid, p->sig, (long)&p->info) < 0)
+		tv_sys2(__NR_kill, t->pid, p->sig);
+	if (!to_process && tv_sys4(__NR_rt_tgsigqueueinfo, t->pid, t->g_tid, p->sig, (long)&p->info) < 0)
+		tv_sys3(__NR_tgkill, t->pid, t->g_tid, p->sig);
+}
+
+/* Signals recorded during a call, with everything blocked, delivered into
+ * uc in the order they came.  Each was unblocked when the kernel gave it
+ * to us (maybe by a call's temporary mask, as sigsuspend's), so only the
+ * masks of the handlers delivered here hold one back, as the kernel's
+ * signal delivery does; those wait in the kernel's queue. */
+static void deliver_recorded(struct tv_thread *t, tv_ucontext *uc)
+{
+	uint64_t start = *tv_uc_mask(uc);
+	int n = t->npending;
+
+	for (int i = 0; i < n; i++) {
+		const struct tv_pending *p = &t->pending[i];
+		if (*tv_uc_mask(uc) & ~start & tv_sigbit(p->sig))
+			requeue(t, p, 0);
+		else
+			deliver(t, uc, p->sig, &p->info);
+	}
+	__atomic_store_n(&t->npending, 0, __ATOMIC_SEQ_CST);
+}
+
+/* Recorded signals go back to the kernel's queue: for the ways out of the
+ * monitor that do not deliver themselves (rt_sigreturn, thread exit).
+ * Everything must be blocked. */
+void tv_signals_requeue(struct tv_thread *t, int to_process)
+{
+	for (int i = 0; i < t->npending; i++)
+		requeue(t, &t->pending[i], to_process);
+	__atomic_store_n(&t->npending, 0, __ATOMIC_SEQ_CST);
+}
+
+/* The SIGSYS handler's way back to the guest, with uc as it now stands. */
+__attribute__((noreturn)) void tv_signals_return(struct tv_thread *t, tv_ucontext *uc,
+						 const siginfo_t *info)
+{
+	uintptr_t sp = tv_arch_handler_frame_sp(info, uc);
+
+	for (;;) {
+		tv_icall_return(sp, &t->npending);
+		/* A signal was recorded: the kernel puts back the guest's mask
+		 * with the frame. */
+		tv_block_all();
+		deliver_recorded(t, uc);
 	}
 }
 
-/* The guest unblocked SIGSYS (on G, in the monitor): a held one is
- * delivered when the call returns. */
+/* The guest unblocked SIGSYS (in the monitor): a held one is delivered
+ * when the call returns. */
 void tv_signals_sigsys_unblocked(struct tv_thread *t)
 {
 	if (t->sigsys_pending) {
 		t->sigsys_pending = 0;
-		record(t, t->uc, SIGSYS, &t->sigsys_info);
+		hold(t, SIGSYS, &t->sigsys_info);
 	}
 }
 
@@ -467,19 +482,22 @@ void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict)
 		take_default(SIGSYS, &info);
 }
 
-/* The guest's rt_sigreturn, from its frame at sp: the frame's uc_stack
- * is the guest's sigaltstack (it may have changed it), taken back by the
- * kernel's rules (tv_guest_altstack_set); the monitor's goes in its place
- * for the kernel to reinstall. */
-__attribute__((noreturn)) void tv_signals_sigreturn(struct tv_thread *t, uintptr_t sp)
+/* The guest's rt_sigreturn, from its frame at the guest's sp: the frame's
+ * uc_stack is the guest's sigaltstack (it may have changed it), taken back
+ * by the kernel's rules (tv_guest_altstack_set); the monitor's goes in its
+ * place for the kernel to reinstall.  The kernel restores the frame's mask
+ * too, so signals recorded meanwhile wait in its queue until then. */
+long tv_emu_sigreturn(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
-	uintptr_t at = tv_arch_frame_stack(sp);
+	(void)c;
+	uintptr_t sp = tv_uc_sp(uc), at = tv_arch_frame_stack(sp);
 	stack_t ss, monitor_ss = { tv_altstack_base(t), 0, ALTSTACK_SIZE };
 
+	tv_block_all();
+	tv_signals_requeue(t, 0);
 	if (tv_mem_read(&ss, at, sizeof ss) == 0) {
 		tv_guest_altstack_set(t, &ss, sp);
 		tv_mem_write(at, &monitor_ss, sizeof monitor_ss);
 	}
-	t->in_monitor = 0;
 	tv_sigreturn_at(sp);
 }

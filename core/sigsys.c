@@ -1,7 +1,7 @@
 /* The SIGSYS handler on guest threads, its installation, and the filter.
- * The handler runs on the monitor's per-thread sigaltstack, never touches
- * the thread pointer, and issues its own syscalls only through the allowed
- * instruction. */
+ * The handler runs on the monitor's per-thread sigaltstack with the
+ * guest's signal mask, never touches the thread pointer, and issues its
+ * own syscalls only through the allowed instructions. */
 #include <linux/seccomp.h>
 #include <linux/filter.h>
 #include <linux/prctl.h>
@@ -16,63 +16,51 @@ static int tool_hooks(long nr)
 	return nr >= 0 && nr < tv_g.nr_max && tv_g.tool_nrs[nr];
 }
 
-/* A tool without hooks has none that could block. */
-static int inline_hooks_ok(void)
+/* The guest's own filters judge first, as the kernel's would: returns 0
+ * to go on with the call, else 1 with its end in uc (a result, or the
+ * guest's SIGSYS). */
+static int guest_filters_refuse(struct tv_thread *t, tv_ucontext *uc)
 {
-	return tv_tool.inline_hooks || (!tv_tool.enter && !tv_tool.exit);
+	uint32_t verdict = tv_gfilter_verdict(t, uc);
+	long r = tv_gfilter_result(verdict);
+
+	if (r == 1)
+		tv_signals_seccomp(t, uc, verdict);
+	else if (r < 0)
+		tv_uc_set_ret(uc, r);
+	return r != 0;
 }
 
-static void handle_call(struct tv_thread *t, tv_ucontext *uc)
+/* One trapped call, on the thread that made it: the tool's hooks, then
+ * the call as the dispatch table says, then back to the guest. */
+static __attribute__((noreturn)) void handle_call(struct tv_thread *t, tv_ucontext *uc,
+						  const siginfo_t *si)
 {
-	struct tv_chan *ch = &t->chan;
-	struct tv_call *c = &ch->call;
+	struct tv_call c = {
+		.nr = tv_uc_nr(uc),
+		.ret = -ENOSYS,
+		.pid = t->pid,
+		.tid = t->g_tid,
+		.pc = tv_uc_pc(uc),
+		.sp = tv_uc_sp(uc),
+		.thread = t,
+	};
 
-	c->nr = tv_uc_nr(uc);
 	for (int i = 0; i < 6; i++)
-		c->args[i] = tv_uc_arg(uc, i);
-	c->ret = -ENOSYS;
-	c->pid = t->pid;
-	c->pc = tv_uc_pc(uc);
-	c->sp = tv_uc_sp(uc);
-	c->tid = t->g_tid;
-	c->thread = t;
-	c->tool_data = NULL;
+		c.args[i] = tv_uc_arg(uc, i);
 	t->uc = uc;
-	t->in_monitor = 1;
-	if (t->gfilters) {
-		/* The guest's own filters judge first, as the kernel's would. */
-		uint32_t verdict = tv_gfilter_verdict(t, uc);
-		long r = tv_gfilter_result(verdict);
-		if (r == 1)
-			tv_signals_seccomp(t, uc, verdict);
-		else if (r < 0)
-			tv_uc_set_ret(uc, r);
-		if (r != 0) {
-			t->in_monitor = 0;
-			return;
-		}
+	if (t->gfilters && guest_filters_refuse(t, uc))
+		tv_signals_return(t, uc, si);
+	int hooked = tool_hooks(c.nr);
+	if (!hooked || !tv_tool.enter || tv_hook_enter(t, &c) != TV_RETURN) {
+		const struct tv_sysrow *row = tv_sysrow(c.nr);
+		c.ret = row->emulate ? row->emulate(t, uc, &c) : tv_call_plain(t, &c);
+		if (hooked && tv_tool.exit)
+			tv_hook_exit(t, &c);
 	}
-	ch->local = tv_call_is_local(c->nr, c->args);
-	ch->hooked = tool_hooks(c->nr);
-
-	/* A call that cannot block has nothing for a signal to interrupt:
-	 * it runs here, without the hand-off, when the tool's hooks may run
-	 * on the guest thread too. */
-	if (!ch->local && tv_call_never_blocks(c->nr) && (!ch->hooked || inline_hooks_ok())) {
-		ch->req_seq++;
-		tv_run_call(t, 0);
-	} else if (ch->hooked || !ch->local) {
-		tv_chan_call(t, OP_CALL);
-	}
-	if (ch->local && !(ch->hooked && ch->reply == REPLY_DONE)) {
-		tv_emulate_on_g(t, uc, c);
-		if (ch->hooked && tv_tool.exit)
-			tv_chan_call(t, OP_EXIT_HOOK);
-	}
-	tv_fd_note(c);
-	if (!tv_signals_finish(t, uc, c->nr, c->args, c->ret))
-		tv_uc_set_ret(uc, c->ret);
-	t->in_monitor = 0;
+	tv_fd_note(&c);
+	tv_signals_set_result(uc, c.ret);
+	tv_signals_return(t, uc, si);
 }
 
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
@@ -89,7 +77,7 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 		tv_uc_set_ret(uc, -ENOSYS);
 		return;
 	}
-	handle_call(tv_self(), uc);
+	handle_call(tv_self(), uc, si);
 }
 
 int tv_install_sigsys(void)
@@ -98,9 +86,10 @@ int tv_install_sigsys(void)
 		.handler = (void *)on_sigsys,
 		.flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTORER,
 		.restorer = tv_restorer,
-		/* Guest signals wait while a call is handled, except while G
-		 * waits for K (tv_chan_call), when on_signal records them. */
-		.mask = ~0ull,
+		/* The guest's mask stays in force while its call is handled: a
+		 * signal that arrives meanwhile is recorded and ends a blocking
+		 * call (signal.c), with no sigprocmask on the way. */
+		.mask = 0,
 	};
 	return (int)tv_sys4(__NR_rt_sigaction, SIGSYS, (long)&sa, 0, sizeof sa.mask);
 }
@@ -121,9 +110,19 @@ int tv_install_filter(const int *nrs, unsigned long flags)
 		.n_nrs = n_nrs,
 		.all_nrs = nrs == NULL,
 		.allowed_ip = { (uintptr_t)tv_syscall_ret, (uintptr_t)tv_clone_ret,
-				(uintptr_t)tv_kcall_ret },
+				(uintptr_t)tv_icall_ret },
 		.n_ips = 3,
 	};
+	struct tv_filter_guard guards[16];
+	uintptr_t lo, hi;
+
+	if (nrs) {
+		spec.n_guards = (size_t)tv_core_guards(guards, 16);
+		spec.guards = guards;
+		tv_guard_span(&lo, &hi);
+		spec.guard_lo = lo;
+		spec.guard_hi = hi;
+	}
 	long n = tv_filter_build(&spec, prog, BPF_MAXINSNS);
 	if (n < 0)
 		return (int)n;

@@ -1,7 +1,8 @@
-/* Thread pairing: every guest thread G has a kernel thread K.  G's SIGSYS
- * handler posts the call in their channel and waits; K runs the tool's
- * hooks and performs the call (or tells G to perform it itself when it acts
- * on the calling thread), then posts the result. */
+/* Guest threads' regions, and the pairing: a kernel thread K made for a
+ * guest thread G, at its first use, when the tool's hooks must run away
+ * from G (--pair, tv_tool.pair, or an enter() hook that answers TV_DEFER).
+ * G posts the hook in their channel and waits; K runs it and posts the
+ * reply.  The call itself always runs on G. */
 #include <linux/mman.h>
 #include <linux/sched.h>
 #include <linux/futex.h>
@@ -41,12 +42,10 @@ void tv_spin_calibrate(void)
 	spin_iterations = per_1000 > 0 ? (int)(SPIN_NS * 1000 / per_1000) : 1000;
 }
 
-/* Every pair's region is on one list.  A region whose pair has ended
- * (K retired, and the kernel has cleared k_alive because K is gone) is
- * reused by the next thread: thread churn does not grow memory, and K can
- * end with a plain exit through the allowed instruction instead of
- * unmapping its own stack (which a filtered K, in a fork child, could not
- * do). */
+/* Every thread's region is on one list.  A retired region is reused by
+ * the next thread once the kernel no longer knows its guest thread and
+ * its K (if it had one) is gone: thread churn does not grow memory, and a
+ * thread can end with a plain exit instead of unmapping its own stack. */
 static struct tv_thread *threads;
 static tv_lock_t threads_lock;
 
@@ -76,14 +75,24 @@ static void thread_reset(struct tv_thread *t)
 	t->chan.k_spin = t->chan.g_spin = spin_iterations;
 }
 
+/* The kernel no longer runs t's threads: G has left (tgkill finds no such
+ * thread in our process; thread ids are not reused while they exist) and
+ * K, if any, has too (the kernel cleared k_alive). */
+static int region_free(const struct tv_thread *t)
+{
+	if (!__atomic_load_n(&t->retired, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&t->k_alive, __ATOMIC_ACQUIRE))
+		return 0;
+	return t->g_tid == 0 || tv_sys3(__NR_tgkill, tv_g.pid, t->g_tid, 0) == -ESRCH;
+}
+
 struct tv_thread *tv_thread_new(void)
 {
 	struct tv_thread *t;
 
 	tv_lock(&threads_lock);
 	for (t = threads; t; t = t->next) {
-		if (__atomic_load_n(&t->retired, __ATOMIC_ACQUIRE) &&
-		    __atomic_load_n(&t->k_alive, __ATOMIC_ACQUIRE) == 0)
+		if (region_free(t))
 			break;
 	}
 	if (!t) {
@@ -99,12 +108,24 @@ struct tv_thread *tv_thread_new(void)
 	return t;
 }
 
-/* A pair whose K never started, or whose guest thread is gone without
- * telling K (a vfork child's, once the parent resumes), is free again once
- * its K has ended. */
+/* A region whose thread never started, or whose thread is known to be
+ * gone (a vfork child's, once the parent resumes), is free again at once. */
 void tv_thread_discard(struct tv_thread *t)
 {
+	t->g_tid = 0;
 	__atomic_store_n(&t->retired, 1, __ATOMIC_RELEASE);
+}
+
+/* G is about to exit: its region is free once the kernel says G is gone,
+ * and its K ends too. */
+void tv_thread_retire(struct tv_thread *t)
+{
+	__atomic_store_n(&t->retired, 1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&t->k_alive, __ATOMIC_ACQUIRE)) {
+		t->chan.op = OP_G_EXITING;
+		__atomic_store_n(&t->chan.state, CHAN_REQUEST, __ATOMIC_SEQ_CST);
+		tv_futex_wake(&t->chan.state, 1);
+	}
 }
 
 /* SECCOMP_FILTER_FLAG_TSYNC: every thread of the process takes the
@@ -121,8 +142,8 @@ void tv_threads_share_gfilters(struct tv_gfilter *f)
 	tv_unlock(&threads_lock);
 }
 
-/* The live pair of guest thread tid, or NULL.  What the caller reads of
- * it may change meanwhile: only for reports (/proc status). */
+/* The live thread tid, or NULL.  What the caller reads of it may change
+ * meanwhile: only for reports (/proc status). */
 struct tv_thread *tv_thread_find(int tid)
 {
 	struct tv_thread *t;
@@ -148,7 +169,7 @@ int tv_thread_is_kthread(int tid)
 	return found;
 }
 
-/* In a fork child only the forking thread exists: every other pair is a
+/* In a fork child only the forking thread exists: every other region is a
  * dead copy, free for reuse.  Locks another thread held at fork time are
  * reset. */
 void tv_threads_after_fork(struct tv_thread *self)
@@ -158,6 +179,7 @@ void tv_threads_after_fork(struct tv_thread *self)
 		if (t != self) {
 			t->retired = 1;
 			t->k_alive = 0;
+			t->g_tid = 0;
 		}
 	}
 }
@@ -214,157 +236,88 @@ static void post_state(struct tv_chan *ch, int state, int *partner_sleeping)
 		tv_futex_wake(&ch->state, 1);
 }
 
-/* Post without waiting: for a pair whose K frees the region at once. */
-void tv_chan_post(struct tv_thread *t, enum chan_op op)
-{
-	t->chan.op = op;
-	post_state(&t->chan, CHAN_REQUEST, &t->chan.k_sleeping);
-}
-
-/* G's side: post a request and wait for K's reply.  While K performs a
- * guest call, G waits with the guest's signal mask, so a signal for the
- * guest reaches on_signal, which interrupts K (signal.c). */
-long tv_chan_call(struct tv_thread *t, enum chan_op op)
+/* G's side: post a hook for K and wait for the reply.  Signals for the
+ * guest that arrive meanwhile are recorded (signal.c): the call then bails
+ * out and runs again after the guest's handler. */
+static void chan_call(struct tv_thread *t, enum chan_op op, struct tv_call *c)
 {
 	struct tv_chan *ch = &t->chan;
-	int interruptible = op == OP_CALL && !ch->local;
 
 	ch->op = op;
-	if (op == OP_CALL)
-		ch->req_seq++;
+	ch->call = c;
 	post_state(ch, CHAN_REQUEST, &ch->k_sleeping);
-	if (!spin_for(ch, CHAN_REPLY, &ch->g_spin)) {
-		uint64_t all = ~0ull;
-		if (interruptible)
-			tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)tv_uc_mask(t->uc), 0, sizeof all);
-		sleep_for(ch, CHAN_REPLY, &ch->g_sleeping);
-		if (interruptible)
-			tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
-	}
+	wait_state(ch, CHAN_REPLY, &ch->g_sleeping, &ch->g_spin);
 	__atomic_store_n(&ch->state, CHAN_IDLE, __ATOMIC_RELAXED);
-	return ch->call.ret;
-}
-
-/* A write K made for G that failed with EPIPE (or EFBIG past
- * RLIMIT_FSIZE) raised SIGPIPE (SIGXFSZ) at K, the writer: it belongs to G,
- * as the kernel directs it at the writing thread.  K takes it off its own
- * queue. */
-static void pass_on_write_signal(struct tv_thread *t, int sig)
-{
-	uint64_t set = tv_sigbit(sig);
-	struct { long sec, nsec; } zero = { 0, 0 };
-
-	if (tv_sys4(__NR_rt_sigtimedwait, (long)&set, 0, (long)&zero, sizeof set) == sig)
-		tv_sys3(__NR_tgkill, t->pid, t->g_tid, sig);
-}
-
-/* The tool's hooks around one call, and the call itself, unless it must
- * run on G (then ch->reply says so).  On K (on_k) the call goes through
- * the interruptible window; inline on G it is a plain call. */
-void tv_run_call(struct tv_thread *t, int on_k)
-{
-	struct tv_chan *ch = &t->chan;
-	struct tv_call *c = &ch->call;
-
-	if (ch->hooked && tv_tool.enter && tv_tool.enter(c) == TV_RETURN) {
-		ch->reply = REPLY_DONE;
-		return;
-	}
-	if (ch->local) {
-		ch->reply = REPLY_RUN_HERE;
-		return;
-	}
-	int handled = 0;
-	long r = tv_emulate_on_k(c, &handled);
-	if (!handled && on_k) {
-		long call[7] = { c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
-				 c->args[4], c->args[5] };
-		__atomic_store_n(&t->kseq[0], ch->req_seq, __ATOMIC_RELEASE);
-		r = tv_kcall(call, t->kseq);
-		if (r == -EPIPE || r == -EFBIG)
-			pass_on_write_signal(t, r == -EPIPE ? SIGPIPE : SIGXFSZ);
-	} else if (!handled) {
-		r = tv_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4],
-				c->args[5]);
-	}
-	c->ret = r;
-	if (ch->hooked && tv_tool.exit)
-		tv_tool.exit(c);
-	ch->reply = REPLY_DONE;
-}
-
-/* K is the last user of the region: wait until the kernel has zeroed
- * g_alive (G has left user space for good), wake the guest's own
- * clear_child_tid waiters as the kernel would have, then retire; the
- * region is reused once the kernel clears k_alive as K exits. */
-static __attribute__((noreturn)) void finish_pair(struct tv_thread *t)
-{
-	int alive;
-
-	/* The kernel's wake-up at thread exit is a shared-futex one, which a
-	 * private wait would never see. */
-	while ((alive = __atomic_load_n(&t->g_alive, __ATOMIC_ACQUIRE)) != 0)
-		tv_sys4(__NR_futex, (long)&t->g_alive, FUTEX_WAIT, alive, 0);
-	if (t->guest_ctid) {
-		int zero = 0;
-		if (tv_mem_write(t->guest_ctid, &zero, sizeof zero) == 0)
-			/* Not private: pthread_join waits on it as a shared futex,
-			 * matching the kernel's own wake-up at thread exit. */
-			tv_sys3(__NR_futex, (long)t->guest_ctid, FUTEX_WAKE, 1);
-	}
-	__atomic_store_n(&t->retired, 1, __ATOMIC_RELEASE);
-	for (;;)
-		tv_sys1(__NR_exit, 0);
 }
 
 static void kthread_main(void *arg)
 {
 	struct tv_thread *t = arg;
 	struct tv_chan *ch = &t->chan;
-	uint64_t interrupt = tv_sigbit(TV_SIG_INTERRUPT);
-
-	/* K takes no signal but G's interrupt. */
-	tv_sys4(__NR_rt_sigprocmask, SIG_UNBLOCK, (long)&interrupt, 0, sizeof interrupt);
 
 	for (;;) {
 		wait_state(ch, CHAN_REQUEST, &ch->k_sleeping, &ch->k_spin);
 		switch (ch->op) {
-		case OP_CALL:
-			tv_run_call(t, 1);
+		case OP_ENTER:
+			ch->verdict = tv_tool.enter(ch->call);
 			break;
-		case OP_EXIT_HOOK:
-			tv_tool.exit(&ch->call);
+		case OP_EXIT:
+			tv_tool.exit(ch->call);
 			break;
-		case OP_MIRROR: {
-			struct tv_call *c = &ch->call;
-			tv_syscall6(c->nr, c->args[0], c->args[1], c->args[2], c->args[3],
-				    c->args[4], c->args[5]);
-			break;
-		}
 		case OP_G_EXITING:
-			/* Acknowledge first: G then exits, and we wait for it. */
-			post_state(ch, CHAN_REPLY, &ch->g_sleeping);
-			finish_pair(t);
+			for (;;)
+				tv_sys1(__NR_exit, 0);
 		}
 		post_state(ch, CHAN_REPLY, &ch->g_sleeping);
 	}
 }
 
-/* Start K for t.  K inherits the caller's signal mask (callers block
- * everything first) and seccomp filter: all K's calls come from allowed
- * instructions. */
-int tv_kthread_start(struct tv_thread *t)
+/* Start K for t, with every signal blocked (K takes none: process signals
+ * go to the guest's threads) and the filter inherited: all K's calls come
+ * from allowed instructions. */
+static int kthread_start(struct tv_thread *t)
 {
 	unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 			      CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID;
 	char *stack_top = (char *)t->region + KSTACK_OFF + KSTACK_SIZE;
+	uint64_t all = ~0ull, old;
 
+	t->chan.state = CHAN_IDLE;
 	t->k_alive = 1;
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
 	long r = tv_clone(flags, stack_top, NULL, &t->k_alive, 0, kthread_main, t);
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
 	if (r < 0) {
 		t->k_alive = 0;
 		return (int)r;
 	}
 	t->k_tid = (int)r;
+	__atomic_store_n(&tv_g.kthreads, 1, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* The tool's enter hook for c, on G or on K.  Without a K (it could not
+ * be made: too many threads), deferred hooks run on G. */
+enum tv_verdict tv_hook_enter(struct tv_thread *t, struct tv_call *c)
+{
+	if (!tv_g.pair && !tv_tool.pair) {
+		enum tv_verdict v = tv_tool.enter(c);
+		if (v != TV_DEFER)
+			return v;
+	}
+	if (!__atomic_load_n(&t->k_alive, __ATOMIC_ACQUIRE) && kthread_start(t) < 0) {
+		enum tv_verdict v = tv_tool.enter(c);
+		return v == TV_DEFER ? TV_RUN : v;
+	}
+	c->deferred = 1;
+	chan_call(t, OP_ENTER, c);
+	return t->chan.verdict == TV_DEFER ? TV_RUN : t->chan.verdict;
+}
+
+void tv_hook_exit(struct tv_thread *t, struct tv_call *c)
+{
+	if (c->deferred)
+		chan_call(t, OP_EXIT, c);
+	else
+		tv_tool.exit(c);
 }

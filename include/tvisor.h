@@ -7,10 +7,13 @@
  *
  * The monitor loads PROGRAM into its own address space and traps, with a
  * seccomp filter, the syscalls the tool lists.  Each trapped call reaches the
- * tool's enter() hook on the guest thread's paired kernel thread; the hook
- * may read and rewrite the arguments, read and write guest memory, answer
- * the call itself (tv_return) or let it run (TV_RUN), and exit() sees the
- * result.  Hooks run without a libc: use the tv_* runtime below.
+ * tool's enter() hook on the guest thread that made it, inside the
+ * monitor's SIGSYS handler; the hook may read and rewrite the arguments,
+ * read and write guest memory, answer the call itself (tv_return), let it
+ * run (TV_RUN) or move itself to a kernel thread paired with the guest
+ * thread (TV_DEFER), and exit() sees the result.  The call itself always
+ * runs on the guest thread.  Hooks run without a libc: use the tv_*
+ * runtime below.
  *
  * Security model: the guest shares the monitor's address space.  tvisor
  * protects against accidental damage, not against hostile native code.
@@ -36,6 +39,7 @@ struct tv_call {
 	uintptr_t pc, sp;	/* the guest's program counter and stack pointer at the call */
 	struct tv_thread *thread;
 	void *tool_data;	/* free for the tool, from enter() to exit() */
+	int deferred;		/* the hooks run on the paired kernel thread */
 };
 
 /* A signal as it reaches a guest thread: the kernel's siginfo, read out.
@@ -59,6 +63,11 @@ struct tv_signal {
 enum tv_verdict {
 	TV_RUN,			/* perform the call (with args as they are now) */
 	TV_RETURN,		/* do not perform it: c->ret is the result */
+	/* Run enter() again, and exit(), on a kernel thread paired with this
+	 * guest thread (made at the first use): for a hook that may block for
+	 * long or needs a big stack.  On the kernel thread (c->deferred)
+	 * TV_DEFER means TV_RUN. */
+	TV_DEFER,
 };
 
 /* Answer a call without running it: v is a result or a negative errno. */
@@ -99,11 +108,12 @@ struct tv_tool {
 	 * (at most cap; they must stay valid): the way to carry state across
 	 * exec.  Returns how many it put.  May be NULL. */
 	int (*exec_options)(char **argv, int cap);
-	/* Nonzero: enter() and exit() may also run on the guest thread
-	 * itself, inside its SIGSYS handler, for calls that never block
-	 * (getpid, clock_gettime, mmap, ...), which then skip the hand-off to
-	 * the kernel thread.  Such hooks must not block either. */
-	int inline_hooks;
+	/* Nonzero: every enter() and exit() runs on a kernel thread paired
+	 * with the guest thread, as with the --pair option.  Otherwise hooks
+	 * run on the guest thread, inside its SIGSYS handler, with the guest's
+	 * signal mask: a signal that arrives meanwhile is held until the call
+	 * ends, and a hook's own blocking syscalls may return -EINTR. */
+	int pair;
 	/* A signal goes to the guest's handler, or (s->fatal) is about to
 	 * end the process by its default action.  Runs on the guest thread,
 	 * inside the monitor's signal handling: it must not block.  Not called
@@ -131,7 +141,7 @@ long tv_syscall_number(const char *name);	/* -1 if unknown */
 long tv_syscall_max(void);			/* one past the highest number */
 const char *tv_errno_name(int err);		/* "ENOENT", or NULL */
 
-/* Perform a syscall from the monitor (from a hook: on the kernel thread). */
+/* Perform a syscall from the monitor (never trapped). */
 long tv_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 
 /* The freestanding runtime. */
@@ -150,7 +160,7 @@ void *tv_calloc(size_t n, size_t size);
 void tv_free(void *p);
 
 /* A lock for a tool's shared state: hooks of different guest threads run
- * on different kernel threads at the same time. */
+ * at the same time. */
 typedef struct { int word; } tv_lock_t;
 void tv_lock(tv_lock_t *l);
 void tv_unlock(tv_lock_t *l);

@@ -78,6 +78,14 @@ static inline uintptr_t tv_arch_frame_stack(uintptr_t sp)
 	return sp + sizeof(siginfo_t) + __builtin_offsetof(tv_ucontext, uc_stack);
 }
 
+/* The stack pointer at which rt_sigreturn finds the frame a handler was
+ * given info and uc in: struct rt_sigframe starts with the siginfo. */
+static inline uintptr_t tv_arch_handler_frame_sp(const siginfo_t *info, const tv_ucontext *uc)
+{
+	(void)uc;
+	return (uintptr_t)info;
+}
+
 /* AAPCS64 has no red zone below the stack pointer. */
 #define TV_RED_ZONE 0
 

@@ -74,40 +74,72 @@ tv_guest_sigtramp:
 	brk #0x3e8
 	.size tv_guest_sigtramp, .-tv_guest_sigtramp
 
-/* long tv_kcall(const long call[7], const int seq[2]): a kernel thread
- * performs a guest's call here.  If seq[0] == seq[1] (the guest thread
- * asked to interrupt this request) it bails out with -ERESTARTSYS before
- * the call; the interrupt handler moves a PC inside [tv_kcall_begin,
- * tv_kcall_ret) to tv_kcall_bail, so a request interrupted just before
- * the svc is entered is never lost (musl's cancellation trick).  A call
- * the kernel restarts after the interrupt has its pc rewound to the svc,
- * inside the window, so it bails out too; one that ends with -EINTR has
- * pc == tv_kcall_ret, outside it. */
-	.globl tv_kcall
-	.type tv_kcall,%function
-	.globl tv_kcall_begin
-	.hidden tv_kcall_begin
-	.globl tv_kcall_ret
-	.hidden tv_kcall_ret
-	.globl tv_kcall_bail
-	.hidden tv_kcall_bail
-tv_kcall:
+/* long tv_icall(const long call[7], const int *pending): a guest's call,
+ * made by its own thread G inside the SIGSYS handler, interruptibly.  If
+ * *pending (a signal for the guest was recorded) it bails out with
+ * -ERESTARTSYS before the call; the monitor's signal handler moves a PC
+ * inside [tv_icall_begin, tv_icall_ret) to tv_icall_bail, so a signal that
+ * arrives just before the svc is entered is never lost (musl's
+ * cancellation trick).  A call the kernel restarts (SA_RESTART) has its pc
+ * rewound to the svc, inside the window, so it bails out too; one that
+ * ends with -EINTR has pc == tv_icall_ret, outside it. */
+	.globl tv_icall
+	.type tv_icall,%function
+	.globl tv_icall_begin
+	.hidden tv_icall_begin
+	.globl tv_icall_insn
+	.hidden tv_icall_insn
+	.globl tv_icall_ret
+	.hidden tv_icall_ret
+	.globl tv_icall_bail
+	.hidden tv_icall_bail
+tv_icall:
 	mov x9, x0
-tv_kcall_begin:
-	ldp w10, w11, [x1]
-	cmp w10, w11
-	b.eq tv_kcall_bail
+tv_icall_begin:
+	ldr w10, [x1]
+	cbnz w10, tv_icall_bail
 	ldp x8, x0, [x9]
 	ldp x1, x2, [x9, #16]
 	ldp x3, x4, [x9, #32]
 	ldr x5, [x9, #48]
+tv_icall_insn:
 	svc #0
-tv_kcall_ret:
+tv_icall_ret:
 	ret
-tv_kcall_bail:
+tv_icall_bail:
 	mov x0, #-512
 	ret
-	.size tv_kcall, .-tv_kcall
+	.size tv_icall, .-tv_icall
+
+/* void tv_icall_return(uintptr_t sp, const int *pending): the end of the
+ * SIGSYS handler: rt_sigreturn with the frame at sp, unless a signal was
+ * recorded (*pending); then it returns, for the caller to deliver
+ * it.  A signal arriving before tv_return_commit moves the pc to
+ * tv_return_bail; from there on sp is the frame, and a signal handler
+ * delivers straight into it (signal.c).  The svc is tv_icall's, at the
+ * same allowed address. */
+	.globl tv_icall_return
+	.type tv_icall_return,%function
+	.globl tv_return_begin
+	.hidden tv_return_begin
+	.globl tv_return_commit
+	.hidden tv_return_commit
+	.globl tv_return_end
+	.hidden tv_return_end
+	.globl tv_return_bail
+	.hidden tv_return_bail
+tv_icall_return:
+tv_return_begin:
+	ldr w10, [x1]
+	cbnz w10, tv_return_bail
+	mov sp, x0
+tv_return_commit:
+	mov x8, #__NR_rt_sigreturn
+	b tv_icall_insn
+tv_return_end:
+tv_return_bail:
+	ret
+	.size tv_icall_return, .-tv_icall_return
 
 /* long tv_clone(flags, stack_top, ptid, ctid, tls, fn, arg)
  * The raw clone takes flags, stack, parent_tid, tls, child_tid.  fn and
@@ -124,6 +156,7 @@ tv_clone:
 	mov x3, x4                  /* tls */
 	mov x4, x9                  /* child_tid */
 	mov x8, #__NR_clone
+tv_clone_insn:
 	svc #0
 tv_clone_ret:
 	cbnz x0, 1f
@@ -137,6 +170,16 @@ tv_clone_ret:
 	b tv_syscall_insn
 1:	ret
 	.size tv_clone, .-tv_clone
+
+/* long tv_clone3(struct clone_args *ca, size_t size): clone3 through
+ * tv_clone's svc; the child starts on ca's stack, whose top holds fn and
+ * arg as tv_clone lays them out. */
+	.globl tv_clone3
+	.type tv_clone3,%function
+tv_clone3:
+	mov x8, #__NR_clone3
+	b tv_clone_insn
+	.size tv_clone3, .-tv_clone3
 
 /* void tv_enter(entry, sp): the AArch64 Linux process start state: sp at
  * argc, x0 = 0 (no function for atexit), every other register zero; the

@@ -90,6 +90,14 @@ static inline uintptr_t tv_arch_frame_stack(uintptr_t sp)
 	return sp + __builtin_offsetof(tv_ucontext, uc_stack);
 }
 
+/* The stack pointer at which rt_sigreturn finds the frame a handler was
+ * given info and uc in: the ucontext, right after the popped pretcode. */
+static inline uintptr_t tv_arch_handler_frame_sp(const siginfo_t *info, const tv_ucontext *uc)
+{
+	(void)info;
+	return (uintptr_t)uc;
+}
+
 /* x86_64 handlers must name their restorer (SA_RESTORER); without one the
  * kernel cannot deliver, and neither can we. */
 static inline uintptr_t tv_arch_restorer(const void *sa_restorer, unsigned long flags)

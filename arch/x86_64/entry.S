@@ -50,26 +50,29 @@ tv_sigreturn_at:
 	mov $__NR_rt_sigreturn, %eax
 	jmp tv_syscall_insn
 
-/* long tv_kcall(const long call[7], const int seq[2]): a kernel thread
- * performs a guest's call here.  If seq[0] == seq[1] (the guest thread
- * asked to interrupt this request) it bails out with -ERESTARTSYS before
- * the call; the interrupt handler moves a PC inside [tv_kcall_begin,
- * tv_kcall_ret) to tv_kcall_bail, so a request interrupted just before
- * the syscall is entered is never lost (musl's cancellation trick). */
-	.globl tv_kcall
-	.type tv_kcall,@function
-	.globl tv_kcall_begin
-	.hidden tv_kcall_begin
-	.globl tv_kcall_ret
-	.hidden tv_kcall_ret
-	.globl tv_kcall_bail
-	.hidden tv_kcall_bail
-tv_kcall:
+/* long tv_icall(const long call[7], const int *pending): a guest's call,
+ * made by its own thread G inside the SIGSYS handler, interruptibly.  If
+ * *pending (a signal for the guest was recorded) it bails out with
+ * -ERESTARTSYS before the call; the monitor's signal handler moves a PC
+ * inside [tv_icall_begin, tv_icall_ret) to tv_icall_bail, so a signal that
+ * arrives just before the syscall is entered, or one the kernel rewound
+ * the call for (SA_RESTART), is never lost (musl's cancellation trick).
+ * A call that ends with -EINTR has its PC at tv_icall_ret, outside. */
+	.globl tv_icall
+	.type tv_icall,@function
+	.globl tv_icall_begin
+	.hidden tv_icall_begin
+	.globl tv_icall_insn
+	.hidden tv_icall_insn
+	.globl tv_icall_ret
+	.hidden tv_icall_ret
+	.globl tv_icall_bail
+	.hidden tv_icall_bail
+tv_icall:
 	mov %rdi, %r11
-tv_kcall_begin:
-	mov (%rsi), %eax
-	cmp 4(%rsi), %eax
-	je tv_kcall_bail
+tv_icall_begin:
+	cmpl $0, (%rsi)
+	jne tv_icall_bail
 	mov 0(%r11), %rax
 	mov 8(%r11), %rdi
 	mov 16(%r11), %rsi
@@ -77,11 +80,41 @@ tv_kcall_begin:
 	mov 32(%r11), %r10
 	mov 40(%r11), %r8
 	mov 48(%r11), %r9
+tv_icall_insn:
 	syscall
-tv_kcall_ret:
+tv_icall_ret:
 	ret
-tv_kcall_bail:
+tv_icall_bail:
 	mov $-512, %rax
+	ret
+
+/* void tv_icall_return(uintptr_t sp, const int *pending): the end of the
+ * SIGSYS handler: rt_sigreturn with the frame at sp, unless a signal was
+ * recorded (*pending); then it returns, for the caller to deliver
+ * it.  A signal arriving before tv_return_commit moves the PC to
+ * tv_return_bail; from there on the stack is the frame, and a signal
+ * handler delivers straight into it (signal.c).  The syscall is
+ * tv_icall's, at the same allowed address. */
+	.globl tv_icall_return
+	.type tv_icall_return,@function
+	.globl tv_return_begin
+	.hidden tv_return_begin
+	.globl tv_return_commit
+	.hidden tv_return_commit
+	.globl tv_return_end
+	.hidden tv_return_end
+	.globl tv_return_bail
+	.hidden tv_return_bail
+tv_icall_return:
+tv_return_begin:
+	cmpl $0, (%rsi)
+	jne tv_return_bail
+	mov %rdi, %rsp
+tv_return_commit:
+	mov $__NR_rt_sigreturn, %eax
+	jmp tv_icall_insn
+tv_return_end:
+tv_return_bail:
 	ret
 
 /* long tv_clone(flags, stack_top, ptid, ctid, tls, fn, arg) */
@@ -97,6 +130,7 @@ tv_clone:
 	mov %r9, 0(%rsi)           /* fn */
 	mov %rcx, %r10             /* ctid */
 	mov $__NR_clone, %eax
+tv_clone_insn:
 	syscall
 tv_clone_ret:
 	test %rax, %rax
@@ -110,6 +144,15 @@ tv_clone_ret:
 	syscall
 	hlt
 1:	ret
+
+/* long tv_clone3(struct clone_args *ca, size_t size): clone3 through
+ * tv_clone's syscall; the child starts on ca's stack, whose top holds fn
+ * and arg as tv_clone lays them out. */
+	.globl tv_clone3
+	.type tv_clone3,@function
+tv_clone3:
+	mov $__NR_clone3, %eax
+	jmp tv_clone_insn
 
 /* void tv_enter(entry, sp): the SysV ABI start state, rdx = 0 (no
  * atexit function), everything else cleared. */
