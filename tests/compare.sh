@@ -18,6 +18,9 @@
 #               shell metacharacters).
 #   GUESTS-DIR  the built guests (tests/guests.mk), with guests/waitstatus.
 #   FILTER      optional extended regex: run only cases whose NAME matches.
+#   COMPARE_SKIP, COMPARE_SKIP_WHY (environment): cases whose NAME matches
+#               the regex COMPARE_SKIP are not run; each prints a SKIP line
+#               with the reason COMPARE_SKIP_WHY (what this TOOL cannot do).
 #
 # Each case runs twice, natively and under TOOL, with:
 #   - the same stdin, the same cwd (the caller's), a fresh environment made
@@ -154,6 +157,11 @@ while IFS= read -r line || [ -n "$line" ]; do
 	stdin=${rest%%$'\t'*}
 	cmd=${rest#*$'\t'}
 	if [ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]]; then
+		continue
+	fi
+	if [ -n "${COMPARE_SKIP:-}" ] && [[ $name =~ $COMPARE_SKIP ]]; then
+		echo "SKIP: $SUITE/$name (${COMPARE_SKIP_WHY:-excluded for this tool})"
+		nskip=$((nskip + 1))
 		continue
 	fi
 

@@ -29,16 +29,23 @@ for t in "$src"/tests/t-*.sh; do
 	n=$(basename "$t" .sh)
 	run "${n#t-}" sh "$t" "$src" "$build"
 done
-# Every differential case list, under tvisor-nop trapping everything, and
-# trapping only what the core needs (the filter's ALLOW path, untrapped
-# calls running natively beside trapped ones).
-# cases-known-failing.txt lists what does not work yet, with the reasons:
-# it is documentation, not run.
+# Every differential case list, under tvisor-nop trapping everything; with
+# every hook on a paired kernel thread (--pair); and trapping only what the
+# core needs (the filter's ALLOW path, untrapped calls running natively
+# beside trapped ones).  cases-known-failing.txt lists what does not work
+# yet, with the reasons: it is documentation, not run.
 for cases in "$src"/tests/cases-*.txt; do
 	[ -e "$cases" ] || continue
-	case $cases in *known-failing*) continue ;; esac
+	narrow="--syscalls getcwd"
+	case $cases in
+	*known-failing*) continue ;;
+	*cases-proc.txt) narrow="$narrow --exact-proc" ;;
+	esac
 	run nop bash "$src/tests/compare.sh" "$build/tvisor-nop" "$cases" "$build/guests"
-	run nop-narrow bash "$src/tests/compare.sh" "$build/tvisor-nop --syscalls getcwd" \
+	run nop-pair env COMPARE_SKIP='^(nproc|nsunshare)\.' \
+		COMPARE_SKIP_WHY="--pair adds a kernel task to each thread: RLIMIT_NPROC counts it, unshare(CLONE_NEWUSER) needs one thread" \
+		bash "$src/tests/compare.sh" "$build/tvisor-nop --pair" "$cases" "$build/guests"
+	run nop-narrow bash "$src/tests/compare.sh" "$build/tvisor-nop $narrow" \
 		"$cases" "$build/guests"
 done
 

@@ -27,8 +27,9 @@ static void handler(int sig, siginfo_t *si, void *uc)
 	if (sig >= SIGRTMIN)
 		; /* the real-time part counts its own */
 	else {
-		runs++;
+		/* Before runs: the main thread reads handled_by once runs is set. */
 		handled_by = tv_gettid();
+		runs++;
 	}
 	if (nvals < 16) {
 		sigs_[nvals] = sig;
