@@ -44,9 +44,17 @@ static pid_t main_tid;
 static void (*completion)(void);
 static int helper_sig;
 
+/* The helper takes no signal: every one here is meant for the main thread.
+ * A process-directed one (a child's SIGCHLD) may go to any thread that
+ * does not block it; Linux gives it to the main thread when that sleeps
+ * in a call, but under a monitor the helper's trapped calls take pending
+ * signals too (docs/limits.md). */
 static void *helper(void *a)
 {
 	(void)a;
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	wait_sleeping(main_tid);
 	if (helper_sig)
 		pthread_kill(main_thread, helper_sig);
