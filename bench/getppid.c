@@ -1,5 +1,6 @@
-/* bench/getppid: cost of one cheap system call (getppid) under different
- * interception mechanisms.  See bench/README.md.
+/* bench/getppid: cost of one cheap system call (getppid, or one of the
+ * other classes below) under different interception mechanisms, and with
+ * many threads calling at once.  See bench/README.md.
  *
  *   getppid MODE [ITERATIONS [REPETITIONS]]
  *
@@ -7,10 +8,10 @@
  *   plain          the calls, nothing else (run it under tvisor-nop, strace,
  *                  proot, ... to measure those);
  *   allow-filter   after installing a seccomp filter that ALLOWs everything;
- *   inline-sigsys  getppid TRAPs unless issued from one syscall instruction
- *                  (bench_stub_ret); a SIGSYS handler on a sigaltstack
- *                  performs it from there and writes the result into the
- *                  ucontext: the floor of a SIGSYS-based monitor;
+ *   inline-sigsys  the measured call TRAPs unless issued from one syscall
+ *                  instruction (bench_stub_ret); a SIGSYS handler on a
+ *                  sigaltstack performs it from there and writes the result
+ *                  into the ucontext: the floor of a SIGSYS-based monitor;
  *   handoff        no signal: a second thread performs each call, and each
  *                  side waits for the other as core/thread.c does: spin
  *                  BENCH_SPIN pause/yield iterations (default 2000, the
@@ -18,13 +19,33 @@
  *                  FUTEX_WAIT; BENCH_PIN=same (both threads on CPU 0),
  *                  cross (CPU 0 and CPU 1) or none (default).
  *
- * BENCH_CALL=fcntl measures fcntl(fd, F_GETFD) on an fd opened at start
- * instead of getppid: just as cheap, but not in tvisor's class of calls
- * that never block (core/sysclass.c), so under tvisor-nop it still goes
- * through the guest thread -> kernel thread hand-off, which getppid no
- * longer does.
+ * BENCH_CALL picks the measured call, one of each class of call that the
+ * core treated apart before every call ran on the guest thread (the
+ * never-blocks class and the rest, in the former core/sysclass.c); each is
+ * one inline function, the same in every mode:
+ *   getppid   getppid() (the default): never blocks;
+ *   fcntl     fcntl(fd, F_GETFD) on /dev/null, opened at start: as cheap,
+ *             but not in the never-blocks class;
+ *   read      write(pipe, 1 byte) then read(pipe, 1 byte), so that the
+ *             pipe always has data: only the read is measured (trapped by
+ *             inline-sigsys; run tvisor-nop --syscalls read), the write
+ *             is there to keep the read from blocking;
+ *   write     write(/dev/null, 1 byte);
+ *   openat    openat(AT_FDCWD, "/dev/null", O_RDONLY) then close(fd): both
+ *             trapped (tvisor-nop --syscalls openat,close).
+ * One "call" below is one such iteration.
  *
- * Prints one line on stdout, "MODE ns_per_call": the median over
+ * BENCH_THREADS=N (plain, allow-filter and inline-sigsys; not with
+ * BENCH_CALL=openat or read, whose results depend on the other threads)
+ * starts N threads that each make ITERATIONS calls per repetition, all
+ * released at once.  It then prints "MODE seconds": the median wall time
+ * of one repetition, from the first thread's start to the last one's end.
+ * inline-sigsys gives each thread its own sigaltstack and checks each
+ * thread's SIGSYS count.  BENCH_PIN=spread pins thread i to the i-th
+ * allowed CPU (modulo their number), to take the scheduler's placement out
+ * of the result.
+ *
+ * Otherwise it prints one line on stdout, "MODE ns_per_call": the median over
  * REPETITIONS (default 7, or BENCH_REPS) of the mean time per call of
  * ITERATIONS (default 200000, or BENCH_ITER) calls, after a warm-up of
  * ITERATIONS/10 calls.  The result of the calls is checked against what
@@ -102,6 +123,23 @@ static inline long raw_call(long nr, long a0, long a1)
 	return ret;
 }
 
+static inline long raw_call3(long nr, long a0, long a1, long a2)
+{
+	long ret;
+	__asm__ volatile("syscall" : "=a"(ret) : "0"(nr), "D"(a0), "S"(a1), "d"(a2)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static inline long raw_call4(long nr, long a0, long a1, long a2, long a3)
+{
+	long ret;
+	register long r10 __asm__("r10") = a3;
+	__asm__ volatile("syscall" : "=a"(ret) : "0"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 
 /* After a SECCOMP_RET_TRAP the kernel has rolled the registers back to the
@@ -141,6 +179,27 @@ static inline long raw_call(long nr, long a0, long a1)
 	return x0;
 }
 
+static inline long raw_call3(long nr, long a0, long a1, long a2)
+{
+	register long x8 __asm__("x8") = nr;
+	register long x0 __asm__("x0") = a0;
+	register long x1 __asm__("x1") = a1;
+	register long x2 __asm__("x2") = a2;
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+	return x0;
+}
+
+static inline long raw_call4(long nr, long a0, long a1, long a2, long a3)
+{
+	register long x8 __asm__("x8") = nr;
+	register long x0 __asm__("x0") = a0;
+	register long x1 __asm__("x1") = a1;
+	register long x2 __asm__("x2") = a2;
+	register long x3 __asm__("x3") = a3;
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+	return x0;
+}
+
 static inline void cpu_relax(void) { __asm__ volatile("yield" ::: "memory"); }
 
 static long uc_arg(ucontext_t *uc, int i) { return (long)uc->uc_mcontext.regs[i]; }
@@ -150,14 +209,46 @@ static void uc_set_ret(ucontext_t *uc, long v) { uc->uc_mcontext.regs[0] = (unsi
 #error "bench/getppid.c: only x86_64 and aarch64"
 #endif
 
-/* The measured call: getppid, or fcntl(call_fd, F_GETFD) with BENCH_CALL=fcntl. */
-static int use_fcntl;
-static int call_fd = -1;
-static long call_nr = SYS_getppid;
+/* The measured call (BENCH_CALL): see the top of the file. */
+enum call { C_GETPPID, C_FCNTL, C_READ, C_WRITE, C_OPENAT };
+static const char *const call_names[] = { "getppid", "fcntl", "read", "write", "openat" };
+static enum call which = C_GETPPID;
+static int call_fd = -1;		/* fcntl, write: /dev/null */
+static int pipe_fd[2] = { -1, -1 };	/* read */
+static char byte_out = 'x', byte_in;
+/* The calls that inline-sigsys traps (trap_nr[1] == trap_nr[0] if one),
+ * and how many of them one iteration makes. */
+static long trap_nr[2] = { SYS_getppid, SYS_getppid };
+static unsigned long traps_per_call = 1;
 
 static inline long raw_getppid(void) { return raw_call(SYS_getppid, 0, 0); }
 static inline long raw_fcntl(void) { return raw_call(SYS_fcntl, call_fd, F_GETFD); }
-static inline long the_call(void) { return use_fcntl ? raw_fcntl() : raw_getppid(); }
+static inline long raw_read(void)
+{
+	long w = raw_call3(SYS_write, pipe_fd[1], (long)&byte_out, 1);
+	if (w != 1)
+		return w < 0 ? w : -1000;
+	return raw_call3(SYS_read, pipe_fd[0], (long)&byte_in, 1);
+}
+static inline long raw_write(void) { return raw_call3(SYS_write, call_fd, (long)&byte_out, 1); }
+static inline long raw_openat(void)
+{
+	long fd = raw_call4(SYS_openat, AT_FDCWD, (long)"/dev/null", O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	long c = raw_call(SYS_close, fd, 0);
+	return c ? c : fd;
+}
+static inline long the_call(void)
+{
+	switch (which) {
+	case C_FCNTL: return raw_fcntl();
+	case C_READ: return raw_read();
+	case C_WRITE: return raw_write();
+	case C_OPENAT: return raw_openat();
+	default: return raw_getppid();
+	}
+}
 
 static void die(const char *what)
 {
@@ -209,7 +300,8 @@ static void setup_allow_filter(void)
 
 /* ---- inline-sigsys ---- */
 
-static volatile unsigned long sigsys_count;
+/* Per thread: with BENCH_THREADS, each thread checks its own. */
+static __thread volatile unsigned long sigsys_count;
 
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
@@ -223,7 +315,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 					  uc_arg(uc, 5)));
 }
 
-static void setup_inline_sigsys(void)
+/* Per thread: a new thread starts without an alternate signal stack. */
+static void setup_altstack(void)
 {
 	size_t size = 64 * 1024;
 	unsigned long min = getauxval(AT_MINSIGSTKSZ);
@@ -234,6 +327,11 @@ static void setup_inline_sigsys(void)
 		die("malloc");
 	if (sigaltstack(&ss, NULL))
 		die("sigaltstack");
+}
+
+static void setup_inline_sigsys(void)
+{
+	setup_altstack();
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -249,7 +347,8 @@ static void setup_inline_sigsys(void)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, BENCH_AUDIT_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)call_nr, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)trap_nr[0], 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)trap_nr[1], 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		/* little-endian on both arches: low word first */
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
@@ -366,25 +465,202 @@ static long one_call(enum mode m)
 }
 
 /* The loops are kept apart so that the common ones are a bare run of
- * syscall instructions. */
+ * syscall instructions: one loop per call, the same in every mode. */
 static long run(enum mode m, long n)
 {
 	long r = 0;
 	if (m == M_HANDOFF)
 		for (long i = 0; i < n; i++)
 			r = handoff_call();
-	else if (use_fcntl)
+	else switch (which) {
+	case C_FCNTL:
 		for (long i = 0; i < n; i++)
 			r = raw_fcntl();
-	else
+		break;
+	case C_READ:
+		for (long i = 0; i < n; i++)
+			r = raw_read();
+		break;
+	case C_WRITE:
+		for (long i = 0; i < n; i++)
+			r = raw_write();
+		break;
+	case C_OPENAT:
+		for (long i = 0; i < n; i++)
+			r = raw_openat();
+		break;
+	default:
 		for (long i = 0; i < n; i++)
 			r = raw_getppid();
+		break;
+	}
 	return r;
+}
+
+static const char *const names[] = { "plain", "allow-filter", "inline-sigsys", "handoff" };
+
+static double median(double *v, long n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The warm-up: WARM calls, then one more, all returning EXPECT (and in
+ * inline-sigsys mode each raising its SIGSYS).  0 if they did. */
+static int warm_up(enum mode m, long warm, long expect)
+{
+	long got = run(m, warm);
+	long last = one_call(m);
+	if (got != expect || last != expect) {
+		fprintf(stderr, "getppid: %s: got %ld, expected %ld\n", names[m],
+			got != expect ? got : last, expect);
+		return -1;
+	}
+	unsigned long want = (unsigned long)(warm + 1) * traps_per_call;
+	if (m == M_SIGSYS && sigsys_count != want) {
+		fprintf(stderr, "getppid: inline-sigsys: %lu SIGSYS for %lu trapped calls\n",
+			sigsys_count, want);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- BENCH_THREADS: N threads released together, main times them ---- */
+
+static struct {
+	enum mode m;
+	long iters, reps, warm, expect;
+	pthread_barrier_t start, done;
+	int failed;
+	int ncpus, cpus[CPU_SETSIZE];	/* BENCH_PIN=spread: the allowed CPUs */
+	double *t0, *t1;		/* each thread's start and end, this repetition */
+} par;
+
+static void *par_thread(void *arg)
+{
+	long i = (long)arg;
+	if (par.ncpus) {
+		/* By tid, not 0: whichever thread performs the call, it pins this one. */
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(par.cpus[i % par.ncpus], &set);
+		if (syscall(SYS_sched_setaffinity, syscall(SYS_gettid), sizeof set, &set))
+			die("sched_setaffinity");
+	}
+	if (par.m == M_SIGSYS)
+		setup_altstack();	/* the filter and the handler are inherited */
+	if (warm_up(par.m, par.warm, par.expect))
+		__atomic_store_n(&par.failed, 1, __ATOMIC_SEQ_CST);
+	for (long r = 0; r < par.reps; r++) {
+		pthread_barrier_wait(&par.start);
+		par.t0[i] = now_ns();
+		long got = run(par.m, par.iters);
+		par.t1[i] = now_ns();
+		pthread_barrier_wait(&par.done);
+		if (got != par.expect && !__atomic_exchange_n(&par.failed, 1, __ATOMIC_SEQ_CST))
+			fprintf(stderr, "getppid: %s: got %ld, expected %ld\n", names[par.m], got,
+				par.expect);
+	}
+	return NULL;
+}
+
+static int run_threads(enum mode m, long nthreads, long iters, long reps, long expect)
+{
+	par.m = m;
+	par.iters = iters;
+	par.reps = reps;
+	par.warm = iters / 10 ? iters / 10 : 1;
+	par.expect = expect;
+	const char *pin = getenv("BENCH_PIN");
+	if (pin && !strcmp(pin, "spread")) {
+		cpu_set_t set;
+		if (sched_getaffinity(0, sizeof set, &set))
+			die("sched_getaffinity");
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				par.cpus[par.ncpus++] = c;
+	} else if (pin && *pin && strcmp(pin, "none")) {
+		fprintf(stderr, "getppid: with BENCH_THREADS, BENCH_PIN must be spread or none\n");
+		return 2;
+	}
+	if (pthread_barrier_init(&par.start, NULL, nthreads + 1) ||
+	    pthread_barrier_init(&par.done, NULL, nthreads + 1))
+		die("pthread_barrier_init");
+	pthread_t *t = calloc(nthreads, sizeof *t);
+	double *sec = calloc(reps, sizeof *sec);
+	par.t0 = calloc(nthreads, sizeof *par.t0);
+	par.t1 = calloc(nthreads, sizeof *par.t1);
+	if (!t || !sec || !par.t0 || !par.t1)
+		die("calloc");
+	for (long i = 0; i < nthreads; i++) {
+		errno = pthread_create(&t[i], NULL, par_thread, (void *)i);
+		if (errno)
+			die("pthread_create");
+	}
+	/* From the first thread's start to the last one's end: main's own
+	 * wake-ups from the barriers are not timed. */
+	for (long r = 0; r < reps; r++) {
+		pthread_barrier_wait(&par.start);
+		pthread_barrier_wait(&par.done);
+		double t0 = par.t0[0], t1 = par.t1[0];
+		for (long i = 1; i < nthreads; i++) {
+			t0 = par.t0[i] < t0 ? par.t0[i] : t0;
+			t1 = par.t1[i] > t1 ? par.t1[i] : t1;
+		}
+		sec[r] = (t1 - t0) * 1e-9;
+	}
+	for (long i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	if (par.failed)
+		return 1;
+	double lo = sec[0], hi = sec[0];
+	for (long r = 1; r < reps; r++) {
+		lo = sec[r] < lo ? sec[r] : lo;
+		hi = sec[r] > hi ? sec[r] : hi;
+	}
+	double med = median(sec, reps);
+	if (getenv("BENCH_VERBOSE"))
+		fprintf(stderr, "getppid %s: %ld threads%s x %ld x %ld calls, wall s min %.4f median %.4f max %.4f\n",
+			names[m], nthreads, par.ncpus ? " spread over the CPUs" : "", reps, iters,
+			lo, med, hi);
+	printf("%s %.9f\n", names[m], med);
+	return fflush(stdout) ? 1 : 0;
+}
+
+static void choose_call(const char *call)
+{
+	for (which = 0; which < sizeof call_names / sizeof call_names[0]; which++)
+		if (!strcmp(call, call_names[which]))
+			break;
+	switch (which) {
+	case C_GETPPID:
+		break;
+	case C_FCNTL:
+	case C_WRITE:
+		trap_nr[0] = trap_nr[1] = which == C_FCNTL ? SYS_fcntl : SYS_write;
+		call_fd = open("/dev/null", which == C_FCNTL ? O_RDONLY | O_CLOEXEC
+							   : O_WRONLY | O_CLOEXEC);
+		if (call_fd < 0)
+			die("/dev/null");
+		break;
+	case C_READ:
+		trap_nr[0] = trap_nr[1] = SYS_read;
+		if (pipe2(pipe_fd, O_CLOEXEC))
+			die("pipe2");
+		break;
+	case C_OPENAT:
+		trap_nr[0] = SYS_openat;
+		trap_nr[1] = SYS_close;
+		traps_per_call = 2;
+		break;
+	default:
+		fprintf(stderr, "getppid: BENCH_CALL must be getppid, fcntl, read, write or openat\n");
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)
 {
-	static const char *const names[] = { "plain", "allow-filter", "inline-sigsys", "handoff" };
 	enum mode m;
 
 	if (argc < 2 || argc > 4)
@@ -400,16 +676,14 @@ int main(int argc, char **argv)
 		goto usage;
 
 	const char *call = getenv("BENCH_CALL");
-	if (call && !strcmp(call, "fcntl")) {
-		use_fcntl = 1;
-		call_nr = SYS_fcntl;
-		call_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (call_fd < 0)
-			die("/dev/null");
-	} else if (call && *call && strcmp(call, "getppid")) {
-		fprintf(stderr, "getppid: BENCH_CALL must be getppid or fcntl\n");
+	choose_call(call && *call ? call : "getppid");
+	long nthreads = env_long("BENCH_THREADS", 0);
+	if (nthreads && (m == M_HANDOFF || which == C_READ || which == C_OPENAT || nthreads > 1024)) {
+		fprintf(stderr, "getppid: BENCH_THREADS: up to 1024, with plain, allow-filter or "
+				"inline-sigsys, and BENCH_CALL getppid, fcntl or write\n");
 		return 2;
 	}
+
 	long expect = the_call();
 	switch (m) {
 	case M_PLAIN: break;
@@ -417,36 +691,33 @@ int main(int argc, char **argv)
 	case M_SIGSYS: setup_inline_sigsys(); break;
 	case M_HANDOFF: setup_handoff(); break;
 	}
+	if (nthreads)
+		return run_threads(m, nthreads, iters, reps, expect);
 
-	long warm = iters / 10 ? iters / 10 : 1;
-	long got = run(m, warm);
-	if (got != expect || one_call(m) != expect) {
-		fprintf(stderr, "getppid: %s: got %ld, expected %ld\n", names[m], got, expect);
+	if (warm_up(m, iters / 10 ? iters / 10 : 1, expect))
 		return 1;
-	}
-	if (m == M_SIGSYS && sigsys_count != (unsigned long)warm + 1) {
-		fprintf(stderr, "getppid: inline-sigsys: %lu SIGSYS for %ld calls\n",
-			sigsys_count, warm + 1);
-		return 1;
-	}
 
 	double *ns = calloc(reps, sizeof *ns);
 	if (!ns)
 		die("calloc");
 	for (long r = 0; r < reps; r++) {
 		double t0 = now_ns();
-		got = run(m, iters);
+		long got = run(m, iters);
 		ns[r] = (now_ns() - t0) / iters;
 		if (got != expect) {
 			fprintf(stderr, "getppid: %s: got %ld, expected %ld\n", names[m], got, expect);
 			return 1;
 		}
 	}
-	qsort(ns, reps, sizeof *ns, cmp_double);
-	double med = reps % 2 ? ns[reps / 2] : (ns[reps / 2 - 1] + ns[reps / 2]) / 2;
+	double lo = ns[0], hi = ns[0];
+	for (long r = 1; r < reps; r++) {
+		lo = ns[r] < lo ? ns[r] : lo;
+		hi = ns[r] > hi ? ns[r] : hi;
+	}
+	double med = median(ns, reps);
 	if (getenv("BENCH_VERBOSE")) {
-		fprintf(stderr, "getppid %s: %ld x %ld calls, ns/call min %.1f median %.1f max %.1f\n",
-			names[m], reps, iters, ns[0], med, ns[reps - 1]);
+		fprintf(stderr, "getppid %s: BENCH_CALL=%s, %ld x %ld calls, ns/call min %.1f median %.1f max %.1f\n",
+			names[m], call_names[which], reps, iters, lo, med, hi);
 	}
 	printf("%s %.1f\n", names[m], med);
 	return fflush(stdout) ? 1 : 0;

@@ -1,26 +1,40 @@
 #!/bin/sh
 # bench/run.sh SRCDIR BUILDDIR
 #
-# Builds bench/getppid.c and bench/timeit.c (static, with ${BENCH_CC:-cc})
-# into BUILDDIR/bench/ and prints, from one run:
-#   1. getppid ns/call natively, with seccomp filters, with an inline SIGSYS
-#      handler, under tvisor-nop, strace -f and proot, with ratios to native
-#      and to the inline SIGSYS floor;
-#   2. where the guest thread and its kernel thread run (one core or two);
-#   3. real programs (median of BENCH_RUNS wall-clock runs) natively, under
-#      tvisor-nop, strace and proot, with ratios to native;
-#   4. programs of a Debian root file system (ci/rootfs.sh) under chroot(8),
-#      tvisor-fs --root and proot -r, with ratios to chroot.
+# Builds bench/getppid.c, bench/timeit.c and bench/idle.c (static, with
+# ${BENCH_CC:-cc}) into BUILDDIR/bench/ and prints, from one run:
+#   1. calls: for each class of call (getppid, fcntl(F_GETFD), a 1-byte
+#      pipe read, a 1-byte write to /dev/null, openat+close of /dev/null)
+#      ns/call natively, with an inline SIGSYS handler (the floor), under
+#      tvisor-nop --syscalls NAME, tvisor-nop --, tvisor-nop --pair,
+#      strace -f, strace --seccomp-bpf -e trace=NAME and proot, with ratios
+#      to native and to the floor; then one summary line per class;
+#   2. placement: where the guest thread and its kernel thread run (one
+#      core or two);
+#   3. scaling: 1, 2, 4 and 8 threads making getppid calls at once, natively,
+#      with the inline SIGSYS handler and under tvisor-nop: wall time,
+#      calls/s and speed-up against 1 thread;
+#   4. memory: VmRSS per blocked guest thread (65 threads against 1) and
+#      the kernel tasks of an 8-thread guest, natively and under tvisor-nop;
+#   5. real: real programs (median of BENCH_RUNS wall-clock runs) natively,
+#      under tvisor-nop, tvisor-trace, strace and proot, with ratios to
+#      native, then tvisor's rows against the matching strace rows;
+#   6. rootfs: programs of a Debian root file system (ci/rootfs.sh) under
+#      chroot(8), tvisor-fs --root and proot -r, with ratios to chroot.
 # A missing tool gives "n/a" in its cells, a run that exits non-zero
 # "fails"; their stderr goes to BUILDDIR/bench/run.log.  See bench/README.md.
 #
 # Environment:
-#   BENCH_ITER   getppid calls per repetition for native and filter-only rows
-#                (default 200000); intercepted rows use BENCH_ITER/10
-#   BENCH_REPS   repetitions per getppid row, median reported (default 5)
+#   BENCH_ITER   calls per repetition for native and filter-only rows
+#                (default 200000); intercepted rows use BENCH_ITER/10,
+#                ptrace rows (strace, proot) BENCH_ITER/100, and each
+#                thread of the scaling table BENCH_ITER/2
+#   BENCH_REPS   repetitions per micro row, median reported (default 5)
 #   BENCH_RUNS   runs per real program, median reported (default 3)
 #   BENCH_CC     compiler for the benchmark programs (default cc)
-#   BENCH_ONLY   micro, real, rootfs or all (default all)
+#   BENCH_ONLY   all (default), or a comma-separated list of: calls,
+#                placement, scaling, memory, real, rootfs; micro is
+#                calls,placement
 #   TVISOR_ROOTFS  the Debian root (default: ci/rootfs.sh's, in the ci cache)
 set -u
 
@@ -40,6 +54,20 @@ case $ITER$REPS$RUNS in
 esac
 SLOW_ITER=$((ITER / 10))
 [ "$SLOW_ITER" -ge 100 ] || SLOW_ITER=100
+TRACE_ITER=$((ITER / 100))
+[ "$TRACE_ITER" -ge 100 ] || TRACE_ITER=100
+SCALE_ITER=$((ITER / 2))
+[ "$SCALE_ITER" -ge 100 ] || SCALE_ITER=100
+case ,$ONLY, in
+*,all,*) ONLY=calls,placement,scaling,memory,real,rootfs ;;
+esac
+ONLY=$(echo "$ONLY" | sed 's/micro/calls,placement/g')
+for _t in $(echo "$ONLY" | tr ',' ' '); do
+	case $_t in
+	calls|placement|scaling|memory|real|rootfs) ;;
+	*) echo "run.sh: BENCH_ONLY: unknown table '$_t' (all, micro, calls, placement, scaling, memory, real, rootfs)" >&2; exit 2 ;;
+	esac
+done
 
 mkdir -p "$build/bench" || exit 1
 out=$(cd "$build/bench" && pwd) || exit 1
@@ -53,7 +81,7 @@ trap 'exit 130' INT TERM
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
-for p in getppid timeit; do
+for p in getppid timeit idle; do
 	if ! "$CC" -std=c11 -O2 -Wall -Wextra -Werror -static -pthread \
 		-o "$out/$p" "$src/bench/$p.c" 2>>"$log"; then
 		echo "run.sh: cannot build bench/$p.c with $CC (see $log)" >&2
@@ -63,6 +91,7 @@ for p in getppid timeit; do
 done
 gp=$out/getppid
 timeit=$out/timeit
+idle=$out/idle
 
 # A private copy: other builds in the tree may replace or remove the
 # binary while this runs.
@@ -74,6 +103,10 @@ fs=
 if [ -x "$build/tvisor-fs" ] && cp "$build/tvisor-fs" "$tmp/tvisor-fs"; then
 	fs=$tmp/tvisor-fs
 fi
+ttrace=
+if [ -x "$build/tvisor-trace" ] && cp "$build/tvisor-trace" "$tmp/tvisor-trace"; then
+	ttrace=$tmp/tvisor-trace
+fi
 strace=$(command -v strace 2>/dev/null) || strace=
 proot=$(command -v proot 2>/dev/null) || proot=
 taskset=$(command -v taskset 2>/dev/null) || taskset=
@@ -83,6 +116,7 @@ if [ -x /usr/bin/python3 ]; then python=/usr/bin/python3
 else python=$(command -v python3 2>/dev/null) || python=
 fi
 gcc=$(command -v gcc 2>/dev/null) || gcc=
+make=$(command -v make 2>/dev/null) || make=
 
 isnum() { case $1 in ''|*[!0-9.]*) return 1 ;; esac; }
 
@@ -135,40 +169,63 @@ header() {
 		echo "source: $_rev"
 	[ -n "$tvisor" ] && echo "tvisor-nop: $("$tvisor" --version 2>&1 | head -n 1)"
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
-	echo "getppid: $ITER calls (intercepted rows $SLOW_ITER) x $REPS repetitions, median;" \
-		"programs: median of $RUNS runs"
+	echo "calls: $ITER (intercepted rows $SLOW_ITER, ptrace rows $TRACE_ITER) x $REPS repetitions," \
+		"median; scaling: $SCALE_ITER calls a thread; programs: median of $RUNS runs"
+	echo "tables: $ONLY"
 	echo
 }
 
-micro_table() {
-	call=getppid
-	mhead "getppid (ns/call; x native plain, x inline-sigsys)"
-	native_ns=$(micro "$ITER" plain)
-	mrow "native plain" "$native_ns"
-	mrow "native allow-filter (bare ALLOW-all filter)" "$(micro "$ITER" allow-filter)"
-	inline_ns=$(micro "$SLOW_ITER" inline-sigsys)
-	mrow "inline-sigsys (TRAP + in-process SIGSYS handler)" "$inline_ns"
-	mrow "tvisor-nop --syscalls getpid (not intercepted)" \
-		"$(micro "$ITER" plain "$tvisor" --syscalls getpid --)"
-	mrow "tvisor-nop --syscalls getppid (intercepted)" \
-		"$(micro "$SLOW_ITER" plain "$tvisor" --syscalls getppid --)"
-	mrow "tvisor-nop -- (every call trapped)" "$(micro "$SLOW_ITER" plain "$tvisor" --)"
-	mrow "strace -f -o /dev/null" "$(micro "$SLOW_ITER" plain "$strace" -f -o /dev/null)"
-	mrow "proot" "$(micro "$SLOW_ITER" plain "$proot")"
-	echo
-
-	# getppid never blocks, so tvisor may answer it on the guest thread;
-	# fcntl(F_GETFD) is as cheap but goes through the kernel thread.
-	call=fcntl
-	mhead "fcntl(fd, F_GETFD), a call tvisor hands to the kernel thread (ns/call)"
+# class_table CALL SET TITLE: the rows for one class of call.  SET is what
+# the tools trap (tvisor-nop --syscalls SET, strace -e trace=SET).  Leaves
+# native_ns and inline_ns set, and adds a line to the summary.
+class_table() {
+	call=$1 set=$2
+	mhead "$3"
 	inline_ns=
 	native_ns=$(micro "$ITER" plain)
 	mrow "native plain" "$native_ns"
+	[ "$call" = getppid ] &&
+		mrow "native allow-filter (bare ALLOW-all filter)" "$(micro "$ITER" allow-filter)"
 	inline_ns=$(micro "$SLOW_ITER" inline-sigsys)
-	mrow "inline-sigsys" "$inline_ns"
-	mrow "tvisor-nop --syscalls fcntl (G -> K -> G)" \
-		"$(micro "$SLOW_ITER" plain "$tvisor" --syscalls fcntl --)"
-	mrow "tvisor-nop -- (every call trapped)" "$(micro "$SLOW_ITER" plain "$tvisor" --)"
+	mrow "inline-sigsys (TRAP + in-process SIGSYS handler)" "$inline_ns"
+	[ "$call" = getppid ] &&
+		mrow "tvisor-nop --syscalls getpid (not intercepted)" \
+			"$(micro "$ITER" plain "$tvisor" --syscalls getpid --)"
+	_tv=$(micro "$SLOW_ITER" plain "$tvisor" --syscalls "$set" --)
+	mrow "tvisor-nop --syscalls $set" "$_tv"
+	_all="tvisor-nop -- (every call trapped)"
+	[ "$call" = read ] && _all="tvisor-nop -- (every call trapped: the write too)"
+	mrow "$_all" "$(micro "$SLOW_ITER" plain "$tvisor" --)"
+	_pair=$(micro "$SLOW_ITER" plain "$tvisor" --pair --syscalls "$set" --)
+	mrow "tvisor-nop --pair --syscalls $set (hooks on K)" "$_pair"
+	mrow "strace -f -o /dev/null" "$(micro "$TRACE_ITER" plain "$strace" -f -o /dev/null)"
+	mrow "strace -f --seccomp-bpf -e trace=$set" \
+		"$(micro "$TRACE_ITER" plain "$strace" -f --seccomp-bpf -e trace="$set" -o /dev/null)"
+	case $call in
+	getppid|openat) mrow "proot" "$(micro "$TRACE_ITER" plain "$proot")" ;;
+	esac
+	echo
+	_met=-
+	if isnum "$_tv" && isnum "$inline_ns"; then
+		_met=$(awk -v a="$_tv" -v b="$inline_ns" 'BEGIN { print (b > 0 && a <= 1.2 * b) ? "met" : "missed" }')
+	fi
+	printf '%-24s %10s %10s %10s %9s %10s %9s %8s\n' "$set" "$native_ns" "$inline_ns" \
+		"$_tv" "$(ratio "$_tv" "$inline_ns")" "$_pair" "$(ratio "$_pair" "$inline_ns")" \
+		"$_met" >>"$tmp/summary"
+}
+
+calls_table() {
+	: >"$tmp/summary"
+	class_table getppid getppid "getppid (ns/call; x native plain, x inline-sigsys)"
+	class_table fcntl fcntl "fcntl(fd, F_GETFD) on /dev/null (ns/call)"
+	fcntl_native=$native_ns fcntl_inline=$inline_ns
+	class_table read read "read(pipe, 1 byte) after write(pipe, 1 byte); only the read is trapped (ns per write+read)"
+	class_table write write "write(/dev/null, 1 byte) (ns/call)"
+	class_table openat openat,close "openat(\"/dev/null\", O_RDONLY) + close(fd), both trapped (ns per openat+close)"
+	echo "every class: tvisor-nop --syscalls SET against the inline-sigsys floor (target <= 1.2x)"
+	printf '%-24s %10s %10s %10s %9s %10s %9s %8s\n' "" native inline tvisor-nop "x inline" \
+		"--pair" "x inline" "<= 1.2x"
+	cat "$tmp/summary"
 	echo
 }
 
@@ -198,9 +255,11 @@ tvisor_split() {
 	if [ $# -eq 2 ] && isnum "$2"; then echo "$2"; else echo fails; fi
 }
 
-# Uses native_ns and inline_ns of the fcntl table.
+# Uses native_ns and inline_ns of the fcntl table, or measures them.
 placement_table() {
 	call=fcntl
+	native_ns=${fcntl_native:-$(micro "$ITER" plain)}
+	inline_ns=${fcntl_inline:-$(micro "$SLOW_ITER" inline-sigsys)}
 	mhead "guest thread G / kernel thread K placement, fcntl(F_GETFD) (ns/call)"
 	ncpu=$(nproc 2>/dev/null || echo 1)
 	if [ -z "$taskset" ] || [ "$ncpu" -lt 2 ]; then
@@ -231,6 +290,160 @@ placement_table() {
 	echo
 }
 
+# par N MODE [PREFIX...]: median wall seconds of N threads each making
+# SCALE_ITER getppid calls at once (getppid's BENCH_THREADS), "fails" or "n/a"
+par() {
+	_t=$1 _m=$2; shift 2
+	if [ $# -gt 0 ] && [ -z "$1" ]; then echo n/a; return; fi
+	echo "== getppid $_m, BENCH_THREADS=$_t, under: $*" >>"$log"
+	_o=$(BENCH_VERBOSE=1 BENCH_CALL=getppid BENCH_THREADS=$_t "$@" "$gp" "$_m" \
+		"$SCALE_ITER" "$REPS" 2>>"$log") || { echo fails; return; }
+	# shellcheck disable=SC2086
+	set -- $_o
+	if [ $# -eq 2 ] && isnum "$2"; then echo "$2"; else echo fails; fi
+}
+
+# scell SECONDS THREADS BASE_CALLS_PER_S: "wall calls/s speed-up"
+scell() {
+	if ! isnum "$1"; then printf '%30s' "$1"; return; fi
+	awk -v s="$1" -v t="$2" -v n="$SCALE_ITER" -v b="$3" 'BEGIN {
+		if (s < 0.01) w = sprintf("%.1fms", s * 1000)
+		else if (s < 1) w = sprintf("%.0fms", s * 1000)
+		else w = sprintf("%.2fs", s)
+		c = s > 0 ? t * n / s : 0
+		if (c >= 1e6) r = sprintf("%.1fM/s", c / 1e6)
+		else r = sprintf("%.0fk/s", c / 1e3)
+		x = (b != "" && b > 0) ? sprintf("%.2fx", c / b) : "-"
+		printf "%30s", w " " r " " x }'
+}
+
+# capacity: how many CPUs' worth two independent single-threaded processes
+# get (2.00 on two idle CPUs; less when the host shares them)
+capacity() {
+	echo "== capacity: getppid plain alone, then two at once" >>"$log"
+	call=getppid
+	_one=$(micro "$ITER" plain)
+	BENCH_CALL=getppid "$gp" plain "$ITER" "$REPS" >"$tmp/cap1" 2>>"$log" &
+	_p=$!
+	BENCH_CALL=getppid "$gp" plain "$ITER" "$REPS" >"$tmp/cap2" 2>>"$log"
+	_r=$?
+	if ! wait $_p || [ $_r != 0 ]; then echo fails; return; fi
+	_a=$(cut -d' ' -f2 "$tmp/cap1") _b=$(cut -d' ' -f2 "$tmp/cap2")
+	if isnum "$_one" && isnum "$_a" && isnum "$_b"; then
+		awk -v o="$_one" -v a="$_a" -v b="$_b" 'BEGIN { printf "%.2f\n", o / a + o / b }'
+	else
+		echo fails
+	fi
+}
+
+scaling_table() {
+	echo "thread scaling: T threads x $SCALE_ITER getppid calls each, released together" \
+		"(median wall time of $REPS, calls/s, speed-up vs 1 thread)"
+	echo "CPUs' worth that two independent native processes get here: $(capacity)"
+	printf '%-8s%30s%30s%30s\n' threads "native plain" "inline-sigsys" \
+		"tvisor-nop --syscalls getppid"
+	_b1='' _b2='' _b3=''
+	for _n in 1 2 4 8; do
+		printf '%-8s' "$_n"
+		_i=0
+		for _col in plain inline tvisor; do
+			_i=$((_i + 1))
+			case $_col in
+			plain) _s=$(par "$_n" plain) ;;
+			inline) _s=$(par "$_n" inline-sigsys) ;;
+			tvisor) _s=$(par "$_n" plain "$tvisor" --syscalls getppid --) ;;
+			esac
+			if [ "$_n" = 1 ] && isnum "$_s"; then
+				_v=$(awk -v s="$_s" -v n="$SCALE_ITER" 'BEGIN { printf "%.3f", n / s }')
+				eval "_b$_i=\$_v"
+			fi
+			_base=
+			eval "_base=\${_b$_i}"
+			scell "$_s" "$_n" "$_base"
+		done
+		echo
+	done
+	echo
+}
+
+# alive PID: PID exists and is not a zombie
+alive() {
+	_st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)
+	[ -n "$_st" ] && [ "$_st" != Z ]
+}
+
+# idle_probe N [PREFIX...]: "RSS_KIB TASKS" of "PREFIX idle N" once its N
+# threads block, "fails" or "n/a"
+idle_probe() {
+	_n=$1; shift
+	if [ $# -gt 0 ] && [ -z "$1" ]; then echo n/a; return; fi
+	echo "== idle $_n under: $*" >>"$log"
+	rm -f "$tmp/fifo" "$tmp/idle.out"
+	mkfifo "$tmp/fifo" || { echo fails; return; }
+	"$@" "$idle" "$_n" <"$tmp/fifo" >"$tmp/idle.out" 2>>"$log" &
+	_pid=$!
+	exec 3>"$tmp/fifo"	# meets the child's open: its stdin ends when 3 closes
+	_i=0
+	while [ $_i -lt 500 ] && ! grep -q ready "$tmp/idle.out" 2>/dev/null && alive $_pid; do
+		sleep 0.02
+		_i=$((_i + 1))
+	done
+	_res=fails
+	if grep -q ready "$tmp/idle.out" 2>/dev/null; then
+		sleep 0.2	# the threads get from the barrier into read()
+		_rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$_pid/status" 2>/dev/null)
+		_tasks=$(ls "/proc/$_pid/task" 2>/dev/null | wc -l)
+		isnum "$_rss" && _res="$_rss $((_tasks))"
+	fi
+	exec 3>&-
+	_i=0
+	while [ $_i -lt 500 ] && alive $_pid; do
+		sleep 0.02
+		_i=$((_i + 1))
+	done
+	if alive $_pid; then
+		echo "idle $_n: still running 10 s after end of input: killed" >>"$log"
+		kill -KILL $_pid 2>/dev/null
+		_res=fails
+	fi
+	wait $_pid || _res=fails
+	echo "$_res"
+}
+
+mem_row() { # LABEL PREFIX...
+	_l=$1; shift
+	_native=$#	# 0: the native row, the others' base
+	# shellcheck disable=SC2046
+	set -- $(idle_probe 1 "$@") $(idle_probe 65 "$@") $(idle_probe 8 "$@")
+	if [ $# -ne 6 ]; then
+		_c=${1:-fails}
+		[ "$_c" = n/a ] || _c=fails
+		printf '%-40s%12s%12s%12s%12s%10s\n' "$_l" "$_c" "$_c" "$_c" "$_c" "$_c"
+		return
+	fi
+	_per=$(awk -v a="$1" -v b="$3" 'BEGIN { printf "%.1f", (b - a) / 64 }')
+	_d=-
+	if [ "$_native" = 0 ]; then
+		mem_native=$_per
+	elif isnum "$mem_native"; then
+		_d=$(awk -v a="$_per" -v b="$mem_native" 'BEGIN { printf "%+.1f", a - b }')
+	fi
+	printf '%-40s%12s%12s%12s%12s%10s\n' "$_l" "$1" "$3" "$_per" "$_d" "$6"
+}
+
+memory_table() {
+	echo "memory per thread: VmRSS of the process with 1 and 65 threads blocked in read (KiB),"
+	echo "(RSS(65) - RSS(1)) / 64, its excess over native, and kernel tasks of an 8-thread program"
+	printf '%-40s%12s%12s%12s%12s%10s\n' "" "RSS 1 thr" "RSS 65 thr" "KiB/thread" "- native" \
+		"tasks(8)"
+	mem_native=
+	mem_row "native"
+	mem_row "tvisor-nop -- (every call trapped)" "$tvisor" --
+	mem_row "tvisor-nop --syscalls getppid" "$tvisor" --syscalls getppid --
+	mem_row "tvisor-nop --pair -- (hooks on K)" "$tvisor" --pair --
+	echo
+}
+
 # Real programs.  Each cell: median wall time and ratio to native.
 cell_w=18
 cell() { printf "%${cell_w}s" "$1"; }
@@ -243,72 +456,96 @@ workload() {
 	2) "$timeit" "$RUNS" "$@" tar -cf /dev/null /usr/include ;;
 	3) "$timeit" "$RUNS" "$@" "$python" -c 'import json, email, http.client' ;;
 	4) "$timeit" "$RUNS" "$@" "$gcc" -O2 -c -o "$tmp/t.o" "$src/bench/timeit.c" ;;
+	5) ( # not the jobserver of a make that runs this script
+		unset MAKEFLAGS MFLAGS MAKELEVEL
+		exec "$timeit" "$RUNS" "$@" "$make" -s -B -j2 -C "$tmp/mk" CC="$gcc" ) ;;
 	esac
 }
 
-real_cell() { # W PREFIX...
-	_w=$1; shift
+# The make workload: four compilations, two at a time.
+make_project() {
+	mkdir -p "$tmp/mk" || return
+	cp "$src/bench/getppid.c" "$tmp/mk/a.c" &&
+	cp "$src/bench/timeit.c" "$tmp/mk/b.c" &&
+	cp "$src/bench/idle.c" "$tmp/mk/c.c" &&
+	cp "$src/bench/getppid.c" "$tmp/mk/d.c" &&
+	printf 'all: a.o b.o c.o d.o\n%%.o: %%.c\n\t$(CC) -O2 -c -o $@ $<\n' >"$tmp/mk/Makefile"
+}
+
+real_cell() { # KEY W PREFIX...: also sets t_KEY_W, the seconds
+	_k=$1 _w=$2; shift 2
 	case $_w in
 	1) have find || { cell n/a; return; } ;;
 	2) have tar || { cell n/a; return; } ;;
 	3) [ -n "$python" ] || { cell n/a; return; } ;;
 	4) [ -n "$gcc" ] || { cell n/a; return; } ;;
+	5) [ -n "$gcc" ] && [ -n "$make" ] || { cell n/a; return; } ;;
 	esac
 	echo "== workload $_w under: $*" >>"$log"
 	if ! _o=$(workload "$_w" "$@" 2>>"$log") || ! isnum "$_o"; then
 		cell fails
 		return
 	fi
-	eval "_base=\${native_$_w:-}"
-	if [ $# -eq 0 ]; then
-		eval "native_$_w=\$_o"
-		_base=$_o
-	fi
+	eval "t_${_k}_$_w=\$_o"
+	eval "_base=\${t_native_$_w:-}"
 	_t=$(awk -v s="$_o" 'BEGIN { if (s < 1) printf "%.0fms", s * 1000; else printf "%.2fs", s }')
 	cell "$_t $(ratio "$_o" "$_base")"
 }
 
-real_row() { # LABEL PREFIX... (LABEL alone: native; PREFIX "n/a": tool missing)
-	printf '%-40s' "$1"
-	shift
-	for _w in 1 2 3 4; do
-		if [ "${1:-}" = n/a ]; then cell n/a; else real_cell "$_w" "$@"; fi
+real_row() { # KEY LABEL PREFIX... (KEY native: no PREFIX; first word empty: tool missing)
+	_key=$1
+	printf '%-40s' "$2"
+	shift 2
+	for _w in 1 2 3 4 5; do
+		eval "t_${_key}_$_w="
+		if [ $# -gt 0 ] && [ -z "$1" ]; then cell n/a; else real_cell "$_key" "$_w" "$@"; fi
 	done
 	echo
 }
 
+real_head() {
+	printf '%-40s%18s%18s%18s%18s%18s\n' "" "find /usr/share" "tar /usr/include" \
+		"python3 imports" "gcc -O2 -c" "make -j2 (4 cc)"
+}
+
 real_table() {
 	echo "real programs (median wall time of $RUNS runs, x native)"
-	printf '%-40s%18s%18s%18s%18s\n' "" "find /usr/share" "tar /usr/include" \
-		"python3 imports" "gcc -O2 -c"
+	real_head
+	make_project
 	# warm the page cache first: the native row must not pay for it
 	_runs=$RUNS
 	RUNS=1
-	for _w in 1 2 3 4; do
+	for _w in 1 2 3 4 5; do
 		workload $_w >/dev/null 2>&1
 	done
 	RUNS=$_runs
-	real_row "native"
-	if [ -n "$tvisor" ]; then
-		real_row "tvisor-nop --" "$tvisor" --
-		real_row "tvisor-nop --syscalls openat" "$tvisor" --syscalls openat --
-	else
-		real_row "tvisor-nop --" n/a
-		real_row "tvisor-nop --syscalls openat" n/a
-	fi
-	if [ -n "$strace" ]; then
-		real_row "strace -f -o /dev/null" "$strace" -f -o /dev/null
-		real_row "strace -f --seccomp-bpf -e trace=openat" \
-			"$strace" -f --seccomp-bpf -e trace=openat -o /dev/null
-	else
-		real_row "strace -f -o /dev/null" n/a
-		real_row "strace -f --seccomp-bpf -e trace=openat" n/a
-	fi
-	if [ -n "$proot" ]; then
-		real_row "proot" "$proot"
-	else
-		real_row "proot" n/a
-	fi
+	real_row native "native"
+	real_row nop_all "tvisor-nop --" "$tvisor" --
+	real_row nop_open "tvisor-nop --syscalls openat" "$tvisor" --syscalls openat --
+	real_row trace_all "tvisor-trace -f -o /dev/null" "$ttrace" -f -o /dev/null
+	real_row trace_open "tvisor-trace -f -e trace=openat" \
+		"$ttrace" -f -e trace=openat -o /dev/null
+	real_row strace_all "strace -f -o /dev/null" "$strace" -f -o /dev/null
+	real_row strace_open "strace -f --seccomp-bpf -e trace=openat" \
+		"$strace" -f --seccomp-bpf -e trace=openat -o /dev/null
+	real_row proot "proot" "$proot"
+	echo
+
+	echo "tvisor against strace (the rows above: tvisor's time / strace's time)"
+	real_head
+	vs_row "tvisor-nop -- / strace -f" nop_all strace_all
+	vs_row "tvisor-trace -f / strace -f" trace_all strace_all
+	vs_row "tvisor-nop openat / strace bpf openat" nop_open strace_open
+	vs_row "tvisor-trace openat / strace bpf openat" trace_open strace_open
+	echo
+}
+
+vs_row() { # LABEL KEY BASE_KEY
+	printf '%-40s' "$1"
+	for _w in 1 2 3 4 5; do
+		eval "_a=\${t_$2_$_w:-} _b=\${t_$3_$_w:-}"
+		cell "$(ratio "$_a" "$_b")"
+	done
 	echo
 }
 
@@ -370,11 +607,11 @@ rootfs_table() {
 }
 
 header
-case $ONLY in
-micro) micro_table; placement_table ;;
-real) real_table ;;
-rootfs) rootfs_table ;;
-*) micro_table; placement_table; real_table; rootfs_table ;;
-esac
+# in this order, whatever the order in BENCH_ONLY
+for _t in calls placement scaling memory real rootfs; do
+	case ,$ONLY, in
+	*,$_t,*) "${_t}_table" ;;
+	esac
+done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 echo "(n/a: tool missing; fails: non-zero exit, stderr in $log)"
