@@ -50,44 +50,10 @@
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 
-static const char *en(int e)
-{
-	switch (e) {
-	case 0: return "OK";
-	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-	case EADDRINUSE: return "EADDRINUSE";
-	case ENOTSOCK: return "ENOTSOCK";
-	case ENETUNREACH: return "ENETUNREACH";
-	case ENODEV: return "ENODEV";
-	}
-	return ename(e);
-}
-
 /* The result of a call that returns -1 and sets errno. */
 static const char *rc(long r)
 {
-	return r < 0 ? en(errno) : "OK";
-}
-
-static void part(const char *name, void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		say("%s: fork: %s", name, en(errno));
-		return;
-	}
-	if (pid == 0) {
-		alarm(4);
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	int st;
-	if (xwaitpid(pid, &st, 0) != pid)
-		say("%s: waitpid: %s", name, en(errno));
-	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		say("%s: part ended with %s", name, wstr(st));
+	return r < 0 ? ename_ok(errno) : "OK";
 }
 
 static int nslink(pid_t pid, const char *ns, char *buf, size_t cap)
@@ -127,7 +93,7 @@ static const char *hostname(void)
 {
 	static char buf[128];
 	if (gethostname(buf, sizeof buf) < 0)
-		snprintf(buf, sizeof buf, "(gethostname: %s)", en(errno));
+		snprintf(buf, sizeof buf, "(gethostname: %s)", ename_ok(errno));
 	return buf;
 }
 
@@ -158,12 +124,12 @@ static void job_start(pthread_t *t, struct job *j, void (*fn)(struct job *), int
 	j->fn = fn;
 	j->ctl[0] = j->ctl[1] = -1;
 	if (wait_for_go && pipe(j->ctl) < 0) {
-		say("pipe: %s", en(errno));
+		say("pipe: %s", ename_ok(errno));
 		_exit(1);
 	}
 	int r = pthread_create(t, NULL, job_thread, j);
 	if (r) {
-		say("pthread_create: %s", en(r));
+		say("pthread_create: %s", ename_ok(r));
 		_exit(1);
 	}
 }
@@ -171,7 +137,7 @@ static void job_start(pthread_t *t, struct job *j, void (*fn)(struct job *), int
 static void job_go(struct job *j)
 {
 	if (write(j->ctl[1], "g", 1) != 1)
-		say("job: write: %s", en(errno));
+		say("job: write: %s", ename_ok(errno));
 }
 
 static void job_end(pthread_t t, struct job *j)
@@ -233,7 +199,7 @@ static void uts(void)
 	say("uts: sethostname: %s", rc(sethostname("tvisor-inner", 12)));
 	struct utsname u;
 	if (uname(&u) < 0)
-		say("uts: uname: %s", en(errno));
+		say("uts: uname: %s", ename_ok(errno));
 	else
 		say("uts: uname nodename: %s", u.nodename);
 	say("uts: gethostname: %s", hostname());
@@ -368,12 +334,12 @@ static void mount_part(void)
 	char tmpl[] = "/tmp/tvisor-ns.XXXXXX";
 	mnt_dir = mkdtemp(tmpl);
 	if (!mnt_dir) {
-		say("mount: mkdtemp: %s", en(errno));
+		say("mount: mkdtemp: %s", ename_ok(errno));
 		return;
 	}
 	snprintf(mnt_file, sizeof mnt_file, "%s/file", mnt_dir);
 	alarm(8); /* past the inner part's alarm: the cleanup below must run */
-	part("mount", mount_inner);
+	run_part("mount", mount_inner);
 	/* Never leave the directory mounted on or behind. */
 	umount2(mnt_dir, MNT_DETACH);
 	unlink(mnt_file);
@@ -399,7 +365,7 @@ static const char *lo_state(int s)
 {
 	short f;
 	if (lo_flags(s, &f) < 0)
-		return en(errno);
+		return ename_ok(errno);
 	return f & IFF_UP ? "up" : "down";
 }
 
@@ -444,7 +410,7 @@ static const char *try_bind(void)
 {
 	int s = bind_loopback();
 	if (s < 0)
-		return en(errno);
+		return ename_ok(errno);
 	close(s);
 	return "OK";
 }
@@ -454,9 +420,9 @@ static const char *try_send(void)
 {
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return en(errno);
+		return ename_ok(errno);
 	struct sockaddr_in a = loopback(9);
-	const char *r = sendto(s, "x", 1, 0, (struct sockaddr *)&a, sizeof a) == 1 ? "OK" : en(errno);
+	const char *r = sendto(s, "x", 1, 0, (struct sockaddr *)&a, sizeof a) == 1 ? "OK" : ename_ok(errno);
 	close(s);
 	return r;
 }
@@ -479,7 +445,7 @@ static void net(void)
 	struct if_nameindex *ifs = if_nameindex();
 	char names[256] = "";
 	if (!ifs) {
-		snprintf(names, sizeof names, "(if_nameindex: %s)", en(errno));
+		snprintf(names, sizeof names, "(if_nameindex: %s)", ename_ok(errno));
 	} else {
 		for (struct if_nameindex *i = ifs; i->if_index; i++)
 			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? " " : "", i->if_name);
@@ -507,7 +473,7 @@ static void net(void)
 	say("net: lo is %s", lo_state(s));
 	say("net: sendto 127.0.0.1: %s", try_send());
 	int a = bind_loopback(), b = bind_loopback();
-	say("net: bind 127.0.0.1 twice: %s", a >= 0 && b >= 0 ? "OK" : en(errno));
+	say("net: bind 127.0.0.1 twice: %s", a >= 0 && b >= 0 ? "OK" : ename_ok(errno));
 	if (a >= 0 && b >= 0) {
 		struct sockaddr_in to;
 		socklen_t len = sizeof to;
@@ -571,7 +537,7 @@ static void files(void)
 	job_go(&j);
 	job_end(t, &j);
 	say("files: the thread made before has the new pipe: %s%s%s", yn(j.res[0]), j.res[0] ? "" : " ",
-	    j.res[0] ? "" : en(j.res[1]));
+	    j.res[0] ? "" : ename_ok(j.res[1]));
 	say("files: ... its write end: %s", yn(j.res[2]));
 	say("files: ... still has the fd closed here: %s, closes it: %s", yn(j.res[3]), yn(j.res[4]));
 	say("files: close the pipe: %s %s", rc(close(new_pipe[0])), rc(close(new_pipe[1])));
@@ -595,7 +561,7 @@ static void fs_thread(struct job *j)
 static void fs(void)
 {
 	if (!getcwd(start_cwd, sizeof start_cwd))
-		say("fs: getcwd: %s", en(errno));
+		say("fs: getcwd: %s", ename_ok(errno));
 	start_umask = umask(022);
 	umask(start_umask);
 	pthread_t t;
@@ -628,13 +594,13 @@ int main(void)
 	}
 	say("nsunshare: inside private mount, UTS, net and IPC namespaces: yes");
 	/* NEWUSER first, from a process that never had a second thread. */
-	part("newuser", newuser);
-	part("uts", uts);
-	part("setns", setns_part);
-	part("mount", mount_part);
-	part("net", net);
-	part("ipc", ipc);
-	part("files", files);
-	part("fs", fs);
+	run_part("newuser", newuser);
+	run_part("uts", uts);
+	run_part("setns", setns_part);
+	run_part("mount", mount_part);
+	run_part("net", net);
+	run_part("ipc", ipc);
+	run_part("files", files);
+	run_part("fs", fs);
 	return 0;
 }

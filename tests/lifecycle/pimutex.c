@@ -30,55 +30,21 @@
 #include <stdatomic.h>
 #include <sys/mman.h>
 
-/* ename() and a few more that only mutexes and namespaces give. */
-static const char *en(int e)
-{
-	switch (e) {
-	case 0: return "OK";
-	case EDEADLK: return "EDEADLK";
-	case EOWNERDEAD: return "EOWNERDEAD";
-	case ENOTRECOVERABLE: return "ENOTRECOVERABLE";
-	}
-	return ename(e);
-}
-
-/* Run one part in a forked child; report how it ended if not normally. */
-static void part(const char *name, void (*fn)(void))
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0) {
-		say("%s: fork: %s", name, en(errno));
-		return;
-	}
-	if (pid == 0) {
-		alarm(4); /* 10 parts: a tool that hangs in all stays below compare.sh's 60 s */
-		fn();
-		fflush(stdout);
-		_exit(0);
-	}
-	int st;
-	if (xwaitpid(pid, &st, 0) != pid)
-		say("%s: waitpid: %s", name, en(errno));
-	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		say("%s: part ended with %s", name, wstr(st));
-}
-
 static void mutex_init(pthread_mutex_t *m, int type, int pi, int robust, int pshared)
 {
 	pthread_mutexattr_t a;
 	int r;
 	pthread_mutexattr_init(&a);
 	if ((r = pthread_mutexattr_settype(&a, type)) != 0)
-		say("  settype: %s", en(r));
+		say("  settype: %s", ename_ok(r));
 	if (pi && (r = pthread_mutexattr_setprotocol(&a, PTHREAD_PRIO_INHERIT)) != 0)
-		say("  setprotocol PRIO_INHERIT: %s", en(r));
+		say("  setprotocol PRIO_INHERIT: %s", ename_ok(r));
 	if (robust && (r = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST)) != 0)
-		say("  setrobust: %s", en(r));
+		say("  setrobust: %s", ename_ok(r));
 	if (pshared && (r = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED)) != 0)
-		say("  setpshared: %s", en(r));
+		say("  setpshared: %s", ename_ok(r));
 	if ((r = pthread_mutex_init(m, &a)) != 0)
-		say("  mutex_init: %s", en(r));
+		say("  mutex_init: %s", ename_ok(r));
 	pthread_mutexattr_destroy(&a);
 }
 
@@ -123,9 +89,9 @@ static void *other_thread(void *arg)
 static void pi_errorcheck(void)
 {
 	mutex_init(&m_ec, PTHREAD_MUTEX_ERRORCHECK, 1, 0, 0);
-	say("pi-errorcheck: lock: %s", en(pthread_mutex_lock(&m_ec)));
-	say("pi-errorcheck: relock by the owner: %s", en(lock_within(&m_ec, 1000)));
-	say("pi-errorcheck: lock (no timeout) by the owner: %s", en(pthread_mutex_lock(&m_ec)));
+	say("pi-errorcheck: lock: %s", ename_ok(pthread_mutex_lock(&m_ec)));
+	say("pi-errorcheck: relock by the owner: %s", ename_ok(lock_within(&m_ec, 1000)));
+	say("pi-errorcheck: lock (no timeout) by the owner: %s", ename_ok(pthread_mutex_lock(&m_ec)));
 	int tr = pthread_mutex_trylock(&m_ec);
 	/* glibc says EDEADLK, musl EBUSY: either way not 0. */
 	say("pi-errorcheck: trylock by the owner fails: %s", yn(tr == EDEADLK || tr == EBUSY));
@@ -133,14 +99,14 @@ static void pi_errorcheck(void)
 	pthread_t t;
 	pthread_create(&t, NULL, other_thread, &r);
 	pthread_join(t, NULL);
-	say("pi-errorcheck: unlock by another thread: %s", en(r.unlock));
-	say("pi-errorcheck: trylock by another thread: %s", en(r.trylock));
-	say("pi-errorcheck: timedlock (100 ms) by another thread: %s", en(r.timedlock));
-	say("pi-errorcheck: unlock by the owner: %s", en(pthread_mutex_unlock(&m_ec)));
-	say("pi-errorcheck: unlock again: %s", en(pthread_mutex_unlock(&m_ec)));
-	say("pi-errorcheck: trylock when free: %s", en(pthread_mutex_trylock(&m_ec)));
-	say("pi-errorcheck: unlock: %s", en(pthread_mutex_unlock(&m_ec)));
-	say("pi-errorcheck: destroy: %s", en(pthread_mutex_destroy(&m_ec)));
+	say("pi-errorcheck: unlock by another thread: %s", ename_ok(r.unlock));
+	say("pi-errorcheck: trylock by another thread: %s", ename_ok(r.trylock));
+	say("pi-errorcheck: timedlock (100 ms) by another thread: %s", ename_ok(r.timedlock));
+	say("pi-errorcheck: unlock by the owner: %s", ename_ok(pthread_mutex_unlock(&m_ec)));
+	say("pi-errorcheck: unlock again: %s", ename_ok(pthread_mutex_unlock(&m_ec)));
+	say("pi-errorcheck: trylock when free: %s", ename_ok(pthread_mutex_trylock(&m_ec)));
+	say("pi-errorcheck: unlock: %s", ename_ok(pthread_mutex_unlock(&m_ec)));
+	say("pi-errorcheck: destroy: %s", ename_ok(pthread_mutex_destroy(&m_ec)));
 }
 
 /* --- pi-handoff ----------------------------------------------------------- */
@@ -174,27 +140,27 @@ static void pi_handoff(void)
 	mutex_init(&m, PTHREAD_MUTEX_ERRORCHECK, 1, 0, 0);
 	static struct handoff h;
 	h.m = &m;
-	say("pi-handoff: main locks: %s", en(pthread_mutex_lock(&m)));
+	say("pi-handoff: main locks: %s", ename_ok(pthread_mutex_lock(&m)));
 	pthread_t t;
 	pthread_create(&t, NULL, handoff_thread, &h);
 	await(&h.started);
 	wait_sleeping(h.tid); /* most likely in FUTEX_LOCK_PI by now */
-	say("pi-handoff: main unlocks with a waiter: %s", en(pthread_mutex_unlock(&m)));
+	say("pi-handoff: main unlocks with a waiter: %s", ename_ok(pthread_mutex_unlock(&m)));
 	await(&h.holding);
 	int main_try = pthread_mutex_trylock(&m);
 	int main_unlock = pthread_mutex_unlock(&m);
 	atomic_store(&h.release, 1);
 	pthread_join(t, NULL);
-	say("pi-handoff: waiter's lock: %s", en(h.lock));
-	say("pi-handoff: waiter's relock: %s", en(h.relock));
-	say("pi-handoff: waiter's lock (no timeout) again: %s", en(h.lock2));
+	say("pi-handoff: waiter's lock: %s", ename_ok(h.lock));
+	say("pi-handoff: waiter's relock: %s", ename_ok(h.relock));
+	say("pi-handoff: waiter's lock (no timeout) again: %s", ename_ok(h.lock2));
 	say("pi-handoff: waiter's trylock fails: %s", yn(h.trylock == EDEADLK || h.trylock == EBUSY));
-	say("pi-handoff: main's trylock while the waiter holds it: %s", en(main_try));
-	say("pi-handoff: main's unlock while the waiter holds it: %s", en(main_unlock));
-	say("pi-handoff: waiter's unlock: %s", en(h.unlock));
-	say("pi-handoff: waiter's second unlock: %s", en(h.unlock2));
-	say("pi-handoff: main's trylock after: %s", en(pthread_mutex_trylock(&m)));
-	say("pi-handoff: main's unlock: %s", en(pthread_mutex_unlock(&m)));
+	say("pi-handoff: main's trylock while the waiter holds it: %s", ename_ok(main_try));
+	say("pi-handoff: main's unlock while the waiter holds it: %s", ename_ok(main_unlock));
+	say("pi-handoff: waiter's unlock: %s", ename_ok(h.unlock));
+	say("pi-handoff: waiter's second unlock: %s", ename_ok(h.unlock2));
+	say("pi-handoff: main's trylock after: %s", ename_ok(pthread_mutex_trylock(&m)));
+	say("pi-handoff: main's unlock: %s", ename_ok(pthread_mutex_unlock(&m)));
 }
 
 /* --- pi-normal ------------------------------------------------------------ */
@@ -203,11 +169,11 @@ static void pi_normal(void)
 {
 	static pthread_mutex_t m;
 	mutex_init(&m, PTHREAD_MUTEX_NORMAL, 1, 0, 0);
-	say("pi-normal: lock: %s", en(pthread_mutex_lock(&m)));
-	say("pi-normal: relock by the owner, 200 ms timeout: %s", en(lock_within(&m, 200)));
-	say("pi-normal: unlock: %s", en(pthread_mutex_unlock(&m)));
-	say("pi-normal: lock again: %s", en(pthread_mutex_lock(&m)));
-	say("pi-normal: unlock: %s", en(pthread_mutex_unlock(&m)));
+	say("pi-normal: lock: %s", ename_ok(pthread_mutex_lock(&m)));
+	say("pi-normal: relock by the owner, 200 ms timeout: %s", ename_ok(lock_within(&m, 200)));
+	say("pi-normal: unlock: %s", ename_ok(pthread_mutex_unlock(&m)));
+	say("pi-normal: lock again: %s", ename_ok(pthread_mutex_lock(&m)));
+	say("pi-normal: unlock: %s", ename_ok(pthread_mutex_unlock(&m)));
 }
 
 /* --- robust-* ------------------------------------------------------------- */
@@ -231,26 +197,26 @@ static void robust(const char *name, int pi, int contended, int make_consistent)
 	memset(&rb, 0, sizeof rb);
 	rb.m = &m;
 	if (contended)
-		say("%s: main locks: %s", name, en(pthread_mutex_lock(&m)));
+		say("%s: main locks: %s", name, ename_ok(pthread_mutex_lock(&m)));
 	pthread_t t;
 	pthread_create(&t, NULL, die_holding, &rb);
 	if (contended) {
 		await(&rb.started);
 		wait_sleeping(rb.tid);
-		say("%s: main unlocks with a waiter: %s", name, en(pthread_mutex_unlock(&m)));
+		say("%s: main unlocks with a waiter: %s", name, ename_ok(pthread_mutex_unlock(&m)));
 	}
 	pthread_join(t, NULL);
-	say("%s: thread locked it and exited: %s", name, en(rb.lock));
-	say("%s: main's lock: %s", name, en(lock_within(&m, 1000)));
+	say("%s: thread locked it and exited: %s", name, ename_ok(rb.lock));
+	say("%s: main's lock: %s", name, ename_ok(lock_within(&m, 1000)));
 	if (make_consistent) {
-		say("%s: consistent: %s", name, en(pthread_mutex_consistent(&m)));
-		say("%s: unlock: %s", name, en(pthread_mutex_unlock(&m)));
-		say("%s: lock again: %s", name, en(lock_within(&m, 1000)));
-		say("%s: unlock: %s", name, en(pthread_mutex_unlock(&m)));
+		say("%s: consistent: %s", name, ename_ok(pthread_mutex_consistent(&m)));
+		say("%s: unlock: %s", name, ename_ok(pthread_mutex_unlock(&m)));
+		say("%s: lock again: %s", name, ename_ok(lock_within(&m, 1000)));
+		say("%s: unlock: %s", name, ename_ok(pthread_mutex_unlock(&m)));
 	} else {
-		say("%s: unlock without consistent: %s", name, en(pthread_mutex_unlock(&m)));
-		say("%s: lock again: %s", name, en(lock_within(&m, 1000)));
-		say("%s: trylock: %s", name, en(pthread_mutex_trylock(&m)));
+		say("%s: unlock without consistent: %s", name, ename_ok(pthread_mutex_unlock(&m)));
+		say("%s: lock again: %s", name, ename_ok(lock_within(&m, 1000)));
+		say("%s: trylock: %s", name, ename_ok(pthread_mutex_trylock(&m)));
 	}
 }
 
@@ -281,7 +247,7 @@ static void pshared(void)
 {
 	pthread_mutex_t *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
-		say("pshared: mmap: %s", en(errno));
+		say("pshared: mmap: %s", ename_ok(errno));
 		return;
 	}
 	mutex_init(m, PTHREAD_MUTEX_NORMAL, 1, 1, 1);
@@ -299,17 +265,17 @@ static void pshared(void)
 	if (read(up[0], &c, 1) != 1)
 		c = '?';
 	say("pshared: child locked it: %s", yn(c == '0'));
-	say("pshared: parent's trylock while the child holds it: %s", en(pthread_mutex_trylock(m)));
+	say("pshared: parent's trylock while the child holds it: %s", ename_ok(pthread_mutex_trylock(m)));
 	if (write(down[1], "x", 1) != 1)
 		return;
 	/* The child exits now; the lock may block in the kernel first. */
-	say("pshared: parent's lock after the child's _exit: %s", en(lock_within(m, 2000)));
-	say("pshared: consistent: %s", en(pthread_mutex_consistent(m)));
-	say("pshared: unlock: %s", en(pthread_mutex_unlock(m)));
-	say("pshared: lock again: %s", en(lock_within(m, 1000)));
-	say("pshared: unlock: %s", en(pthread_mutex_unlock(m)));
+	say("pshared: parent's lock after the child's _exit: %s", ename_ok(lock_within(m, 2000)));
+	say("pshared: consistent: %s", ename_ok(pthread_mutex_consistent(m)));
+	say("pshared: unlock: %s", ename_ok(pthread_mutex_unlock(m)));
+	say("pshared: lock again: %s", ename_ok(lock_within(m, 1000)));
+	say("pshared: unlock: %s", ename_ok(pthread_mutex_unlock(m)));
 	int st;
-	say("pshared: child: %s", xwaitpid(pid, &st, 0) == pid ? wstr(st) : en(errno));
+	say("pshared: child: %s", xwaitpid(pid, &st, 0) == pid ? wstr(st) : ename_ok(errno));
 }
 
 /* --- pi-contention -------------------------------------------------------- */
@@ -346,20 +312,20 @@ static void pi_contention(void)
 		pthread_join(t[i], NULL);
 	say("pi-contention: %d threads x %d: counter %ld", NTHREADS, NITER, counter);
 	say("pi-contention: lock errors %d, unlock errors %d", atomic_load(&lock_errors), atomic_load(&unlock_errors));
-	say("pi-contention: free at the end: %s", en(pthread_mutex_trylock(&m_cnt)));
+	say("pi-contention: free at the end: %s", ename_ok(pthread_mutex_trylock(&m_cnt)));
 }
 
 int main(void)
 {
-	part("pi-errorcheck", pi_errorcheck);
-	part("pi-handoff", pi_handoff);
-	part("pi-normal", pi_normal);
-	part("robust", robust_plain);
-	part("robust-contended", robust_plain_contended);
-	part("robust-pi", robust_pi);
-	part("robust-pi-contended", robust_pi_contended);
-	part("robust-pi-unrecoverable", robust_pi_unrecoverable);
-	part("pshared", pshared);
-	part("pi-contention", pi_contention);
+	run_part("pi-errorcheck", pi_errorcheck);
+	run_part("pi-handoff", pi_handoff);
+	run_part("pi-normal", pi_normal);
+	run_part("robust", robust_plain);
+	run_part("robust-contended", robust_plain_contended);
+	run_part("robust-pi", robust_pi);
+	run_part("robust-pi-contended", robust_pi_contended);
+	run_part("robust-pi-unrecoverable", robust_pi_unrecoverable);
+	run_part("pshared", pshared);
+	run_part("pi-contention", pi_contention);
 	return 0;
 }

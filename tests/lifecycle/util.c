@@ -228,11 +228,41 @@ TV_UNUSED static const char *ename(int e)
 		E(0) E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC) E(EBADF) E(ECHILD)
 		E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(ENOTDIR) E(EISDIR) E(EINVAL)
 		E(EMFILE) E(ETXTBSY) E(ENOSPC) E(ESPIPE) E(EPIPE) E(ERANGE) E(ENOSYS) E(ELOOP)
-		E(ENAMETOOLONG) E(ETIMEDOUT) E(EOPNOTSUPP)
+		E(ENAMETOOLONG) E(ETIMEDOUT) E(EOPNOTSUPP) E(EDEADLK) E(EOWNERDEAD) E(ENOTRECOVERABLE)
+		E(EADDRNOTAVAIL) E(EADDRINUSE) E(ENOTSOCK) E(ENETUNREACH) E(ENODEV)
 	}
 #undef E
 	snprintf(buf, sizeof buf, "errno%d", e);
 	return buf;
+}
+
+/* ename(), with "OK" for no error. */
+TV_UNUSED static const char *ename_ok(int e)
+{
+	return e ? ename(e) : "OK";
+}
+
+/* Runs fn in a forked child with an alarm of its own, so that a part that
+ * hangs or crashes becomes a printed line and the next part still runs. */
+TV_UNUSED static void run_part(const char *name, void (*fn)(void))
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0) {
+		say("%s: fork: %s", name, ename(errno));
+		return;
+	}
+	if (pid == 0) {
+		alarm(4); /* a tool that hangs in every part stays below compare.sh's 60 s */
+		fn();
+		fflush(stdout);
+		_exit(0);
+	}
+	int st;
+	if (xwaitpid(pid, &st, 0) != pid)
+		say("%s: waitpid: %s", name, ename(errno));
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		say("%s: part ended with %s", name, wstr(st));
 }
 
 /* An address nothing is mapped at, hidden from the compiler. */
