@@ -27,7 +27,10 @@ mirror=${mirror:-http://deb.debian.org/debian}
 echo "ci/fresh.sh: debootstrap bookworm into $root" >&2
 debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 ||
 	{ tail -5 "$root.log" >&2; echo "ci/fresh.sh: debootstrap failed (log: $root.log)" >&2; exit 1; }
-cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/" 2>/dev/null
+# The host's sources replace debootstrap's sources.list (not both: apt
+# warns about every source it finds twice).
+cp /etc/apt/sources.list.d/*.sources "$root/etc/apt/sources.list.d/" 2>/dev/null &&
+	rm -f "$root/etc/apt/sources.list"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
 # git is not in minbase: the repository goes in as a plain copy of HEAD.
 mkdir -p "$root/src" && git -C "$src" archive HEAD | tar -x -C "$root/src" ||
