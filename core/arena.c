@@ -63,14 +63,21 @@ static int overlaps(uintptr_t a, uintptr_t alen, uintptr_t lo, uintptr_t hi)
 	return a < hi && end > lo;
 }
 
+/* The monitor's image, in whole pages. */
+static void image_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = (uintptr_t)__ehdr_start & ~(TV_PAGE - 1);
+	*hi = ((uintptr_t)_end + TV_PAGE - 1) & ~(TV_PAGE - 1);
+}
+
 /* One range that holds the image and the arena, for the filter's coarse
  * test (the two are next to each other unless the arena could not go at
  * its hint). */
 void tv_guard_span(uintptr_t *lo, uintptr_t *hi)
 {
-	uintptr_t img_lo = (uintptr_t)__ehdr_start & ~(TV_PAGE - 1);
-	uintptr_t img_hi = ((uintptr_t)_end + TV_PAGE - 1) & ~(TV_PAGE - 1);
+	uintptr_t img_lo, img_hi;
 
+	image_bounds(&img_lo, &img_hi);
 	*lo = img_lo < arena_lo ? img_lo : arena_lo;
 	*hi = img_hi > arena_hi ? img_hi : arena_hi;
 }
@@ -78,9 +85,9 @@ void tv_guard_span(uintptr_t *lo, uintptr_t *hi)
 /* Does [addr, addr + len) touch the monitor's image or its arena? */
 int tv_guard_overlaps(uintptr_t addr, size_t len)
 {
-	uintptr_t img_lo = (uintptr_t)__ehdr_start & ~(TV_PAGE - 1);
-	uintptr_t img_hi = ((uintptr_t)_end + TV_PAGE - 1) & ~(TV_PAGE - 1);
+	uintptr_t img_lo, img_hi;
 
+	image_bounds(&img_lo, &img_hi);
 	if (len == 0)
 		len = 1;
 	return overlaps(addr, len, img_lo, img_hi) || overlaps(addr, len, arena_lo, arena_hi);

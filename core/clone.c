@@ -55,10 +55,9 @@ static long clone_blocked(const struct request *rq, char *top, void (*fn)(void *
 			  struct tv_thread *n)
 {
 	const struct tv_clone_args *ca = &rq->a;
-	uint64_t all = ~0ull, old;
+	uint64_t old = tv_block_all();
 	long r;
 
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
 	if (rq->v3) {
 		struct clone_args k = *rq->v3;
 		void **slot = (void **)((uintptr_t)top & ~15ul) - 2;
@@ -71,7 +70,7 @@ static long clone_blocked(const struct request *rq, char *top, void (*fn)(void *
 	} else {
 		r = tv_clone(ca->flags, top, (int *)ca->ptid, (int *)ca->ctid, ca->tls, fn, n);
 	}
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
+	tv_set_mask(old);
 	return r;
 }
 

@@ -133,11 +133,18 @@ long tv_call_plain(struct tv_thread *t, const struct tv_call *c)
 	return tv_icall(call, &t->npending);
 }
 
-/* For the few paths that must not be interrupted by a guest handler: the
- * mask comes back from the frame they end with. */
-void tv_block_all(void)
+/* For the few paths that must not be interrupted by a guest handler:
+ * returns the mask it replaced, for tv_set_mask (or the mask comes back
+ * from the frame they end with). */
+uint64_t tv_block_all(void)
 {
-	uint64_t all = ~0ull;
+	uint64_t all = ~0ull, old = 0;
 
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, 0, sizeof all);
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
+	return old;
+}
+
+void tv_set_mask(uint64_t mask)
+{
+	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, sizeof mask);
 }

@@ -167,7 +167,8 @@ int tv_core_nrs(int *out, int cap);
 struct tv_filter_guard;
 int tv_core_guards(struct tv_filter_guard *out, int cap);
 long tv_call_plain(struct tv_thread *t, const struct tv_call *c);
-void tv_block_all(void);
+uint64_t tv_block_all(void);
+void tv_set_mask(uint64_t mask);
 
 /* arena.c */
 int tv_arena_init(void);

@@ -280,13 +280,12 @@ static int kthread_start(struct tv_thread *t)
 	unsigned long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 			      CLONE_THREAD | CLONE_SYSVSEM | CLONE_CHILD_CLEARTID;
 	char *stack_top = (char *)t->region + KSTACK_OFF + KSTACK_SIZE;
-	uint64_t all = ~0ull, old;
 
 	t->chan.state = CHAN_IDLE;
 	t->k_alive = 1;
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&all, (long)&old, sizeof all);
+	uint64_t old = tv_block_all();
 	long r = tv_clone(flags, stack_top, NULL, &t->k_alive, 0, kthread_main, t);
-	tv_sys4(__NR_rt_sigprocmask, SIG_SETMASK, (long)&old, 0, sizeof old);
+	tv_set_mask(old);
 	if (r < 0) {
 		t->k_alive = 0;
 		return (int)r;
