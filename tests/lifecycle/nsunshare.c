@@ -338,7 +338,7 @@ static void mount_part(void)
 		return;
 	}
 	snprintf(mnt_file, sizeof mnt_file, "%s/file", mnt_dir);
-	alarm(8); /* past the inner part's alarm: the cleanup below must run */
+	alarm(30); /* past the inner part's alarm (20 s): the cleanup below must run */
 	run_part("mount", mount_inner);
 	/* Never leave the directory mounted on or behind. */
 	umount2(mnt_dir, MNT_DETACH);

@@ -19,7 +19,7 @@
  *                  lock again; and left inconsistent: ENOTRECOVERABLE
  *   pshared        a process-shared robust PI mutex in MAP_SHARED memory
  *                  held by a fork child that _exits
- *   pi-contention  4 threads x 2000 locked increments on a PI mutex
+ *   pi-contention  4 threads x 1000 locked increments on a PI mutex
  *
  * Each part runs in a forked child under alarm(), so a lock that hangs or a
  * libc assertion becomes a printed difference within seconds.  Nothing
@@ -281,7 +281,7 @@ static void pshared(void)
 /* --- pi-contention -------------------------------------------------------- */
 
 #define NTHREADS 4
-#define NITER 2000
+#define NITER 1000
 static pthread_mutex_t m_cnt;
 static long counter;
 static atomic_int lock_errors, unlock_errors;
