@@ -4,49 +4,91 @@
  * with the same tool options, the guest's argv[0] and the program's path.
  * The filter survives exec; the new monitor knows not to add another. */
 #include <linux/fcntl.h>
+#include <linux/resource.h>
 #include <linux/errno.h>
 #include "monitor.h"
 #include "load.h"
 
-#define MAX_ARG_BYTES (2u << 20)	/* past this, E2BIG without asking the kernel */
+#define STK_LIM (8ul << 20)		/* the kernel's _STK_LIM */
+#define ARG_MAX_FLOOR (32ul * 4096)	/* the kernel's ARG_MAX */
 #define MAX_ARG_STRLEN (32 * 4096)	/* the kernel's limit for one string */
 #define PATH_CAP 4096
 #define TOOL_EXEC_WORDS 16	/* options a tool may add for the new program */
 
-/* Reads a NULL-terminated guest array of strings into monitor memory;
- * scratch holds one string of up to MAX_ARG_STRLEN bytes. */
-static long read_vector(uintptr_t guest, char *scratch, char ***out, int *count, size_t *bytes)
+/* The room execve gives the file name, the argument and environment
+ * strings and their pointers, as fs/exec.c's bprm_stack_limits computes
+ * it from RLIMIT_STACK at the exec: a quarter of the limit, at most 3/4
+ * of _STK_LIM (6 MiB), at least ARG_MAX (128 KiB), whatever the limit. */
+static size_t arg_room(void)
+{
+	struct rlimit64 rl;
+	size_t room = STK_LIM / 4 * 3;
+
+	if (tv_sys4(__NR_prlimit64, 0, RLIMIT_STACK, 0, (long)&rl) == 0 && rl.rlim_cur / 4 < room)
+		room = (size_t)(rl.rlim_cur / 4);
+	return room < ARG_MAX_FLOOR ? ARG_MAX_FLOOR : room;
+}
+
+static void free_vector(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		tv_free(v[i]);
+	tv_free(v);
+}
+
+/* A vector of twice the capacity, with v's n strings; v is freed once
+ * they are moved (on failure it stays the caller's). */
+static char **grow_vector(char **v, size_t n, size_t *cap)
+{
+	char **w = tv_malloc(2 * *cap * sizeof *w);
+
+	if (w) {
+		memcpy(w, v, n * sizeof *v);
+		tv_free(v);
+		*cap *= 2;
+	}
+	return w;
+}
+
+/* Reads a NULL-terminated guest array of strings into monitor memory,
+ * adding each string and its pointer to *bytes; past room, E2BIG without
+ * reading further.  scratch holds one string of up to MAX_ARG_STRLEN
+ * bytes.  On an error nothing stays allocated. */
+static long read_vector(uintptr_t guest, char *scratch, size_t room, char ***out, int *count,
+			size_t *bytes)
 {
 	size_t n = 0, cap = 16;
 	char **v = tv_malloc(cap * sizeof *v);
+	long r = v ? 0 : -ENOMEM;
 
-	while (v && guest) {
+	while (r == 0 && guest) {
 		uintptr_t p;
-		if (tv_mem_read(&p, guest + n * sizeof p, sizeof p))
-			return -EFAULT;
+		if (tv_mem_read(&p, guest + n * sizeof p, sizeof p)) {
+			r = -EFAULT;
+			break;
+		}
 		if (!p)
 			break;
 		if (n + 2 > cap) {
-			char **w = tv_malloc(2 * cap * sizeof *w);
-			if (w)
-				memcpy(w, v, n * sizeof *v);
-			tv_free(v);
-			v = w;
-			cap *= 2;
-			if (!v)
+			char **w = grow_vector(v, n, &cap);
+			if (!w) {
+				r = -ENOMEM;
 				break;
+			}
+			v = w;
 		}
 		long len = tv_mem_read_str(scratch, p, MAX_ARG_STRLEN);
 		if (len < 0)
-			return len == -ENAMETOOLONG ? -E2BIG : len;
-		*bytes += (size_t)len + 1 + sizeof p;
-		if (*bytes > MAX_ARG_BYTES)
-			return -E2BIG;
-		if (!(v[n++] = tv_strdup(scratch)))
-			return -ENOMEM;
+			r = len == -ENAMETOOLONG ? -E2BIG : len;
+		else if ((*bytes += (size_t)len + 1 + sizeof p) > room)
+			r = -E2BIG;
+		else if (!(v[n++] = tv_strdup(scratch)))
+			r = -ENOMEM;
 	}
-	if (!v)
-		return -ENOMEM;
+	if (r < 0) {
+		free_vector(v, n);
+		return r;
+	}
 	v[n] = NULL;
 	*out = v;
 	*count = (int)n;
@@ -57,7 +99,9 @@ static long read_vector(uintptr_t guest, char *scratch, char ***out, int *count,
  * descriptor (AT_EMPTY_PATH, or a directory for a relative path) may be
  * close-on-exec: the kernel would open the file first, but our new
  * monitor opens it after the exec, so it gets a copy that is not
- * (*keep_fd), which it closes once loaded. */
+ * (*keep_fd), which it closes once loaded.  Returns the size of the name
+ * the kernel copies onto the new stack (bprm->filename, with its NUL), or
+ * -errno. */
 static long exec_path(const struct tv_call *c, char *path, int *keep_fd, char *execfn)
 {
 	int at = c->nr == __NR_execveat;
@@ -82,11 +126,12 @@ static long exec_path(const struct tv_call *c, char *path, int *keep_fd, char *e
 		char rel[PATH_CAP];
 		memcpy(rel, path, (size_t)len + 1);
 		/* AT_EXECFN names the descriptor as the kernel does. */
-		tv_snprintf(execfn, PATH_CAP, len ? "/dev/fd/%ld/%s" : "/dev/fd/%ld%s", dirfd, rel);
+		int name = tv_snprintf(execfn, PATH_CAP, len ? "/dev/fd/%ld/%s" : "/dev/fd/%ld%s", dirfd,
+				       rel);
 		if (tv_snprintf(path, PATH_CAP, len ? "/proc/self/fd/%ld/%s" : "/proc/self/fd/%ld%s", fd,
 				rel) >= PATH_CAP)
 			return -ENAMETOOLONG;
-		return 0;
+		return name + 1;
 	}
 	const char *real = tv_procself_resolve(path);
 	if (real != path) {
@@ -94,7 +139,7 @@ static long exec_path(const struct tv_call *c, char *path, int *keep_fd, char *e
 			return -ENAMETOOLONG;
 		memcpy(path, real, tv_strlen(real) + 1);
 	}
-	return 0;
+	return len + 1;
 }
 
 /* The kernel's answer for a file it cannot execute, found before the
@@ -115,41 +160,69 @@ static long check_program(const char *path)
 	return r;
 }
 
+/* The guest's argv and envp, as do_execveat_common copies them: within
+ * arg_room() with the file's name (name_size bytes), and a pointer for
+ * argv[0] even when argc is 0 (the kernel then adds an empty argv[0], one
+ * byte more).  What was read is in *x, also on an error (free_args). */
+struct exec_args {
+	char **argv, **envp;
+	int argc, envc;
+};
+
+static void free_args(struct exec_args *x)
+{
+	free_vector(x->argv, (size_t)x->argc);
+	free_vector(x->envp, (size_t)x->envc);
+}
+
+static long read_args(const struct tv_call *c, size_t name_size, struct exec_args *x)
+{
+	int at = c->nr == __NR_execveat;
+	size_t room = arg_room(), bytes = name_size;
+	char *scratch = tv_malloc(MAX_ARG_STRLEN);
+
+	if (!scratch)
+		return -ENOMEM;
+	long r = read_vector((uintptr_t)c->args[at + 1], scratch, room, &x->argv, &x->argc, &bytes);
+	if (r == 0)
+		r = read_vector((uintptr_t)c->args[at + 2], scratch, room, &x->envp, &x->envc, &bytes);
+	if (r == 0 && x->argc == 0 && bytes + 1 + sizeof(char *) > room)
+		r = -E2BIG;
+	tv_free(scratch);
+	return r;
+}
+
+/* The new monitor's own words add to what the guest gave: an exec that
+ * the guest's fits by less than those few hundred bytes fails with E2BIG
+ * (docs/limits.md). */
 long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
 	(void)uc;
-	int at = c->nr == __NR_execveat;
-	char path[PATH_CAP];
-	char **argv = NULL, **envp = NULL;
-	int argc = 0, envc = 0;
-	size_t bytes = 0;
-
-	char *scratch = tv_malloc(MAX_ARG_STRLEN);
-	if (!scratch)
-		return -ENOMEM;
+	char path[PATH_CAP], execfn[PATH_CAP];
+	struct exec_args x = { 0 };
 	int keep_fd = -1;
-	char execfn[PATH_CAP];
+
 	long r = exec_path(c, path, &keep_fd, execfn);
-	if (r == 0)
-		r = read_vector((uintptr_t)c->args[at + 1], scratch, &argv, &argc, &bytes);
-	if (r == 0)
-		r = read_vector((uintptr_t)c->args[at + 2], scratch, &envp, &envc, &bytes);
-	tv_free(scratch);
+	if (r > 0)
+		r = read_args(c, (size_t)r, &x);
 	if (r == 0)
 		r = check_program(path);
 	if (r < 0) {
 		if (keep_fd >= 0)
 			tv_sys1(__NR_close, keep_fd);
-		return r;	/* what was read is lost: exec failures are rare */
+		free_args(&x);
+		return r;
 	}
 
 	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
 	 * [--tv-exec-fd FD --tv-execfn NAME,] --tv-ssflags FLAGS,
 	 * --tv-argv0 ARGV0, --, PATH, ARGS */
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
-	if (!margv)
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
+	if (!margv) {
+		free_args(&x);
 		return -ENOMEM;
+	}
 	margv[n++] = tv_g.monitor_path;
 	for (int i = 0; i < tv_g.tool_argc; i++)
 		margv[n++] = tv_g.tool_argv[i];
@@ -177,11 +250,11 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	margv[n++] = "--tv-ssflags";
 	margv[n++] = ss_arg;
 	margv[n++] = "--tv-argv0";
-	margv[n++] = argc ? argv[0] : "";
+	margv[n++] = x.argc ? x.argv[0] : "";
 	margv[n++] = "--";
 	margv[n++] = path;
-	for (int i = 1; i < argc; i++)
-		margv[n++] = argv[i];
+	for (int i = 1; i < x.argc; i++)
+		margv[n++] = x.argv[i];
 	margv[n] = NULL;
 
 	/* The guest thread itself executes, with the guest's mask (its
@@ -189,11 +262,13 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	 * through the window: a signal recorded before it goes to the
 	 * guest's handler first, and the guest's execve runs again. */
 	struct tv_call exec = { .nr = __NR_execve,
-				.args = { (long)tv_g.monitor_path, (long)margv, (long)envp } };
+				.args = { (long)tv_g.monitor_path, (long)margv, (long)x.envp } };
 	r = tv_call_plain(t, &exec);
 	if (keep_fd >= 0)
 		tv_sys1(__NR_close, keep_fd);
 	if (gfd >= 0)
 		tv_sys1(__NR_close, gfd);
+	tv_free(margv);
+	free_args(&x);
 	return r;
 }

@@ -120,7 +120,9 @@ static long gfilter_call(struct tv_thread *t, const struct tv_call *c)
 	}
 	switch (op) {
 	case SECCOMP_SET_MODE_STRICT:
-		if (t->gfilters)
+		/* seccomp(2) takes neither flags nor an argument here; prctl
+		 * ignores its third argument. */
+		if (t->gfilters || (c->nr != __NR_prctl && (flags || arg)))
 			return -EINVAL;
 		t->strict = 1;
 		return add_filter(t, strict_filter(NULL), 0);
@@ -150,8 +152,19 @@ long tv_emu_prctl(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	return tv_call_plain(t, c);
 }
 
+/* A call strict mode forbids ends the process with SIGKILL, as the
+ * kernel's __secure_computing_strict does (do_exit(SIGKILL)), not with the
+ * SIGSYS of a filter's KILL.  The kernel ends only the calling thread
+ * (docs/limits.md). */
+static __attribute__((noreturn)) void strict_kill(const struct tv_thread *t)
+{
+	for (;;)
+		tv_sys3(__NR_tgkill, t->pid, t->g_tid, SIGKILL);
+}
+
 /* The verdict of the guest's filters on the call in uc.  Returns the
- * SECCOMP_RET_* value; the caller acts on it. */
+ * SECCOMP_RET_* value; the caller acts on it (strict mode's kill is done
+ * here). */
 uint32_t tv_gfilter_verdict(const struct tv_thread *t, const tv_ucontext *uc)
 {
 	struct seccomp_data d = {
@@ -168,6 +181,8 @@ uint32_t tv_gfilter_verdict(const struct tv_thread *t, const tv_ucontext *uc)
 		if ((int32_t)(r & SECCOMP_RET_ACTION_FULL) < (int32_t)(best & SECCOMP_RET_ACTION_FULL))
 			best = r;
 	}
+	if (t->strict && best != SECCOMP_RET_ALLOW)
+		strict_kill(t);
 	return best;
 }
 

@@ -1,6 +1,8 @@
 /* The loader: as fs/binfmt_script.c and fs/binfmt_elf.c, in user space. */
 #include <linux/fcntl.h>
 #include <linux/mman.h>
+#include <linux/personality.h>
+#include <linux/random.h>
 #include <linux/stat.h>
 #include <linux/errno.h>
 #include "monitor.h"
@@ -9,6 +11,7 @@
 
 #define HEADER_READ 4096
 #define X_OK 1
+#define BRK_RANDOM (1ul << 30)	/* arch_randomize_brk's range on x86_64 and arm64 */
 
 extern const char __ehdr_start[];	/* the monitor's own image */
 extern const char _end[];
@@ -228,10 +231,58 @@ static int map_segment(int fd, const struct tv_elf_load *l, uintptr_t bias)
 	return 0;
 }
 
+/* Does the kernel randomize the break?  PF_RANDOMIZE (no
+ * ADDR_NO_RANDOMIZE in the personality) and randomize_va_space 2. */
+static int brk_randomized(void)
+{
+	char c = 0;
+
+	if (tv_sys1(__NR_personality, 0xffffffff) & ADDR_NO_RANDOMIZE)
+		return 0;
+	long fd = tv_sys4(__NR_openat, AT_FDCWD, (long)"/proc/sys/kernel/randomize_va_space",
+			  O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	tv_pread_all((int)fd, &c, 1, 0);
+	tv_sys1(__NR_close, fd);
+	return c >= '2';
+}
+
+/* Where binfmt_elf starts the break of a loader run directly (ET_DYN
+ * without PT_INTERP, e.g. a static-PIE): not after its bss, which is in
+ * the mmap area, but at ELF_ET_DYN_BASE (two thirds of the address space,
+ * of which TV_DEFAULT_PIE_BASE is the page below), where programs with an
+ * interpreter go; then moved by up to BRK_RANDOM as arch_randomize_brk
+ * does. */
+static uintptr_t loader_brk(void)
+{
+	uintptr_t brk = TV_DEFAULT_PIE_BASE + TV_PAGE;
+	uint64_t r;
+
+	if (brk_randomized() &&
+	    tv_sys3(__NR_getrandom, (long)&r, sizeof r, GRND_NONBLOCK) == (long)sizeof r)
+		brk += r % (BRK_RANDOM / TV_PAGE) * TV_PAGE;
+	return brk;
+}
+
+static uintptr_t image_end(const struct tv_elf *e, uintptr_t bias)
+{
+	uintptr_t end = 0;
+
+	for (int i = 0; i < e->nloads; i++) {
+		uintptr_t seg_end = e->loads[i].vaddr + e->loads[i].memsz + bias;
+		if (seg_end > end)
+			end = seg_end;
+	}
+	return end;
+}
+
 int tv_program_map(struct tv_program *p, int fd, const struct tv_elf *e, uintptr_t pie_base,
 		   struct tv_image *img)
 {
-	long start = reserve(e, pie_base);
+	/* A loader goes where mmap puts it (binfmt_elf's load_bias 0). */
+	int loader = e->type == ET_DYN && !e->interp_size;
+	long start = reserve(e, loader ? 0 : pie_base);
 	if (tv_is_err(start)) {
 		if (start == -EEXIST)
 			p->why = "segments overlap the monitor or another mapping";
@@ -246,12 +297,7 @@ int tv_program_map(struct tv_program *p, int fd, const struct tv_elf *e, uintptr
 	img->entry = e->entry + img->bias;
 	img->phdr = e->phdr_vaddr ? e->phdr_vaddr + img->bias : 0;
 	img->phnum = e->phnum;
-	img->end = 0;
-	for (int i = 0; i < e->nloads; i++) {
-		uintptr_t end = e->loads[i].vaddr + e->loads[i].memsz + img->bias;
-		if (end > img->end)
-			img->end = end;
-	}
+	img->end = loader && pie_base ? loader_brk() : image_end(e, img->bias);
 	return 0;
 }
 

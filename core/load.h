@@ -19,7 +19,8 @@ struct tv_program {
 
 struct tv_image {
 	uintptr_t bias;		/* load address minus link address */
-	uintptr_t entry, phdr, end;
+	uintptr_t entry, phdr;
+	uintptr_t end;		/* where the program's break starts (see tv_program_map) */
 	uint16_t phnum;
 };
 
@@ -27,9 +28,13 @@ struct tv_image {
  * EACCES, EISDIR, ENOEXEC (p->why says why), ELOOP, ENOMEM. */
 int tv_program_open(const char *path, char **argv, int argc, struct tv_program *p);
 
-/* Maps an opened ELF file; the main program of type ET_DYN goes at
- * pie_base when it is free.  Returns 0 or -errno (p->why is set for
- * ENOEXEC). */
+/* Maps an opened ELF file; the main program of type ET_DYN with a
+ * PT_INTERP goes at pie_base when it is free, an interpreter (pie_base 0)
+ * or a loader run directly (ET_DYN without PT_INTERP) where mmap puts it.
+ * img->end is where the break starts: after the last segment, or for a
+ * loader run directly as the main program, where binfmt_elf moves it
+ * (ELF_ET_DYN_BASE, randomized as the kernel does).  Returns 0 or -errno
+ * (p->why is set for ENOEXEC). */
 int tv_program_map(struct tv_program *p, int fd, const struct tv_elf *e, uintptr_t pie_base,
 		   struct tv_image *img);
 

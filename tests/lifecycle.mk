@@ -22,7 +22,8 @@ LIFE_SIGSRC := $(srcdir)/tests/signals
 LIFE_MK := $(srcdir)/tests/lifecycle.mk $(LIFE_SRC)/util.c
 
 LIFE_NAMES := forks spawn execerr execchain execthreads forkloop waitstat clone3 \
-	threadfork procview guard pimutex nsunshare persona nproc
+	threadfork procview guard pimutex nsunshare persona nproc bigargs strictmode \
+	brkplace nprocedge
 LIFE_SIG_NAMES := sigstack siginfo sigjmp signest sigctx sigmask sigwait \
 	sigintr2 sigstress sigdefault sigfault sigthreads sigvisible
 
