@@ -17,10 +17,12 @@
 
 static void usage(int fd)
 {
+	/* In parts: tv_dprintf() cuts what it writes at 1024 bytes. */
+	tv_dprintf(fd, "Usage: %s [OPTIONS] [--] PROGRAM [ARGS...]\n%s\n\nOptions:\n", tv_tool.name,
+		   tv_tool.summary ? tv_tool.summary : "");
+	if (tv_tool.usage)
+		tv_write_all(fd, tv_tool.usage, tv_strlen(tv_tool.usage));
 	tv_dprintf(fd,
-		   "Usage: %s [OPTIONS] [--] PROGRAM [ARGS...]\n"
-		   "%s\n\n"
-		   "Options:\n%s"
 		   "      --pair         run the tool's hooks on a kernel thread paired with\n"
 		   "                     each guest thread (the calls stay on the guest's)\n"
 		   "      --exact-proc   also trap openat and stat calls so that /proc/self/exe,\n"
@@ -30,9 +32,7 @@ static void usage(int fd)
 		   "PROGRAM runs in this process under a seccomp filter; its system calls\n"
 		   "are handled by the monitor.  This protects the monitor against accidental\n"
 		   "damage, not against deliberately hostile code: do not use it as a\n"
-		   "security boundary.\n",
-		   tv_tool.name, tv_tool.summary ? tv_tool.summary : "",
-		   tv_tool.usage ? tv_tool.usage : "");
+		   "security boundary.\n");
 }
 
 static __attribute__((noreturn)) void die(int status, const char *what, const char *msg)

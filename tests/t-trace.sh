@@ -5,7 +5,10 @@
 # bytes).  Then -o, -e trace=, -c, -s, errno texts, -f with a blocking
 # call, -t, the exit status, the guard on the tool's own descriptors,
 # execve (the trace and the -c counts go on in the new image), and the
-# "--- SIG" / "+++ killed by" lines of signals.
+# "--- SIG" / "+++ killed by" lines of signals; then each strace option
+# that adds to a line or chooses lines (-T -r -n -z -Z -e status= -x -xx
+# -y -yy -e signal= -e quiet= --always-show-pid), the same program under
+# both tracers; -o on a full device; -p; --help.
 # Usage: tests/t-trace.sh SRCDIR BUILDDIR; prints PASS:/FAIL:/SKIP: lines.
 set -u
 src=$1 build=$2
@@ -66,7 +69,7 @@ names() {
 # the pid in results, and the padding before "=" that depends on them.
 norm() {
 	calls "$1" | sed -E 's/0x[0-9a-f]+/0xX/g; s/\\x[0-9a-f]{2}/\\xNN/g; s/ +=  ?/ = /;
-		s/^(set_tid_address|getpid|gettid|getppid)\((.*)\) = [0-9]+$/\1(\2) = N/'
+		s/^(set_tid_address|getpid|gettid|getppid)\(([^)]*)\) = [0-9]+/\1(\2) = N/'
 }
 
 # strace sees the execve that starts the program, the monitor does not:
@@ -310,4 +313,188 @@ if [ "$(table "$tmp/x2" | grep '^write ')" = "write 2 0" ] &&
 	pass "execve-summary"
 else
 	fail "execve-summary" "-c counts lost across execve" "$tmp/x2"
+fi
+
+# --- strace's options, each against strace on the same program ---------------
+# flagcmp NAME MASK GUEST ARG -- OPTIONS...: both tracers run GUEST with
+# OPTIONS; MASK (a sed program) turns what varies in what the option adds
+# (times, inodes) into fixed text, and moves a leader to the line's end,
+# where norm() and drop_execve leave it alone.  Were the option ignored,
+# the lines would lack what strace's have.
+flagcmp() {
+	name=$1 mask=$2 g=$3 arg=$4
+	shift 5
+	if [ $have_strace = 0 ]; then
+		echo "SKIP: $name (strace is missing or cannot trace here)"
+		return
+	fi
+	run strace "$@" -o "$tmp/fs.$name" "./trace-$g" $arg >/dev/null 2>&1
+	run "$tool" "$@" -o "$tmp/ft.$name" -- "./trace-$g" $arg >/dev/null 2>&1
+	sed -E "$mask" "$tmp/fs.$name" >"$tmp/fs.$name.m"
+	sed -E "$mask" "$tmp/ft.$name" >"$tmp/ft.$name.m"
+	norm "$tmp/fs.$name.m" | drop_execve >"$tmp/fs.$name.n"
+	norm "$tmp/ft.$name.m" >"$tmp/ft.$name.n"
+	if [ ! -s "$tmp/ft.$name.n" ]; then
+		fail "$name" "tvisor-trace recorded nothing" "$tmp/ft.$name"
+		return
+	fi
+	same "$name" "$tmp/fs.$name.n" "$tmp/ft.$name.n"
+}
+d=$tmp/dir
+# -T: " <0.000012>" after the result, with a precision; -r: the time since
+# the line before, "(+ ...)" after -t; -n: "[ 257] " before the name.
+flagcmp syscall-times 's/ <[0-9]+\.[0-9]{6}>$/ @T/' file "$d" -- -T
+flagcmp syscall-times-ms 's/ <[0-9]+\.[0-9]{3}>$/ @T/' file "$d" -- --syscall-times=ms
+flagcmp relative-timestamps 's/^ +[0-9]+\.[0-9]{6} (.*)/\1 @R/' file "$d" -- -r
+flagcmp relative-absolute 's/^[0-2][0-9]:[0-5][0-9]:[0-6][0-9] \(\+ +[0-9]+\.[0-9]{6}\) (.*)/\1 @TR/' \
+	write "" -- -t -r
+flagcmp syscall-number 's/^\[ *([0-9]+)\] (.*)/\2 @\1/' misc "" -- -n
+# -z, -Z, -e status=: which lines are shown.
+flagcmp successful-only '' file "$d" -- -z
+flagcmp failed-only '' file "$d" -- -Z
+flagcmp status-failed-unfinished '' file "$d" -- -e status=failed,unfinished
+flagcmp status-not-failed '' misc "" -- -e 'status=!failed'
+# -x, -xx: strings in hex (kept from norm()'s masking of random bytes).
+flagcmp hex-non-ascii 's/\\x/\\X/g' write "" -- -x -s 64 -e trace=write,writev
+flagcmp hex-all 's/\\x/\\X/g' file "$d" -- -xx -e trace=openat,read,write,unlink
+flagcmp hex-escapes 's/\\x/\\X/g' write "" -- --strings-in-hex=non-ascii-chars -e trace=write
+# -y: paths after descriptors, results and pipe2's too; -yy: sockets'
+# protocol (inodes masked).
+ino='s/(pipe|socket|UNIX-STREAM|TCP|UDPv6):\[[0-9]+\]/\1:[N]/g'
+flagcmp decode-fds '' file "$d" -- -y
+flagcmp decode-fds-pipes "$ino" misc "" -- -y
+flagcmp decode-fds-all "$ino" misc "" -- -yy
+flagcmp decode-fds-socket "$ino" misc "" -- -e decode-fds=socket
+
+# -yy on TCP and UDP sockets: the ends, "TCP:[127.0.0.1:P->127.0.0.1:Q]",
+# as strace reads them from sock_diag (ports and inodes masked).
+py=/usr/bin/python3
+if [ $have_strace = 1 ] && [ -x $py ]; then
+	cat >"$tmp/sock.py" <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+c = socket.create_connection(s.getsockname())
+a, _ = s.accept()
+c.send(b"x")
+a.recv(1)
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+u.bind(("::1", 0))
+u.sendto(b"y", u.getsockname())
+u.recv(1)
+PY
+	set=socket,bind,listen,connect,accept4,sendto,recvfrom,getsockname
+	run strace -yy -e trace=$set -o "$tmp/ss.sock" $py "$tmp/sock.py" >/dev/null 2>&1
+	run "$tool" -yy -e trace=$set -o "$tmp/ts.sock" -- $py "$tmp/sock.py" >/dev/null 2>&1
+	for f in ss ts; do
+		sed -E 's/:\[[0-9]+\]/:[N]/g; s/:[0-9]+([]>-])/:P\1/g; s/htons\([0-9]+\)/htons(P)/g; s/ +=  ?/ = /' \
+			"$tmp/$f.sock" | grep -v '^+++' >"$tmp/$f.sock.n"
+	done
+	if grep -q 'TCP:\[127\.0\.0\.1:P->127\.0\.0\.1:P\]' "$tmp/ts.sock.n"; then
+		same decode-fds-inet "$tmp/ss.sock.n" "$tmp/ts.sock.n"
+	else
+		fail decode-fds-inet "no TCP endpoints" "$tmp/ts.sock"
+	fi
+else
+	echo "SKIP: decode-fds-inet (needs strace and $py)"
+fi
+
+# -e signal=: only the signals of the set have "---" lines, and "+++
+# killed by" too; -e quiet=exit: no "+++ exited" lines.  (Only these
+# lines: rt_sigreturn and a fork's calls are shown otherwise, see the man
+# page.)
+for case in 'handled signal=USR2' 'handled signal=!SIGUSR1,chld' 'TERM signal=!TERM' \
+	'handled quiet=exit'; do
+	how=${case%% *} expr=${case#* }
+	name=$(echo "$expr" | tr -c 'a-zA-Z0-9\n' '-')
+	if [ $have_strace = 0 ]; then
+		echo "SKIP: $name (strace is missing or cannot trace here)"
+		continue
+	fi
+	run strace -f -e "$expr" -o "$tmp/sq" ./trace-signals $how >/dev/null 2>&1
+	s_rc=$?
+	run "$tool" -f -e "$expr" -o "$tmp/tq" -- ./trace-signals $how >/dev/null 2>&1
+	t_rc=$?
+	notes "$tmp/sq" >"$tmp/sq.n"
+	notes "$tmp/tq" >"$tmp/tq.n"
+	if [ $s_rc -ne $t_rc ] || [ ! -s "$tmp/tq" ]; then
+		fail "$name" "status $t_rc, strace's $s_rc" "$tmp/tq"
+	else
+		same "$name" "$tmp/sq.n" "$tmp/tq.n"
+	fi
+done
+
+# --always-show-pid: the pid before every line even on stderr and with one
+# thread, as strace -f -o FILE writes it.
+if [ $have_strace = 1 ]; then
+	run strace -f -o "$tmp/sp" ./trace-write >/dev/null 2>&1
+	run "$tool" --always-show-pid -- ./trace-write >/dev/null 2>"$tmp/tp"
+	pid=$(sed -n '1s/ .*//p' "$tmp/tp")
+	norm "$tmp/sp" | drop_execve >"$tmp/sp.n"
+	grep -v '^to stderr$' "$tmp/tp" >"$tmp/tp.l"
+	norm "$tmp/tp.l" >"$tmp/tp.n"
+	if [ -n "$pid" ] && [ "$(grep -vc "^$pid  *[a-z+]" "$tmp/tp.l")" = 0 ]; then
+		same always-show-pid "$tmp/sp.n" "$tmp/tp.n"
+	else
+		fail always-show-pid "a line without the pid" "$tmp/tp"
+	fi
+else
+	echo "SKIP: always-show-pid (no strace)"
+fi
+
+# -c with -Z counts what -Z shows: strace 6.3 and later (6.1 counted every
+# call: its NEWS, "Fixed --status filtering when -c option is in use").
+if [ $have_strace = 1 ]; then
+	run strace -Z -o "$tmp/sz" ./trace-file "$d" >/dev/null 2>&1
+	names "$tmp/sz" | sort | uniq -c | awk '{ print $2, $1, $1 }' >"$tmp/sz.t"
+	run "$tool" -c -Z -o "$tmp/cz" -- ./trace-file "$d" >/dev/null 2>&1
+	table "$tmp/cz" >"$tmp/cz.t"
+	same summary-failed-only "$tmp/sz.t" "$tmp/cz.t"
+fi
+
+# -o on a full device: the error is reported as strace reports it (once
+# here, not for every line), the program's output is untouched, and the
+# exit status is not 0 although the program's is (strace's stays 0).
+run "$tool" -o /dev/full -- ./trace-write >"$tmp/full.out" 2>"$tmp/full.err"
+rc=$?
+if [ $rc -ne 0 ] && grep -q '^tvisor-trace: /dev/full: No space left on device$' "$tmp/full.err" &&
+	grep -q '^hello, world$' "$tmp/full.out" && [ "$(grep -c 'No space' "$tmp/full.err")" = 1 ]; then
+	pass output-write-error
+else
+	fail output-write-error "status $rc" "$tmp/full.err"
+fi
+if [ $have_strace = 1 ]; then
+	run strace -o /dev/full ./trace-write >/dev/null 2>"$tmp/sfull.err"
+	if grep -q '^strace: /dev/full: No space left on device$' "$tmp/sfull.err"; then
+		pass output-write-error-strace
+	else
+		fail output-write-error-strace "strace words it otherwise: the test is stale" "$tmp/sfull.err"
+	fi
+fi
+
+# -p: no crash, one line that says why and what to do, status 1.
+for p in '-p 1' '--attach=1' '-fp1'; do
+	name=attach$(echo "$p" | tr -c 'a-zA-Z0-9=\n' '-')
+	run "$tool" $p -- ./trace-write >/dev/null 2>"$tmp/p.err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/p.err")" = 1 ] && grep -q 'run it under tvisor-trace' "$tmp/p.err"; then
+		pass "$name"
+	else
+		fail "$name" "status $rc" "$tmp/p.err"
+	fi
+done
+
+# --help and the man page name every option.
+"$tool" --help >"$tmp/help" 2>&1
+missing=
+for o in -o -e -f -c -C -s -t -tt -ttt -T -r -n -x -xx -y -yy -z -Z -q -qq \
+	signal= status= quiet= --always-show-pid ' -p'; do
+	grep -q -e "$o" "$tmp/help" || missing="$missing $o"
+	grep -q -e "$(echo "$o" | sed 's/-/\\\\-/g')" "$src/docs/tvisor-trace.1" || missing="$missing man:$o"
+done
+if [ -z "$missing" ]; then
+	pass help-and-man
+else
+	fail help-and-man "not mentioned:$missing" "$tmp/help"
 fi

@@ -1,7 +1,8 @@
 /* tvisor-trace: an strace work-alike built on tvisor.
  *
- *     tvisor-trace [-f] [-c|-C] [-t[t[t]]] [-s N] [-o FILE] [-q[q]]
- *                  [-e trace=SET] -- PROGRAM [ARGS]
+ *     tvisor-trace [-f] [-c|-C] [-t[t[t]]] [-rTn] [-x[x]] [-y[y]] [-z|-Z]
+ *                  [-s N] [-o FILE] [-q[q]] [--always-show-pid]
+ *                  [-e trace=|signal=|status=|quiet=|decode-fds=SET] -- PROGRAM [ARGS]
  *
  * Every traced call is shown as strace shows it, `NAME(ARGS) = RESULT`,
  * one line per call.  The hooks run on each guest thread's kernel thread:
@@ -250,16 +251,40 @@ static void sb_free(struct sb *b)
 /* ------------------------------------------------------------------ */
 /* Options and global state.                                           */
 
+/* The statuses of -e status= (strace's names); a line is shown when its
+ * call's status is in the set. */
+enum {
+	CS_SUCCESSFUL = 1 << 0, CS_FAILED = 1 << 1, CS_UNFINISHED = 1 << 2,
+	CS_UNAVAILABLE = 1 << 3, CS_DETACHED = 1 << 4, CS_ALL = (1 << 5) - 1,
+};
+/* -e quiet=: only "exit" has messages to suppress here (there is no
+ * attaching, no personality change, no path resolution note). */
+enum { Q_ATTACH = 1 << 0, Q_EXIT = 1 << 1, Q_PATH = 1 << 2, Q_PERSONALITY = 1 << 3,
+       Q_EXECVE = 1 << 4, Q_ALL = (1 << 5) - 1 };
+/* -x: how strings are escaped. */
+enum { HEX_NONE, HEX_CHARS, HEX_NON_ASCII, HEX_ALL };
+/* -y, -yy, --decode-fds=: what is shown after a descriptor. */
+enum { DF_PATH = 1 << 0, DF_SOCKET = 1 << 1, DF_DEV = 1 << 2, DF_ALL = (1 << 3) - 1 };
+
 static struct {
 	int follow;		/* -f: every thread, not only the first */
 	int summary;		/* -c / -C */
 	int lines;		/* print call lines (not with -c alone) */
 	int stamps;		/* -t, -tt, -ttt */
-	int quiet;		/* -q: no "+++ exited" lines */
+	int times;		/* -T: digits of the time in the call, -1 without -T */
+	int relative;		/* -r: digits of the time since the last line, -1 without */
+	int numbers;		/* -n: "[ 39] " before the name */
+	int always_pid;		/* --always-show-pid */
+	int hex;		/* -x, -xx: HEX_* */
+	unsigned fds;		/* -y, -yy: DF_* */
+	unsigned status;	/* -e status=, -z, -Z: CS_* shown */
+	uint64_t signals;	/* -e signal=: bit N-1 for signal N shown */
+	unsigned quiet;		/* -q, -e quiet=: Q_* */
 	unsigned long strsize;	/* -s */
 	const char *outfile;	/* -o */
 	int have_set;		/* some -e trace= was given */
-} opt = { .lines = 1, .strsize = 32 };
+} opt = { .lines = 1, .strsize = 32, .times = -1, .relative = -1, .status = CS_ALL,
+	  .signals = ~0ull };
 
 static unsigned char selected[NR_TABLE];	/* numbers printed */
 static int out_fd = -1;		/* where lines go */
@@ -273,10 +298,26 @@ struct count {
 };
 static struct count counts[NR_TABLE];
 
-/* Writes all of buf to the output; a short write is retried, an error
- * drops the rest (there is nowhere to report it). */
 static int reopen_output(void);
+static const char *err_text(long e);
+static void persist_failed(void);
 
+/* A write of the trace failed (-o /dev/full, a full disk, a closed pipe):
+ * as strace does, say so on stderr -- once, not for every line -- and,
+ * since lines were lost, the exit status will not be 0 (exit_status()). */
+static int out_failed;
+
+static void output_failed(long err)
+{
+	if (__atomic_exchange_n(&out_failed, 1, __ATOMIC_RELAXED))
+		return;
+	tv_dprintf(2, "%s: %s: %s\n", TOOL, opt.outfile ? opt.outfile : "standard error",
+		   err_text(err));
+	persist_failed();
+}
+
+/* Writes all of buf to the output; a short write is retried, an error
+ * drops the rest of buf and is reported. */
 static void emit(const char *buf, size_t len)
 {
 	int retried = 0;
@@ -288,8 +329,10 @@ static void emit(const char *buf, size_t len)
 			retried = 1;	/* lost anyway (closed behind our back): append */
 			continue;
 		}
-		if (r <= 0)
+		if (r <= 0) {
+			output_failed(r ? r : -EIO);
 			return;
+		}
 		buf += r;
 		len -= (size_t)r;
 	}
@@ -392,6 +435,14 @@ static const char *const errno_text[] = {
 	[EHWPOISON] = "Memory page has hardware error",
 };
 
+/* strerror(), for the tool's own messages. */
+static const char *err_text(long e)
+{
+	if (e < 0 && (size_t)-e < sizeof errno_text / sizeof errno_text[0] && errno_text[-e])
+		return errno_text[-e];
+	return "error";
+}
+
 /* The kernel-internal restart codes, should one ever reach us. */
 static const char *restart_name(int e, const char **text)
 {
@@ -428,12 +479,53 @@ static void put_error(struct sb *o, long ret)
 /* ------------------------------------------------------------------ */
 /* Strings, quoted as strace quotes them.                               */
 
-/* Bytes between double quotes: \" \\ \t \n \v \f \r, other unprintable
- * bytes in octal -- as short as possible unless an octal digit follows --
- * or, for random data (hex), every byte as \xNN. */
-static void put_quoted(struct sb *o, const unsigned char *s, size_t n, int hex)
+/* How put_quoted() quotes: Q_HEX for random data, every byte as \xNN;
+ * Q_BARE for a descriptor's path after -y, without the quotes and with
+ * < and > escaped (strace's QUOTE_OMIT_LEADING_TRAILING_QUOTES, "<>"). */
+enum { Q_HEX = 1, Q_BARE = 2 };
+
+/* -x: a string with a byte that is neither printable nor white space is
+ * shown all in hex. */
+static int wants_hex(const unsigned char *s, size_t n, int flags)
 {
-	sb_putc(o, '"');
+	if ((flags & Q_HEX) || opt.hex == HEX_ALL)
+		return 1;
+	if (opt.hex != HEX_NON_ASCII)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] > 0x7e || (s[i] < ' ' && (unsigned)(s[i] - 9) >= 5))
+			return 1;
+	return 0;
+}
+
+/* An unprintable byte: octal, as short as possible unless an octal digit
+ * follows (or \xNN with --strings-in-hex=non-ascii-chars). */
+static void put_escape(struct sb *o, unsigned c, int digit_follows)
+{
+	char oct[5];
+	int k = 0;
+
+	if (opt.hex == HEX_CHARS) {
+		sb_printf(o, "\\x%02x", c);
+		return;
+	}
+	oct[k++] = '\\';
+	if (digit_follows || c >= 0100)
+		oct[k++] = (char)('0' + (c >> 6));
+	if (digit_follows || c >= 010)
+		oct[k++] = (char)('0' + ((c >> 3) & 7));
+	oct[k++] = (char)('0' + (c & 7));
+	sb_putn(o, oct, (size_t)k);
+}
+
+/* Bytes between double quotes, as strace quotes them: \" \\ \t \n \v \f
+ * \r, other unprintable bytes escaped, or all of them in hex (flags, -x). */
+static void put_quoted(struct sb *o, const unsigned char *s, size_t n, int flags)
+{
+	int hex = wants_hex(s, n, flags);
+
+	if (!(flags & Q_BARE))
+		sb_putc(o, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = s[i];
 		if (hex) {
@@ -449,22 +541,13 @@ static void put_quoted(struct sb *o, const unsigned char *s, size_t n, int hex)
 		case '\f': sb_puts(o, "\\f"); continue;
 		case '\r': sb_puts(o, "\\r"); continue;
 		}
-		if (c >= 0x20 && c < 0x7f) {
+		if (c >= 0x20 && c < 0x7f && !((flags & Q_BARE) && (c == '<' || c == '>')))
 			sb_putc(o, (char)c);
-			continue;
-		}
-		char oct[5];
-		int k = 0;
-		int full = i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7';
-		oct[k++] = '\\';
-		if (full || c >= 0100)
-			oct[k++] = (char)('0' + (c >> 6));
-		if (full || c >= 010)
-			oct[k++] = (char)('0' + ((c >> 3) & 7));
-		oct[k++] = (char)('0' + (c & 7));
-		sb_putn(o, oct, (size_t)k);
+		else
+			put_escape(o, c, i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7');
 	}
-	sb_putc(o, '"');
+	if (!(flags & Q_BARE))
+		sb_putc(o, '"');
 }
 
 static void put_ptr(struct sb *o, unsigned long p)
@@ -502,7 +585,7 @@ static void rbuf_put(struct rbuf *r)
 }
 
 /* len bytes at addr, at most -s of them, then "..." if there were more. */
-static void put_buf(struct sb *o, unsigned long addr, unsigned long len, int hex)
+static void put_buf(struct sb *o, unsigned long addr, unsigned long len, int flags)
 {
 	unsigned long n = len < opt.strsize ? len : opt.strsize;
 	struct rbuf rb;
@@ -515,7 +598,7 @@ static void put_buf(struct sb *o, unsigned long addr, unsigned long len, int hex
 	if (!b || tv_mem_read(b, addr, n) < 0) {
 		put_ptr(o, addr);
 	} else {
-		put_quoted(o, b, n, hex);
+		put_quoted(o, b, n, flags);
 		if (len > n)
 			sb_puts(o, "...");
 	}
@@ -1136,6 +1219,7 @@ struct call {
 	long cap[6];	/* in/out values read when the call was made */
 	long ret;
 	int done;	/* ret is known */
+	uint64_t dur;	/* -T, -c: nanoseconds from entry to return */
 };
 
 static int failed(const struct call *c)
@@ -1865,6 +1949,205 @@ static void put_groups(struct sb *o, unsigned long addr, long n)
 	sb_putc(o, ']');
 }
 
+/* ------------------------------------------------------------------ */
+/* -y: what a descriptor refers to, "3</etc/hostname>".                 */
+/*                                                                     */
+/* The guest shares our descriptor table, so the monitor's own raw       */
+/* calls on /proc/self/fd/N -- readlink, getxattr -- and getsockname or  */
+/* fstat on the descriptor itself see the guest's descriptor.  They     */
+/* open nothing (no descriptor number the guest would get is taken),    */
+/* change nothing, and are not traced.                                 */
+
+static int is_ours(long fd);
+
+/* /proc/self/fd/N's target in buf, or -1 (not open, no /proc). */
+static long fd_link(const char *proc, char *buf, size_t cap)
+{
+	long n = sys(__NR_readlinkat, AT_FDCWD, (long)proc, (long)buf, (long)cap - 1, 0, 0);
+	if (n < 0 || (size_t)n >= cap - 1)
+		return -1;
+	buf[n] = 0;
+	return n;
+}
+
+/* "<PATH>", quoted as strace quotes it; a file that was removed shows
+ * as "<PATH>(deleted)". */
+static void put_fd_path(struct sb *o, const char *path, size_t n)
+{
+	static const char del[] = " (deleted)";
+	size_t dl = sizeof del - 1;
+	int deleted = n > dl && !tv_strcmp(path + n - dl, del);
+
+	sb_putc(o, '<');
+	put_quoted(o, (const unsigned char *)path, deleted ? n - dl : n, Q_BARE);
+	sb_putc(o, '>');
+	if (deleted)
+		sb_puts(o, "(deleted)");
+}
+
+/* The protocols strace knows by their sockprotoname (socketutils.c). */
+static int known_proto(const char *p)
+{
+	static const char *const names[] = {
+		"UNIX", "UNIX-STREAM", "TCP", "UDP", "UDPLITE", "DCCP", "SCTP", "L2TP/IP", "PING",
+		"RAW", "TCPv6", "UDPv6", "UDPLITEv6", "DCCPv6", "SCTPv6", "L2TP/IPv6", "PINGv6",
+		"RAWv6", "NETLINK",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!tv_strcmp(p, names[i]))
+			return 1;
+	return 0;
+}
+
+/* An address of getsockname/getpeername as sock_diag reports it:
+ * "127.0.0.1:80", "[::1]:80". */
+static void put_inet_end(struct sb *o, const unsigned char *a)
+{
+	unsigned port = (unsigned)a[2] << 8 | a[3];
+	if ((a[0] | a[1] << 8) == T_AF_INET6) {
+		sb_putc(o, '[');
+		put_in6(o, a + 8);
+		sb_printf(o, "]:%u", port);
+	} else {
+		sb_printf(o, "%u.%u.%u.%u:%u", a[4], a[5], a[6], a[7], port);
+	}
+}
+
+static int inet_unset(const unsigned char *a)
+{
+	size_t from = (a[0] | a[1] << 8) == T_AF_INET6 ? 8 : 4, to = from == 8 ? 24 : 8;
+	unsigned any = a[2] | a[3];
+	for (size_t i = from; i < to; i++)
+		any |= a[i];
+	return !any;
+}
+
+/* strace asks sock_diag, which lists a TCP or UDP socket once it has a
+ * port (a TCP one that is only bound since Linux 6.8): the same answer
+ * comes from the socket itself, "SRC:PORT" or "SRC:PORT->DST:PORT".  0:
+ * not listed (strace then shows the inode). */
+static int put_inet_details(struct sb *o, int fd)
+{
+	unsigned char self[28], peer[28];
+	int len = sizeof self;
+
+	zero(self, sizeof self);
+	if (sys(__NR_getsockname, fd, (long)self, (long)&len, 0, 0, 0) < 0 || !(self[2] | self[3]))
+		return 0;
+	put_inet_end(o, self);
+	len = sizeof peer;
+	zero(peer, sizeof peer);
+	if (sys(__NR_getpeername, fd, (long)peer, (long)&len, 0, 0, 0) == 0 && !inet_unset(peer)) {
+		sb_puts(o, "->");
+		put_inet_end(o, peer);
+	}
+	return 1;
+}
+
+/* A UNIX socket: "INODE,"PATH"" when it has a name.  (strace also shows
+ * the peer's inode, "INODE->PEER", which only sock_diag knows.) */
+static int put_unix_details(struct sb *o, int fd, const char *inode)
+{
+	unsigned char a[112];
+	int len = sizeof a - 1;
+
+	if (sys(__NR_getsockname, fd, (long)a, (long)&len, 0, 0, 0) < 0 || len <= 2)
+		return 0;
+	a[len] = 0;
+	sb_printf(o, "%s,", inode);
+	if (a[2] == 0) {
+		sb_putc(o, '@');
+		put_quoted(o, a + 3, (size_t)len - 3, 0);
+	} else {
+		put_quoted(o, a + 2, tv_strlen((const char *)a + 2), 0);
+	}
+	return 1;
+}
+
+/* -yy: "<TCP:[127.0.0.1:80->127.0.0.1:5555]>", "<UNIX-STREAM:[INODE]>";
+ * "<socket:[INODE]>" for a protocol strace does not know. */
+static void put_socket(struct sb *o, int fd, const char *proc, const char *link)
+{
+	char proto[32], inode[24];
+	long n = sys(__NR_getxattr, (long)proc, (long)"system.sockprotoname", (long)proto,
+		     sizeof proto - 1, 0, 0);
+	size_t k = 0;
+
+	for (const char *p = link + 8; *p && *p != ']' && k < sizeof inode - 1; p++)
+		inode[k++] = *p;
+	inode[k] = 0;
+	if (n > 0)
+		proto[n] = 0;
+	if (n <= 0 || !known_proto(proto)) {
+		sb_printf(o, "<%s>", link);
+		return;
+	}
+	sb_printf(o, "<%s:[", proto);
+	/* TCP, TCPv6, UDP, UDPv6; the other INET protocols keep the inode. */
+	int inet = !tv_strncmp(proto, "TCP", 3) ||
+		   (!tv_strncmp(proto, "UDP", 3) && tv_strncmp(proto, "UDPLITE", 7));
+	int done = inet ? put_inet_details(o, fd)
+		   : !tv_strncmp(proto, "UNIX", 4) ? put_unix_details(o, fd, inode) : 0;
+	if (!done)
+		sb_puts(o, inode);
+	sb_puts(o, "]>");
+}
+
+/* -yy: a device, "</dev/null<char 1:3>>". */
+static int put_device(struct sb *o, int fd, const char *path, size_t n)
+{
+	struct stat st;
+
+	if (path[0] != '/' || sys(__NR_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 ||
+	    ((st.st_mode & S_IFMT) != S_IFCHR && (st.st_mode & S_IFMT) != S_IFBLK))
+		return 0;
+	sb_putc(o, '<');
+	put_quoted(o, (const unsigned char *)path, n, Q_BARE);
+	sb_printf(o, "<%s %lu:%lu>>", (st.st_mode & S_IFMT) == S_IFBLK ? "block" : "char",
+		  dev_major(st.st_rdev), dev_minor(st.st_rdev));
+	return 1;
+}
+
+/* A descriptor argument or result: its number, and with -y what it is.
+ * Our own descriptors show as the bare number: to the guest they are not
+ * open. */
+static void put_fd(struct sb *o, long fd)
+{
+	char proc[40], link[PATH_CAP];
+
+	sb_printf(o, "%d", (int)fd);
+	if (!opt.fds || (int)fd < 0 || is_ours(fd))
+		return;
+	tv_snprintf(proc, sizeof proc, "/proc/self/fd/%d", (int)fd);
+	long n = fd_link(proc, link, sizeof link);
+	if (n < 0)
+		return;
+	if (!tv_strncmp(link, "socket:[", 8) && (opt.fds & DF_SOCKET))
+		put_socket(o, (int)fd, proc, link);
+	else if ((opt.fds & DF_DEV) && put_device(o, (int)fd, link, (size_t)n))
+		return;
+	else if (opt.fds & DF_PATH)
+		put_fd_path(o, link, (size_t)n);
+}
+
+/* A directory descriptor: AT_FDCWD, with -y followed by the cwd. */
+static void put_dirfd(struct sb *o, long fd)
+{
+	char cwd[PATH_CAP];
+
+	if ((int)fd != AT_FDCWD) {
+		put_fd(o, fd);
+		return;
+	}
+	sb_puts(o, "AT_FDCWD");
+	long n = (opt.fds & DF_PATH) ? fd_link("/proc/self/cwd", cwd, sizeof cwd) : -1;
+	if (n >= 0) {
+		sb_putc(o, '<');
+		put_quoted(o, (const unsigned char *)cwd, (size_t)n, Q_BARE);
+		sb_putc(o, '>');
+	}
+}
+
 /* Argument i of c, of kind t. */
 static void put_arg(struct sb *o, const struct call *c, int i, int t)
 {
@@ -1885,13 +2168,8 @@ static void put_arg(struct sb *o, const struct call *c, int i, int t)
 	case A_ULONG: sb_printf(o, "%lu", v); return;
 	case A_HEX: put_hex(o, v); return;
 	case A_PTR: put_ptr(o, v); return;
-	case A_FD: sb_printf(o, "%d", (int)v); return;
-	case A_DIRFD:
-		if ((int)v == AT_FDCWD)
-			sb_puts(o, "AT_FDCWD");
-		else
-			sb_printf(o, "%d", (int)v);
-		return;
+	case A_FD: put_fd(o, (long)v); return;
+	case A_DIRFD: put_dirfd(o, (long)v); return;
 	case A_PATH: put_path(o, v); return;
 	case A_STR: put_str(o, v); return;
 	case A_IBUF: put_buf(o, v, (unsigned long)a[i + 1], 0); return;
@@ -2169,17 +2447,22 @@ static void put_arg(struct sb *o, const struct call *c, int i, int t)
 	case A_OMSGHDR: put_msghdr(o, v, c->ret); return;
 	case A_OPENHOW: put_open_how(o, v, (unsigned long)a[i + 1]); return;
 	case A_OBUF: case A_OSTR: put_buf(o, v, (unsigned long)c->ret, 0); return;
-	case A_OBUFX: put_buf(o, v, (unsigned long)c->ret, 1); return;
+	case A_OBUFX: put_buf(o, v, (unsigned long)c->ret, Q_HEX); return;
 	case A_OPATH: put_path(o, v); return;
 	case A_OSTAT: put_stat(o, v); return;
 	case A_OSTATX: put_statx(o, v); return;
 	case A_ODIRENTS: put_dirents(o, c, v); return;
 	case A_OPIPE: {
 		int fds[2];
-		if (tv_mem_read(fds, v, sizeof fds) < 0)
+		if (tv_mem_read(fds, v, sizeof fds) < 0) {
 			put_ptr(o, v);
-		else
-			sb_printf(o, "[%d, %d]", fds[0], fds[1]);
+		} else {
+			sb_putc(o, '[');
+			put_fd(o, fds[0]);
+			sb_puts(o, ", ");
+			put_fd(o, fds[1]);
+			sb_putc(o, ']');
+		}
 		return;
 	}
 	case A_OWSTATUS:
@@ -2229,6 +2512,9 @@ static void put_result(struct sb *o, const struct call *c, const struct sig *s)
 	switch (kind) {
 	case R_HEX:
 		sb_printf(o, "0x%lx", (unsigned long)r);
+		return;
+	case R_FD:
+		put_fd(o, r);
 		return;
 	case R_OCT:
 		put_oct(o, (unsigned long)r);
@@ -2354,6 +2640,14 @@ static void capture(struct call *c, const struct sig *s)
 
 enum { ST_IDLE, ST_PENDING, ST_SHOWN };
 
+/* What a line's leader shows (-t, -r, -n), taken when strace takes it:
+ * at the call's entry, or when a line of its own is written. */
+struct lead {
+	uint64_t stamp;		/* -t: wall-clock time */
+	uint64_t rel;		/* -r: time since the leader before */
+	long nr;		/* -n: the thread's call, -1 before its first */
+};
+
 struct thr {
 	struct thr *hnext;		/* hash chain */
 	struct thr *pnext, *pprev;	/* the pending list, in entry order */
@@ -2363,8 +2657,8 @@ struct thr {
 	struct call c;
 	struct sb entry;		/* "NAME(ARGS, " of the current call */
 	struct sb tail;			/* the rest, built by exit() */
-	uint64_t t0;			/* -c: when the call started */
-	uint64_t stamp;			/* -t: the wall-clock time of entry */
+	uint64_t t0;			/* -c, -T: when the call started */
+	struct lead lead;		/* of the line of the current call */
 };
 
 #define HASH 256
@@ -2401,6 +2695,7 @@ static struct thr *thread_add(int tid)
 	if (!t)
 		return NULL;
 	t->tid = tid;
+	t->c.nr = -1;
 	*p = t;
 	nthreads++;
 	return t;
@@ -2445,6 +2740,39 @@ static void thread_remove(int tid)
 	tv_free(t);
 }
 
+static uint64_t last_lead;	/* -r: the monotonic time of the last leader */
+
+static void lead_now(struct lead *l, long nr)
+{
+	l->stamp = opt.stamps ? now_ns(CLOCK_REALTIME) : 0;
+	l->rel = 0;
+	if (opt.relative >= 0) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		uint64_t before = __atomic_exchange_n(&last_lead, now, __ATOMIC_RELAXED);
+		l->rel = before && now > before ? now - before : 0;
+	}
+	l->nr = nr;
+}
+
+/* Under the lock: the call a thread made last, for -n on its notes (as
+ * strace shows the number of the tracee's last call there). */
+static long last_nr(int tid)
+{
+	struct thr *t = *slot(tid);
+	return t ? t->c.nr : -1;
+}
+
+/* Seconds with digits after the point (-r and -T: 0, 3, 6 or 9). */
+static void put_secs(struct sb *o, uint64_t ns, int digits, int width)
+{
+	unsigned long scale = 1;
+	for (int i = digits; i < 9; i++)
+		scale *= 10;
+	sb_printf(o, "%*lu", width, (unsigned long)(ns / 1000000000u));
+	if (digits)
+		sb_printf(o, ".%0*lu", digits, (unsigned long)(ns % 1000000000u) / scale);
+}
+
 static void put_stamp(struct sb *o, uint64_t ns)
 {
 	unsigned long sec = (unsigned long)(ns / 1000000000u), usec = (unsigned long)(ns % 1000000000u) / 1000;
@@ -2459,35 +2787,46 @@ static void put_stamp(struct sb *o, uint64_t ns)
 	sb_putc(o, ' ');
 }
 
-/* strace's leader: with -o and -f every line starts with the pid; on
- * stderr, "[pid N] " once there is more than one thread. */
-static void put_prefix(struct sb *o, int tid, uint64_t stamp)
+/* strace's leader: with -o and -f (or --always-show-pid) every line
+ * starts with the pid; on stderr, "[pid N] " once there is more than one
+ * thread.  Then the time of day (-t), the time since the last leader
+ * (-r: "(+S.U) " after -t) and the call's number (-n). */
+static void put_prefix(struct sb *o, int tid, const struct lead *l)
 {
-	if (opt.outfile && opt.follow)
+	if ((opt.outfile && opt.follow) || opt.always_pid)
 		sb_printf(o, "%-5d ", tid);
 	else if (nthreads > 1 && opt.follow)
 		sb_printf(o, "[pid %5d] ", tid);
 	if (opt.stamps)
-		put_stamp(o, stamp);
-}
-
-/* Under the lock: lines of other threads still waiting for their result
- * are written now, as unfinished, since a line comes before them. */
-static void flush_pending(struct thr *self)
-{
-	for (struct thr *p = pend_head; p; p = p->pnext) {
-		if (p == self || p->state != ST_PENDING)
-			continue;
-		outbuf.len = 0;
-		put_prefix(&outbuf, p->tid, p->stamp);
-		sb_putn(&outbuf, p->entry.p, p->entry.len);
-		sb_puts(&outbuf, " <unfinished ...>\n");
-		emit(outbuf.p, outbuf.len);
-		p->state = ST_SHOWN;
+		put_stamp(o, l->stamp);
+	if (opt.relative >= 0) {
+		sb_puts(o, opt.stamps ? "(+" : "");
+		put_secs(o, l->rel, opt.relative, 6);
+		sb_puts(o, opt.stamps ? ") " : " ");
 	}
+	if (opt.numbers && l->nr >= 0)
+		sb_printf(o, "[%4ld] ", l->nr);
+	else if (opt.numbers)
+		sb_puts(o, "[?] ");
 }
 
-/* Pads to strace's result column (40) and adds "= " and the result. */
+/* -e status=, -z, -Z.  A call that does not return is unfinished, but
+ * rt_sigreturn does return, to the interrupted code, and strace shows it
+ * with its value. */
+static int filtering(void)
+{
+	return opt.status != CS_ALL;
+}
+
+static int shown(const struct call *c)
+{
+	unsigned st = c->nr == __NR_rt_sigreturn ? CS_SUCCESSFUL
+		      : !c->done ? CS_UNFINISHED : is_err(c->ret) ? CS_FAILED : CS_SUCCESSFUL;
+	return (opt.status & st) != 0;
+}
+
+/* Pads to strace's result column (40) and adds "= " and the result, and
+ * with -T the time spent in the call. */
 static void put_tail(struct sb *o, const struct call *c, const struct sig *s)
 {
 	if (o->len < 40) {
@@ -2498,26 +2837,67 @@ static void put_tail(struct sb *o, const struct call *c, const struct sig *s)
 	}
 	sb_puts(o, "= ");
 	put_result(o, c, s);
+	if (opt.times >= 0 && c->done && !(s && s->ret == R_NONE)) {
+		sb_puts(o, " <");
+		put_secs(o, c->dur, opt.times, 0);
+		sb_putc(o, '>');
+	}
 	sb_putc(o, '\n');
 }
 
-/* Writes the line of t's finished call: its entry part (or, if that was
- * shown as unfinished, "<... NAME resumed>") and t->tail. */
+/* Under the lock: the first part of a call still blocked, written now
+ * because a line comes before its end: "NAME(ARGS <unfinished ...>".  With
+ * -e status= lines are only written whole, so this is for a call the
+ * process's end cuts: strace ends it with ") = ?". */
+static void write_cut(struct thr *p)
+{
+	outbuf.len = 0;
+	put_prefix(&outbuf, p->tid, &p->lead);
+	sb_putn(&outbuf, p->entry.p, p->entry.len);
+	sb_puts(&outbuf, " <unfinished ...>");
+	if (filtering()) {
+		sb_putc(&outbuf, ')');
+		put_tail(&outbuf, &p->c, sig_of(p->c.nr));
+	} else {
+		sb_putc(&outbuf, '\n');
+	}
+	emit(outbuf.p, outbuf.len);
+	p->state = ST_SHOWN;
+}
+
+/* Under the lock: lines of other threads still waiting for their result
+ * are written now, as unfinished, since a line comes before them.  Not
+ * with -e status=: as in strace (which holds each line in a memstream
+ * until its status is known), every line is written whole. */
+static void flush_pending(struct thr *self)
+{
+	if (filtering())
+		return;
+	for (struct thr *p = pend_head; p; p = p->pnext)
+		if (p != self && p->state == ST_PENDING)
+			write_cut(p);
+}
+
+/* Writes the line of t's finished call, when its status is shown: its
+ * entry part (or, if that was shown as unfinished, "<... NAME resumed>")
+ * and t->tail. */
 static void write_line(struct thr *t)
 {
 	const struct sig *s = sig_of(t->c.nr);
 
 	lock();
-	if (!finished) {
+	if (!finished && shown(&t->c)) {
 		flush_pending(t);
 		outbuf.len = 0;
 		if (t->state == ST_SHOWN) {
-			put_prefix(&outbuf, t->tid, opt.stamps ? now_ns(CLOCK_REALTIME) : 0);
+			struct lead l;
+			lead_now(&l, t->c.nr);
+			put_prefix(&outbuf, t->tid, &l);
 			sb_puts(&outbuf, "<... ");
 			put_name(&outbuf, t->c.nr);
 			sb_puts(&outbuf, " resumed>");
 		} else {
-			put_prefix(&outbuf, t->tid, t->stamp);
+			put_prefix(&outbuf, t->tid, &t->lead);
 			sb_putn(&outbuf, t->entry.p, t->entry.len);
 		}
 		sb_putn(&outbuf, t->tail.p, t->tail.len);
@@ -2531,8 +2911,11 @@ static void write_line(struct thr *t)
 /* A line of its own ("+++ exited with 0 +++"), under the lock. */
 static void write_note(int tid, const char *text)
 {
+	struct lead l;
+
+	lead_now(&l, last_nr(tid));
 	outbuf.len = 0;
-	put_prefix(&outbuf, tid, opt.stamps ? now_ns(CLOCK_REALTIME) : 0);
+	put_prefix(&outbuf, tid, &l);
 	sb_puts(&outbuf, text);
 	emit(outbuf.p, outbuf.len);
 }
@@ -2611,14 +2994,15 @@ static void summary(void)
 	sb_free(&o);
 }
 
-static void count_call(const struct call *c, uint64_t t0)
+/* As strace counts: only the calls whose status is shown (-c -Z counts
+ * the failed ones). */
+static void count_call(const struct call *c)
 {
-	if (!opt.summary || c->nr < 0 || c->nr >= NR_TABLE)
+	if (!opt.summary || c->nr < 0 || c->nr >= NR_TABLE || !shown(c))
 		return;
-	uint64_t dt = now_ns(CLOCK_MONOTONIC) - t0;
 	struct count *ct = &counts[c->nr];
 	__atomic_fetch_add(&ct->calls, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ct->ns, dt, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ct->ns, c->dur, __ATOMIC_RELAXED);
 	if (is_err(c->ret))
 		__atomic_fetch_add(&ct->errors, 1, __ATOMIC_RELAXED);
 }
@@ -2631,16 +3015,9 @@ static void process_end(int tid, const char *note)
 	if (finished)
 		return;
 	if (opt.lines) {
-		for (struct thr *p = pend_head; p; p = p->pnext) {
-			if (p->state == ST_PENDING && p->tid != tid) {
-				outbuf.len = 0;
-				put_prefix(&outbuf, p->tid, p->stamp);
-				sb_putn(&outbuf, p->entry.p, p->entry.len);
-				sb_puts(&outbuf, " <unfinished ...>\n");
-				emit(outbuf.p, outbuf.len);
-				p->state = ST_SHOWN;
-			}
-		}
+		for (struct thr *p = pend_head; p; p = p->pnext)
+			if (p->state == ST_PENDING && p->tid != tid && (opt.status & CS_UNFINISHED))
+				write_cut(p);
 		if (note)
 			write_note(main_pid, note);
 	}
@@ -2654,7 +3031,7 @@ static void process_exit(int tid, long code)
 	char note[48];
 
 	tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(code & 0xff));
-	process_end(tid, opt.quiet < 2 ? note : NULL);
+	process_end(tid, opt.quiet & Q_EXIT ? NULL : note);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2748,13 +3125,21 @@ static int dumps_core(int sig)
 	return 0;
 }
 
+/* -e signal=: whether signal n's lines are shown. */
+static int signal_shown(int n)
+{
+	return n >= 1 && n <= 64 && (opt.signals >> (n - 1) & 1);
+}
+
 static void on_signal(const struct tv_signal *s)
 {
 	lock();
-	if (opt.lines && !finished && (opt.follow || s->tid == main_pid)) {
+	if (opt.lines && !finished && (opt.follow || s->tid == main_pid) && signal_shown(s->signo)) {
+		struct lead l;
 		flush_pending(NULL);
+		lead_now(&l, last_nr(s->tid));
 		outbuf.len = 0;
-		put_prefix(&outbuf, s->tid, opt.stamps ? now_ns(CLOCK_REALTIME) : 0);
+		put_prefix(&outbuf, s->tid, &l);
 		sb_puts(&outbuf, "--- ");
 		put_signame(&outbuf, s->signo, 1);
 		sb_putc(&outbuf, ' ');
@@ -2767,7 +3152,7 @@ static void on_signal(const struct tv_signal *s)
 		sb_puts(&note, "+++ killed by ");
 		put_signame(&note, s->signo, 1);
 		sb_puts(&note, dumps_core(s->signo) ? " (core dumped) +++\n" : " +++\n");
-		process_end(s->tid, note.p);
+		process_end(s->tid, signal_shown(s->signo) ? note.p : NULL);
 		sb_free(&note);
 	}
 	unlock();
@@ -2783,6 +3168,10 @@ struct persist {
 	uint32_t exec_len;	/* an execve line waiting for "= 0" */
 	uint32_t exec_traced;	/* that execve is traced: count it */
 	uint32_t ncounts;
+	uint32_t out_failed;	/* a write of the trace failed (the exit status) */
+	uint64_t exec_t0;	/* -T: when that execve started */
+	struct lead exec_lead;	/* its leader */
+	uint64_t last_lead;	/* -r: the time of the last leader */
 };
 #define PERSIST_MAGIC "tvtrace"
 #define PERSIST_EXEC_OFF ((long)sizeof(struct persist))
@@ -2840,7 +3229,8 @@ static void persist_write(long off, const void *buf, size_t len)
 		sys(__NR_pwrite64, state_fd, (long)buf, (long)len, off, 0, 0);
 }
 
-static void persist_header(uint32_t exec_len, uint32_t exec_traced)
+/* exec: the traced execve about to be made, or NULL. */
+static void persist_header(uint32_t exec_len, const struct thr *exec)
 {
 	struct persist p;
 	zero(&p, sizeof p);
@@ -2848,9 +3238,22 @@ static void persist_header(uint32_t exec_len, uint32_t exec_traced)
 	p.pid = main_pid;
 	p.out_fd = out_fd;
 	p.exec_len = exec_len;
-	p.exec_traced = exec_traced;
+	p.exec_traced = exec != NULL;
 	p.ncounts = opt.summary ? NR_TABLE : 0;
+	p.out_failed = (uint32_t)out_failed;
+	if (exec) {
+		p.exec_t0 = exec->t0;
+		p.exec_lead = exec->lead;
+	}
+	p.last_lead = last_lead;
 	persist_write(0, &p, sizeof p);
+}
+
+/* Only the field, so as not to undo an execve line waiting in the state. */
+static void persist_failed(void)
+{
+	uint32_t one = 1;
+	persist_write(offsetof(struct persist, out_failed), &one, sizeof one);
 }
 
 static void new_state(void)
@@ -2859,7 +3262,7 @@ static void new_state(void)
 	if (fd < 0)
 		return;		/* no memfd: an execve starts a new trace */
 	state_fd = move_high((int)fd, 0);
-	persist_header(0, 0);
+	persist_header(0, NULL);
 }
 
 /* dup2()/dup3() onto one of ours: ours moves out of the way first. */
@@ -2873,7 +3276,7 @@ static void move_ours(long fd)
 		state_fd = n;
 	unlock();
 	if (was_out)
-		persist_header(0, 0);
+		persist_header(0, NULL);
 }
 
 /* The guest must not lose our descriptors by accident.  Returns 1 with
@@ -2950,7 +3353,7 @@ static void persist_exec(struct thr *t)
 	}
 	if (opt.summary)
 		persist_write(PERSIST_COUNTS_OFF, counts, sizeof counts);
-	persist_header(len, t != NULL);
+	persist_header(len, t);
 }
 
 static int traced(const struct tv_call *c)
@@ -2973,7 +3376,7 @@ static void on_thread_exit(const struct tv_call *c)
 	if (opt.follow && !finished) {
 		if (nthreads <= 1 && c->tid == main_pid) {
 			process_exit(c->tid, c->args[0]);
-		} else if (opt.lines && opt.quiet < 2) {
+		} else if (opt.lines && !(opt.quiet & Q_EXIT)) {
 			char note[48];
 			tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(c->args[0] & 0xff));
 			write_note(c->tid, note);
@@ -2981,6 +3384,14 @@ static void on_thread_exit(const struct tv_call *c)
 	}
 	thread_remove(c->tid);
 	unlock();
+}
+
+/* The program's exit status, unless trace lines were lost: then not 0,
+ * so that whoever runs the tracer learns that the trace is incomplete. */
+static void exit_status(struct tv_call *c)
+{
+	if (__atomic_load_n(&out_failed, __ATOMIC_RELAXED) && (c->args[0] & 0xff) == 0)
+		c->args[0] = 1;
 }
 
 static enum tv_verdict on_enter(struct tv_call *c)
@@ -3000,7 +3411,7 @@ static enum tv_verdict on_enter(struct tv_call *c)
 			t->c.done = 0;
 			capture(&t->c, s);
 			if (opt.lines) {
-				t->stamp = opt.stamps ? now_ns(CLOCK_REALTIME) : 0;
+				lead_now(&t->lead, c->nr);
 				t->entry.len = 0;
 				t->stop = format_entry(&t->entry, &t->c, s);
 			}
@@ -3012,8 +3423,9 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		/* Finished here: the guard's answer, or a call with no return. */
 		t->c.ret = answered ? answer : 0;
 		t->c.done = answered;
+		t->c.dur = 0;
 		if (answered)
-			count_call(&t->c, now_ns(CLOCK_MONOTONIC));
+			count_call(&t->c);
 		if (opt.lines)
 			write_now(t, sig_of(c->nr));
 	} else if (t) {
@@ -3030,7 +3442,7 @@ static enum tv_verdict on_enter(struct tv_call *c)
 			unlock();
 		}
 		c->tool_data = t;
-		t->t0 = opt.summary ? now_ns(CLOCK_MONOTONIC) : 0;
+		t->t0 = opt.summary || opt.times >= 0 ? now_ns(CLOCK_MONOTONIC) : 0;
 	}
 
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
@@ -3042,6 +3454,8 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	} else if (c->nr == __NR_exit) {
 		on_thread_exit(c);
 	}
+	if (c->nr == __NR_exit_group || c->nr == __NR_exit)
+		exit_status(c);
 	if (answered)
 		return tv_return(c, answer);
 	return TV_RUN;
@@ -3066,9 +3480,10 @@ static void on_exit(struct tv_call *c)
 		return;
 	t->c.ret = c->ret;
 	t->c.done = 1;
-	count_call(&t->c, t->t0);
+	t->c.dur = t->t0 ? now_ns(CLOCK_MONOTONIC) - t->t0 : 0;
+	count_call(&t->c);
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
-		persist_header(0, 0);
+		persist_header(0, NULL);
 	if (opt.lines) {
 		t->tail.len = 0;
 		format_exit(&t->tail, &t->c, sig_of(c->nr), t->stop);
@@ -3187,17 +3602,225 @@ static int parse_trace(const char *spec)
 	return 0;
 }
 
+/* Case-insensitive equality of ASCII names (signals are "usr1" or "USR1"). */
+static int eq_nocase(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/* The bits one name of a set stands for; 0 if it is unknown. */
+typedef uint64_t (*name_bits_fn)(const char *name);
+
+static int set_error(const char *what, const char *token)
+{
+	char fmt[48];
+	tv_snprintf(fmt, sizeof fmt, "invalid %s '%%s'", what);
+	return usage_error(fmt, token);
+}
+
+/* A set of -e signal=, status=, quiet=, decode-fds=, as strace reads it:
+ * "all", "none" or names separated by commas, each leading "!" inverting
+ * it.  The set replaces the one before. */
+static int parse_named(const char *spec, const char *what, name_bits_fn bits, uint64_t all,
+		       uint64_t *out)
+{
+	uint64_t set = 0;
+	int neg = 0, any = 0;
+
+	for (; *spec == '!'; spec++)
+		neg = !neg;
+	if (!tv_strcmp(spec, "all") || !tv_strcmp(spec, "none")) {
+		*out = (spec[0] == 'a') != neg ? all : 0;
+		return 0;
+	}
+	for (const char *p = spec; *p;) {
+		char tok[64];
+		size_t n = 0;
+		while (p[n] && p[n] != ',')
+			n++;
+		if (n >= sizeof tok)
+			return set_error(what, p);
+		copy(tok, p, n);
+		tok[n] = 0;
+		p += n + (p[n] == ',');
+		if (!n)
+			continue;
+		uint64_t b = bits(tok);
+		if (!b)
+			return set_error(what, tok);
+		set |= b;
+		any = 1;
+	}
+	if (!any)
+		return set_error(what, spec);
+	*out = neg ? all & ~set : set;
+	return 0;
+}
+
+/* "USR1", "SIGUSR1", "sigusr1", "10", "RTMIN", "RT_3". */
+static uint64_t signal_bits(const char *name)
+{
+	unsigned long n;
+	struct sb b = { 0 };
+
+	if (tv_parse_ulong(name, &n) == 0)
+		return n >= 1 && n <= 64 ? 1ull << (n - 1) : 0;
+	if ((name[0] == 's' || name[0] == 'S') && (name[1] == 'i' || name[1] == 'I') &&
+	    (name[2] == 'g' || name[2] == 'G'))
+		name += 3;
+	for (n = 1; n <= 64; n++) {
+		b.len = 0;
+		put_signame(&b, (long)n, 0);
+		if (b.p && eq_nocase(b.p, name))
+			break;
+	}
+	sb_free(&b);
+	return n <= 64 ? 1ull << (n - 1) : 0;
+}
+
+struct bit_name {
+	const char *name;
+	unsigned bit;
+};
+
+static uint64_t lookup_bits(const struct bit_name *t, const char *name)
+{
+	for (; t->name; t++)
+		if (!tv_strcmp(t->name, name))
+			return t->bit;
+	return 0;
+}
+
+static uint64_t status_bits(const char *name)
+{
+	static const struct bit_name t[] = {
+		{ "successful", CS_SUCCESSFUL }, { "failed", CS_FAILED },
+		{ "unfinished", CS_UNFINISHED }, { "unavailable", CS_UNAVAILABLE },
+		{ "detached", CS_DETACHED }, { NULL, 0 },
+	};
+	return lookup_bits(t, name);
+}
+
+static uint64_t quiet_bits(const char *name)
+{
+	static const struct bit_name t[] = {
+		{ "attach", Q_ATTACH }, { "exit", Q_EXIT }, { "exits", Q_EXIT },
+		{ "path-resolution", Q_PATH }, { "personality", Q_PERSONALITY },
+		{ "superseded", Q_EXECVE }, { "thread-execve", Q_EXECVE }, { NULL, 0 },
+	};
+	return lookup_bits(t, name);
+}
+
+static uint64_t fds_bits(const char *name)
+{
+	static const struct bit_name t[] = {
+		{ "path", DF_PATH }, { "socket", DF_SOCKET }, { "dev", DF_DEV }, { NULL, 0 },
+	};
+	return lookup_bits(t, name);
+}
+
+/* -e KEY=VALUE, and the long options that are one (--signal=SET). */
+static int qualify(const char *key, size_t klen, const char *val)
+{
+	enum { K_TRACE, K_SIGNAL, K_STATUS, K_QUIET, K_FDS };
+	static const struct { const char *key; int k; } keys[] = {
+		{ "trace", K_TRACE }, { "t", K_TRACE }, { "trace_syscalls", K_TRACE },
+		{ "signal", K_SIGNAL }, { "signals", K_SIGNAL }, { "s", K_SIGNAL },
+		{ "status", K_STATUS }, { "quiet", K_QUIET }, { "silent", K_QUIET },
+		{ "silence", K_QUIET }, { "q", K_QUIET }, { "decode-fds", K_FDS },
+		{ "decode-fd", K_FDS },
+	};
+	uint64_t set;
+	int k = -1, r;
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (tv_strlen(keys[i].key) == klen && !tv_strncmp(keys[i].key, key, klen))
+			k = keys[i].k;
+	switch (k) {
+	case K_TRACE:
+		return parse_trace(val);
+	case K_SIGNAL:
+		return parse_named(val, "signal", signal_bits, ~0ull, &opt.signals);
+	case K_STATUS:
+		r = parse_named(val, "status", status_bits, CS_ALL, &set);
+		opt.status = (unsigned)set;
+		return r;
+	case K_QUIET:
+		r = parse_named(val, "quiet", quiet_bits, Q_ALL, &set);
+		opt.quiet = (unsigned)set;
+		return r;
+	case K_FDS:
+		r = parse_named(val, "decode-fds", fds_bits, DF_ALL, &set);
+		opt.fds = (unsigned)set;
+		return r;
+	}
+	return usage_error("unsupported -e qualifier '%s' (trace=, signal=, status=, quiet= and "
+			   "decode-fds= are)", key);
+}
+
+/* -e EXPR: KEY=VALUE, or a set of calls alone (trace=). */
 static int parse_expr(const char *e)
 {
-	static const char *const trace_keys[] = { "trace=", "t=", "trace_syscalls=" };
-	for (size_t k = 0; k < sizeof trace_keys / sizeof trace_keys[0]; k++) {
-		size_t n = tv_strlen(trace_keys[k]);
-		if (!tv_strncmp(e, trace_keys[k], n))
-			return parse_trace(e + n);
+	const char *eq = tv_strchr(e, '=');
+	return eq ? qualify(e, (size_t)(eq - e), eq + 1) : parse_trace(e);
+}
+
+/* -T, -r: s, ms, us or ns; the digits after the point. */
+static int parse_precision(const char *v, int *digits)
+{
+	static const char *const units[] = { "s", "ms", "us", "ns" };
+
+	if (!v) {
+		*digits = 6;
+		return 0;
 	}
-	if (tv_strchr(e, '='))
-		return usage_error("unsupported -e qualifier '%s' (only trace= is)", e);
-	return parse_trace(e);
+	for (int i = 0; i < 4; i++) {
+		if (!tv_strcmp(v, units[i])) {
+			*digits = 3 * i;
+			return 0;
+		}
+	}
+	return usage_error("invalid precision '%s' (s, ms, us or ns)", v);
+}
+
+/* --strings-in-hex=: none, non-ascii-chars, non-ascii, all. */
+static int parse_hex(const char *v)
+{
+	static const char *const styles[] = { "none", "non-ascii-chars", "non-ascii", "all" };
+	for (int i = 0; i < 4; i++) {
+		if (!tv_strcmp(v, styles[i])) {
+			opt.hex = i;
+			return 0;
+		}
+	}
+	return usage_error("invalid --strings-in-hex argument '%s'", v);
+}
+
+/* -q: attach and personality messages (there are none); -qq: and the
+ * "+++ exited" lines; -qqq: everything. */
+static void quiet_more(void)
+{
+	static int level;
+	static const unsigned levels[] = { Q_ATTACH | Q_PERSONALITY,
+					   Q_ATTACH | Q_PERSONALITY | Q_EXIT, Q_ALL };
+	opt.quiet |= levels[level < 2 ? level++ : 2];
+}
+
+/* -p: strace attaches to a running process with ptrace; the tracer here
+ * is the program's loader and lives in its address space, so there is
+ * nothing to attach to. */
+static __attribute__((noreturn)) void no_attach(void)
+{
+	tv_dprintf(2, "%s: -p is not supported: the traced program runs inside the tracer; "
+		   "run it under %s instead: %s [OPTIONS] -- PROGRAM [ARGS]\n", TOOL, TOOL, TOOL);
+	for (;;)
+		sys(__NR_exit_group, 1, 0, 0, 0, 0, 0);
 }
 
 static int set_strsize(const char *v)
@@ -3209,78 +3832,118 @@ static int set_strsize(const char *v)
 	return 0;
 }
 
+/* One option by its short letter (a long one maps to its letter), with
+ * its value or NULL.  Returns 0, -1 after an error, 1 if c is unknown. */
+static int apply(char c, const char *val)
+{
+	switch (c) {
+	case 'f': opt.follow = 1; return 0;
+	case 'c': opt.summary = 1, opt.lines = 0; return 0;
+	case 'C': opt.summary = 1, opt.lines = 1; return 0;
+	case 't': opt.stamps++; return 0;
+	case 'w': return 0;	/* -c time is always wall-clock time */
+	case 'n': opt.numbers = 1; return 0;
+	case 'P': opt.always_pid = 1; return 0;
+	case 'z': opt.status = CS_SUCCESSFUL; return 0;
+	case 'Z': opt.status = CS_FAILED; return 0;
+	case 'T': return parse_precision(val, &opt.times);
+	case 'r': return parse_precision(val, &opt.relative);
+	case 'o': opt.outfile = val; return 0;
+	case 's': return set_strsize(val);
+	case 'e': return parse_expr(val);
+	case 'p': no_attach();
+	case 'q':
+		if (val)
+			return qualify("quiet", 5, val);
+		quiet_more();
+		return 0;
+	case 'x':
+		if (val)
+			return parse_hex(val);
+		opt.hex = opt.hex >= HEX_NON_ASCII ? HEX_ALL : HEX_NON_ASCII;
+		return 0;
+	case 'y':
+		if (val)
+			return qualify("decode-fds", 10, val);
+		opt.fds = opt.fds ? DF_ALL : DF_PATH;
+		return 0;
+	}
+	return 1;
+}
+
+/* How a long option takes its value: none, always (--output=F or
+ * --output F), or only as --name=VALUE, like strace's optional ones. */
+enum { ARG_NONE, ARG_NEED, ARG_MAY };
+
+static int long_option(int argc, char **argv)
+{
+	static const struct { const char *name; char as; char arg; const char *key; } longs[] = {
+		{ "--output", 'o', ARG_NEED, NULL }, { "--string-limit", 's', ARG_NEED, NULL },
+		{ "--trace", 'e', ARG_NEED, "trace" }, { "--signal", 'e', ARG_NEED, "signal" },
+		{ "--status", 'e', ARG_NEED, "status" }, { "--quiet", 'q', ARG_MAY, NULL },
+		{ "--decode-fds", 'y', ARG_MAY, NULL }, { "--follow-forks", 'f', ARG_NONE, NULL },
+		{ "--summary-only", 'c', ARG_NONE, NULL }, { "--summary", 'C', ARG_NONE, NULL },
+		{ "--absolute-timestamps", 't', ARG_NONE, NULL },
+		{ "--summary-wall-clock", 'w', ARG_NONE, NULL },
+		{ "--syscall-times", 'T', ARG_MAY, NULL }, { "--relative-timestamps", 'r', ARG_MAY, NULL },
+		{ "--syscall-number", 'n', ARG_NONE, NULL }, { "--always-show-pid", 'P', ARG_NONE, NULL },
+		{ "--strings-in-hex", 'x', ARG_MAY, NULL }, { "--successful-only", 'z', ARG_NONE, NULL },
+		{ "--failed-only", 'Z', ARG_NONE, NULL }, { "--attach", 'p', ARG_NEED, NULL },
+	};
+	const char *a = argv[0];
+
+	for (size_t k = 0; k < sizeof longs / sizeof longs[0]; k++) {
+		size_t n = tv_strlen(longs[k].name);
+		if (tv_strncmp(a, longs[k].name, n) || (a[n] && a[n] != '='))
+			continue;
+		const char *val = a[n] == '=' ? a + n + 1 : NULL;
+		int used = 1;
+		if (val && longs[k].arg == ARG_NONE)
+			return usage_error("option '%s' takes no argument", a);
+		if (!val && longs[k].arg == ARG_NEED) {
+			if (argc < 2)
+				return usage_error("option '%s' needs an argument", a);
+			val = argv[1], used = 2;
+		}
+		/* The bare forms: --strings-in-hex is -xx, --decode-fds is -y. */
+		if (!val && longs[k].as == 'x')
+			val = "all";
+		int r = longs[k].key ? qualify(longs[k].key, tv_strlen(longs[k].key), val)
+				     : apply(longs[k].as, val);
+		return r ? -1 : used;
+	}
+	return 0;
+}
+
 /* Long options, then clusters of short ones ("-ftt", "-s64", "-o f"). */
 static int option(int argc, char **argv)
 {
 	const char *a = argv[0];
-	static const struct { const char *name; char as; } longs[] = {
-		{ "--output", 'o' }, { "--string-limit", 's' }, { "--trace", 'T' },
-		{ "--follow-forks", 'f' }, { "--summary-only", 'c' }, { "--summary", 'C' },
-		{ "--quiet", 'q' }, { "--absolute-timestamps", 't' }, { "--summary-wall-clock", 'w' },
-	};
 
-	if (a[0] == '-' && a[1] == '-') {
-		for (size_t k = 0; k < sizeof longs / sizeof longs[0]; k++) {
-			size_t n = tv_strlen(longs[k].name);
-			if (tv_strncmp(a, longs[k].name, n) || (a[n] && a[n] != '='))
-				continue;
-			const char *val = a[n] == '=' ? a + n + 1 : NULL;
-			int used = 1;
-			char c = longs[k].as;
-			if (c == 'o' || c == 's' || c == 'T') {
-				if (!val && argc < 2)
-					return usage_error("option '%s' needs an argument", a);
-				if (!val)
-					val = argv[1], used = 2;
-			}
-			switch (c) {
-			case 'o': opt.outfile = val; break;
-			case 's': if (set_strsize(val)) return -1; break;
-			case 'T': if (parse_trace(val)) return -1; break;
-			case 'f': opt.follow = 1; break;
-			case 'c': opt.summary = 1, opt.lines = 0; break;
-			case 'C': opt.summary = 1, opt.lines = 1; break;
-			case 'q': opt.quiet++; break;
-			case 't': opt.stamps = 1; break;
-			case 'w': break;
-			}
-			return used;
-		}
-		return 0;
-	}
+	if (a[0] == '-' && a[1] == '-')
+		return long_option(argc, argv);
 	if (a[0] != '-' || !a[1])
 		return 0;
 	for (int i = 1; a[i]; i++) {
-		char c = a[i];
-		switch (c) {
-		case 'f': opt.follow = 1; continue;
-		case 'c': opt.summary = 1, opt.lines = 0; continue;
-		case 'C': opt.summary = 1, opt.lines = 1; continue;
-		case 'q': opt.quiet++; continue;
-		case 't': opt.stamps++; continue;
-		case 'w': continue;	/* -c time is always wall-clock time */
-		case 'o': case 's': case 'e': {
+		char c = a[i], o[3] = { '-', c, 0 };
+		if (c == 'p')
+			no_attach();
+		if (tv_strchr("ose", c)) {
 			const char *val = a[i + 1] ? a + i + 1 : NULL;
 			int used = 1;
-			if (!val) {
-				if (argc < 2) {
-					char o[3] = { '-', c, 0 };
-					return usage_error("option '%s' needs an argument", o);
-				}
-				val = argv[1];
-				used = 2;
-			}
-			if (c == 'o')
-				opt.outfile = val;
-			else if (c == 's' ? set_strsize(val) : parse_expr(val))
-				return -1;
-			return used;
+			if (!val && argc < 2)
+				return usage_error("option '%s' needs an argument", o);
+			if (!val)
+				val = argv[1], used = 2;
+			return apply(c, val) ? -1 : used;
 		}
-		}
-		if (i == 1)
+		int r = tv_strchr("fcCtwnzZTrqxy", c) ? apply(c, NULL) : 1;
+		if (r < 0)
+			return -1;
+		if (r > 0 && i == 1)
 			return 0;	/* not ours: "unknown option" */
-		char o[3] = { '-', c, 0 };
-		return usage_error("unknown option '%s'", o);
+		if (r > 0)
+			return usage_error("unknown option '%s'", o);
 	}
 	return 1;
 }
@@ -3378,8 +4041,38 @@ static int reopen_output(void)
 	if (fd < 0)
 		return -1;
 	out_fd = move_high((int)fd, 0);
-	persist_header(0, 0);
+	persist_header(0, NULL);
 	return 0;
+}
+
+/* This image was started by the guest's execve, whose line and -c count
+ * the image before left in the state fd (p): that execve succeeded. */
+static void resume_exec(int fd, const struct persist *p)
+{
+	state_fd = fd;
+	out_failed = (int)p->out_failed;
+	last_lead = p->last_lead;
+	if (opt.summary && p->ncounts == NR_TABLE)
+		sys(__NR_pread64, fd, (long)counts, sizeof counts, PERSIST_COUNTS_OFF, 0, 0);
+	if (opt.summary && p->exec_traced && (opt.status & CS_SUCCESSFUL))
+		counts[__NR_execve].calls++;
+	if (p->exec_len && p->exec_len < PERSIST_EXEC_CAP && opt.lines) {
+		struct thr *t = thread_get(main_pid);
+		struct sb *e = t ? &t->entry : NULL;
+		if (e && sb_reserve(e, p->exec_len) == 0 &&
+		    sys(__NR_pread64, fd, (long)e->p, p->exec_len, PERSIST_EXEC_OFF, 0, 0) ==
+			    (long)p->exec_len) {
+			e->len = p->exec_len;
+			t->c.nr = __NR_execve;
+			t->c.ret = 0;
+			t->c.done = 1;
+			t->c.dur = p->exec_t0 ? now_ns(CLOCK_MONOTONIC) - p->exec_t0 : 0;
+			t->lead = p->exec_lead;
+			t->tail.len = 0;
+			write_line(t);
+		}
+	}
+	persist_header(0, NULL);
 }
 
 static int start(void)
@@ -3398,28 +4091,7 @@ static int start(void)
 	if (fd >= 0 && sys(__NR_fcntl, p.out_fd, F_GETFD, 0, 0, 0, 0) >= 0) {
 		out_fd = p.out_fd;
 		if (p.pid == main_pid) {
-			state_fd = fd;
-			if (opt.summary && p.ncounts == NR_TABLE)
-				sys(__NR_pread64, fd, (long)counts, sizeof counts, PERSIST_COUNTS_OFF, 0, 0);
-			if (opt.summary && p.exec_traced)
-				counts[__NR_execve].calls++;
-			if (p.exec_len && p.exec_len < PERSIST_EXEC_CAP && opt.lines) {
-				/* The execve that started us succeeded. */
-				struct thr *t = thread_get(main_pid);
-				struct sb *e = t ? &t->entry : NULL;
-				if (e && sb_reserve(e, p.exec_len) == 0 &&
-				    sys(__NR_pread64, fd, (long)e->p, p.exec_len, PERSIST_EXEC_OFF, 0, 0) ==
-					    (long)p.exec_len) {
-					e->len = p.exec_len;
-					t->c.nr = __NR_execve;
-					t->c.ret = 0;
-					t->c.done = 1;
-					t->stamp = opt.stamps ? now_ns(CLOCK_REALTIME) : 0;
-					t->tail.len = 0;
-					write_line(t);
-				}
-			}
-			persist_header(0, 0);
+			resume_exec(fd, &p);
 			return 0;
 		}
 		/* A child's new image: same output, state of its own. */
@@ -3432,9 +4104,7 @@ static int start(void)
 	if (opt.outfile) {
 		o = sys(__NR_openat, AT_FDCWD, (long)opt.outfile, O_WRONLY | O_CREAT | O_TRUNC, 0666, 0, 0);
 		if (o < 0) {
-			tv_dprintf(2, "%s: cannot open '%s': %s\n", TOOL, opt.outfile,
-				   (size_t)-o < sizeof errno_text / sizeof errno_text[0] && errno_text[-o]
-					   ? errno_text[-o] : "error");
+			tv_dprintf(2, "%s: cannot open '%s': %s\n", TOOL, opt.outfile, err_text(o));
 			return 1;
 		}
 	} else {
@@ -3486,12 +4156,23 @@ TV_TOOL(.name = TOOL,
 		 "  -e trace=SET         trace only SET: names, %file %desc %process %network\n"
 		 "                       %signal %memory %ipc %creds %clock %stat..., all, none;\n"
 		 "                       !SET traces all others\n"
+		 "  -e signal=SET        show only these signals (USR1,SIGTERM,...; !SET)\n"
+		 "  -e status=SET        show only calls that are successful, failed, unfinished\n"
+		 "  -z, -Z               show only calls that succeed; that fail\n"
+		 "  -e quiet=SET         no messages of SET (exit: the +++ exited lines)\n"
 		 "  -f                   trace every thread, with [pid N] when there are several\n"
 		 "  -c                   count time, calls and errors; a table at the end\n"
 		 "  -C                   like -c, and the trace too\n"
 		 "  -s N                 show at most N bytes of strings [32]\n"
+		 "  -x, -xx              non-ASCII strings in hex; all strings in hex\n"
+		 "  -y, -yy              paths of descriptors; and socket ends, devices\n"
 		 "  -t, -tt, -ttt        time of day; with microseconds; since the epoch\n"
-		 "  -q, -qq              -qq: no \"+++ exited\" lines\n",
+		 "  -r                   time since the previous line\n"
+		 "  -T                   time spent in each call, <0.000012>\n"
+		 "  -n                   the call's number, [ 39]\n"
+		 "  --always-show-pid    every line starts with the thread id\n"
+		 "  -q, -qq              -qq: no \"+++ exited\" lines\n"
+		 "  (no -p: a running process cannot be attached; run PROGRAM under this tracer)\n",
 	.syscalls = NULL,
 	.option = option,
 	.start = start,
