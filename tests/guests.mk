@@ -17,7 +17,7 @@
 #   guests/origin.dyn, guests/origin.musldyn and their shared libraries
 #                        (dynamic flavours only: $ORIGIN and dlopen)
 #   guests/waitstatus    the wait-status helper of tests/compare.sh
-#   guests/fs-probe, guests/trace-*
+#   guests/fs-probe, guests/trace-*, guests/fs-NAME (tests/fs/NAME.c)
 #                        static programs tests/t-fs.sh and tests/t-trace.sh
 #                        run (built here so that the tests need no compiler:
 #                        the arm64 VM has none)
@@ -52,8 +52,10 @@ GUEST_LIBS_SO := guests/libtvorigin-gnu.so guests/libtvplugin-gnu.so \
 GUEST_TOOL_NAMES := fs-probe trace-write trace-file trace-mmap trace-misc trace-str \
 	trace-threads trace-fdguard trace-exec trace-signals
 GUEST_TOOL_BINS := $(GUEST_TOOL_NAMES:%=guests/%)
+# tvisor-fs's escape tests: tests/fs/NAME.c is guests/fs-NAME.
+GUEST_FS_BINS := $(patsubst $(srcdir)/tests/fs/%.c,guests/fs-%,$(wildcard $(srcdir)/tests/fs/*.c))
 
-GUESTS := $(GUEST_BINS) $(GUEST_LIBS_SO) guests/waitstatus $(GUEST_TOOL_BINS)
+GUESTS := $(GUEST_BINS) $(GUEST_LIBS_SO) guests/waitstatus $(GUEST_TOOL_BINS) $(GUEST_FS_BINS)
 
 .PHONY: guests clean-guests
 guests: $(GUESTS)
@@ -128,3 +130,7 @@ guests/waitstatus: $(GUEST_SRC)/waitstatus.c $(GUEST_MK)
 $(GUEST_TOOL_BINS): guests/%: $(GUEST_SRC)/%.c $(GUEST_MK)
 	@mkdir -p $(@D)
 	$(CC) -O1 -w $(TARGET_CFLAGS) -static -o $@ $< $(GUEST_LIBS)
+
+$(GUEST_FS_BINS): guests/fs-%: $(srcdir)/tests/fs/%.c $(GUEST_MK)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIBS)

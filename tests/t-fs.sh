@@ -16,7 +16,12 @@
 #     directory replaced by a link) must stay inside: a decoy "secret"
 #     inside the root says "inside", the real one outside says HOSTSECRET;
 #   - /proc/self links read as guest paths; PT_INTERP and #! come from the
-#     root.
+#     root;
+#   - issue 12 (tests/fs/*.c): io_uring is refused; a directory swapped for
+#     a link to the host while another thread uses it, and structures the
+#     monitor cannot read, reach nothing outside; a vfork child's chdir
+#     and chroot are its own; a chroot survives exec; execveat's
+#     AT_SYMLINK_NOFOLLOW judges the guest's file.
 # Prints PASS:/FAIL:/SKIP: lines (tests/run.sh counts them).
 set -u
 build=$2
@@ -309,6 +314,113 @@ connect /tmp/s: ok
 bind rel: ok
 connect rel: ok"
 [ "$out" = "$want" ] && pass long-socket-path || fail long-socket-path "got '$out'"
+
+# ---- issue 12: what went around the view ----------------------------------
+# Each check compares with the kernel's chroot(8) (or the program run
+# natively) where both can run it; the guests are tests/fs/*.c.
+for g in uring race spawn efault; do
+	if [ ! -x "$build/guests/fs-$g" ]; then
+		fail "fs-$g-build" "$build/guests/fs-$g is not built"
+		exit 1
+	fi
+	cp "$build/guests/fs-$g" "$R/fs-$g"
+done
+same() {	# same NAME MINE THEIRS
+	[ "$2" = "$3" ] && pass "$1" || fail "$1" "got '$2', want '$3'"
+}
+
+# io_uring runs its openat inside the kernel, past the filter: refused, as
+# on a kernel without it.
+out=$(cd "$tmp" && "$fs" -r "$R" -- /fs-uring "$tmp/secret" 2>&1)
+same io-uring-refused "$out" "io_uring_setup: ENOSYS"
+
+# A thread swaps a directory with a link to a host directory while the
+# other uses paths through it: nothing reaches the host, by reading or
+# by writing (tests/fs/race.c).
+chmod 644 "$tmp/secret"
+ino=$(stat -c %i "$tmp/secret")
+race_host() {	# what the race wrote on the host, if anything
+	ls "$tmp" | grep -E '^[mc][0-9]+$' | head -3
+	[ -e "$tmp/victim" ] || echo "victim unlinked"
+	[ "$(stat -c %a "$tmp/secret")" = 644 ] || echo "secret chmod'ed"
+}
+race() {	# race NAME DIR RUNNER...: the race guest must stay inside
+	name=$1 dir=$2
+	shift 2
+	touch "$tmp/victim"
+	out=$(cd "$tmp" && "$@" /fs-race "$dir" 1.5 "$tmp" "$ino" 2>"$tmp/race.err")
+	host=$(race_host)
+	if [ "$out" = "ops many: stayed" ] && [ -z "$host" ]; then
+		pass "$name"
+	else
+		fail "$name" "$out $host $(cat "$tmp/race.err")"
+	fi
+}
+mkdir -p "$tmp/bindrace" "$R/mnt/race"
+race symlink-race-kernel /tmp/race-k chroot "$R"
+race symlink-race "/tmp/race-fs" "$fs" -r "$R" --
+race symlink-race-pair "/tmp/race-pair" "$fs" --pair -r "$R" --
+race symlink-race-bind "/mnt/race/r" "$fs" -r "$R" -b "$tmp/bindrace:/mnt/race" --
+
+# A guest's open_how or sockaddr the monitor cannot read (a thread makes
+# its page unreadable now and then) fails the call, rather than letting
+# the kernel have the untranslated path (tests/fs/efault.c).
+out=$(cd "$tmp" && "$fs" -r "$R" -- /fs-efault 1.5 "$tmp/secret" "$tmp" 2>"$tmp/efault.err")
+if [ "$out" = "ops many: stayed" ] && [ ! -e "$tmp/sock" ]; then
+	pass efault-fails-closed
+else
+	fail efault-fails-closed "$out $(ls "$tmp/sock" 2>/dev/null) $(cat "$tmp/efault.err")"
+fi
+
+# A vfork child's chdir and chroot (posix_spawn's addchdir, Python's
+# subprocess cwd=) are its own, not its parent's.
+mkdir -p "$R/jail/bin" "$R/jail/etc" "$R/jail/inner/bin" "$R/jail/inner/etc" "$R/etc"
+echo outer >"$R/etc/secret"
+echo jail >"$R/jail/etc/secret"
+echo inner >"$R/jail/inner/etc/secret"
+echo jailsecret >"$R/jail/secret"
+for d in jail jail/inner; do
+	ln -f "$R/bin/busybox" "$R/$d/bin/busybox"
+	for a in cat sh chroot; do ln -sf busybox "$R/$d/bin/$a"; done
+done
+for c in "spawn /tmp /bin/busybox true" "vfork /jail /secret"; do
+	# shellcheck disable=SC2086
+	mine=$(cd "$tmp" && "$fs" -r "$R" -- /fs-spawn $c 2>&1)
+	# shellcheck disable=SC2086
+	theirs=$(cd "$tmp" && chroot "$R" /fs-spawn $c 2>&1)
+	same "vfork-child-${c%% *}" "$mine" "$theirs"
+done
+if command -v python3 >/dev/null 2>&1; then
+	py='import os, subprocess
+r = subprocess.run(["pwd"], cwd="/", capture_output=True, text=True)
+print(r.stdout.strip(), os.getcwd())'
+	mine=$(cd "$tmp" && "$fs" -- python3 -c "$py" 2>&1)
+	theirs=$(cd "$tmp" && python3 -c "$py" 2>&1)
+	same python-subprocess-cwd "$mine" "$theirs"
+else
+	skip python-subprocess-cwd "no python3"
+fi
+
+# The guest's chroot survives exec, as the kernel's does, also nested and
+# through a shell's exec.
+for c in "chroot /jail cat /etc/secret" \
+	"chroot /jail sh -c 'cd /inner; exec chroot . cat /etc/secret'" \
+	"sh -c 'cd /jail; chroot . sh -c \"exec cat /secret /etc/secret\"'"; do
+	mine=$(cd "$tmp" && eval "\"\$fs\" -r \"\$R\" -- /bin/busybox $c" 2>&1)
+	theirs=$(cd "$tmp" && eval "chroot \"\$R\" /bin/busybox $c" 2>&1)
+	same "chroot-exec-$(printf '%s' "$c" | tr -cd 'a-z' | head -c 24)" "$mine" "$theirs"
+done
+
+# execveat(AT_SYMLINK_NOFOLLOW) judges the file the guest names, not the
+# host's at the same path.
+ln -sf /bin/busybox "$R/lnk"
+for c in "/lnk echo run" "/bin/busybox echo run"; do
+	# shellcheck disable=SC2086
+	mine=$(cd "$tmp" && "$fs" -r "$R" -- /fs-spawn nofollow $c 2>&1)
+	# shellcheck disable=SC2086
+	theirs=$(cd "$tmp" && chroot "$R" /fs-spawn nofollow $c 2>&1)
+	same "execveat-nofollow${c%% *}" "$mine" "$theirs"
+done
 
 # ---- usage errors ------------------------------------------------------------
 "$fs" -r "$tmp/nothere" -- /probe >/dev/null 2>"$tmp/err"

@@ -4,12 +4,17 @@
  *
  * Every path argument of the calls in the table below is resolved in the
  * guest's view (core/path.c: ".", ".." and symbolic links inside the root,
- * binds by longest guest prefix) and replaced by the host path; dirfd-
- * relative paths start from the guest path of the dirfd.  The guest's
- * working directory is kept here as a guest path (getcwd is answered from
- * it), and the process's real one follows it where the host has it.
+ * binds by longest guest prefix); dirfd-relative paths start from the
+ * guest path of the dirfd.  The kernel then gets the result pinned: a
+ * descriptor of the directory (or object) opened inside the root or bind
+ * with openat2(RESOLVE_IN_ROOT), so that a link swapped in meanwhile
+ * cannot take the call outside (see "the kernel's walk" below).  The
+ * guest's working directory is kept here as a guest path (getcwd is
+ * answered from it), and the process's real one follows it where the host
+ * has it; that state is per process (a vfork child has its own).
  * readlink results that are host paths are shown as guest paths; the /proc
  * links of the process itself (cwd, root, exe, fd/N) show the guest's view.
+ * io_uring, whose operations take paths the filter never sees, is refused.
  *
  * Rewritten paths live in monitor memory (the call runs in the same address
  * space) from enter() to exit(), in one block hung on c->tool_data.
@@ -18,7 +23,8 @@
  * options, and asks host_path() (here and there) for its files, so the
  * call's path becomes the canonical guest path, not the host one.  The new
  * monitor starts in the guest's working directory (the real one, which
- * followed it), not in --cwd again.  A chroot does not survive exec yet.
+ * followed it), not in --cwd again, and with the guest's chroot, which
+ * exec_options() passes on.
  */
 #include <linux/fcntl.h>
 #include <linux/stat.h>
@@ -26,6 +32,9 @@
 #include <linux/openat2.h>
 #include <linux/inotify.h>
 #include <linux/un.h>
+#include <linux/kcmp.h>
+#include <linux/sched.h>
+#include <linux/resource.h>
 #include <asm/unistd.h>
 #include "tvisor.h"
 #include "path.h"
@@ -79,13 +88,33 @@ static long readlink_host(const char *path, char *buf, size_t cap)
 
 /* ---- state: the view, the working directory, the program ---- */
 
-static const char *opt_root, *opt_cwd;
+/* A view, and how to open its root without a walk the guest could send
+ * elsewhere: pv.root[0..anchor) comes from our options (or is the host's
+ * "/") and is opened as it is; the rest, a chroot's directory below it,
+ * is walked by the kernel inside it.  anchor 0: all of pv.root. */
+struct view {
+	struct tv_path_view pv;
+	size_t anchor;
+};
+
+/* What each process has of its own.  A vfork child (posix_spawn, Python's
+ * subprocess) runs in its parent's memory, so its chdir and chroot would
+ * move its parent too: it gets a copy, found by its pid. */
+struct pstate {
+	struct pstate *next;
+	int pid;
+	const struct view *view;	/* replaced (never freed) by chroot */
+	const char *chroot;	/* the root as a path of the options' view, or NULL */
+	int cwd_real;		/* the process's real working directory is its host path */
+	char cwd[TV_PATH_MAX];	/* the guest's working directory */
+};
+
+static const char *opt_root, *opt_cwd, *opt_chroot;
 static char **opt_binds;
 static int n_opt_binds;
 
-static const struct tv_path_view *view;	/* replaced (never freed) by chroot */
-static char cwd[TV_PATH_MAX];		/* the guest's working directory */
-static int cwd_real;			/* the process's real one is its host path */
+static struct pstate main_state;	/* of the process whose memory this is */
+static struct pstate *sharers;		/* of processes that share it (CLONE_VM) */
 static char exe[TV_PATH_MAX];		/* what /proc/self/exe shows */
 static int exe_final;			/* exe is the ELF file, not a #! script */
 static char *launch;			/* the guest path of the directory we started in */
@@ -108,9 +137,77 @@ static int is_identity(const struct tv_path_view *v)
 	return v->nbinds == 0 && v->root[0] == '/' && v->root[1] == 0;
 }
 
-/* What one hook works with: a snapshot of the state. */
+static struct pstate *sharer(int pid)
+{
+	for (struct pstate *s = sharers; s; s = s->next) {
+		if (s->pid == pid)
+			return s;
+	}
+	return NULL;
+}
+
+/* Does process pid run in the memory of the process main_state is of?
+ * kcmp(2) knows; without it (or not allowed to ask) we assume it does,
+ * which costs a fork child only a copy of its state. */
+static int shares_memory(int pid)
+{
+	long r = tv_syscall6(__NR_kcmp, main_state.pid, pid, KCMP_VM, 0, 0, 0);
+	return r == 0 || (r < 0 && r != -ESRCH);
+}
+
+/* The state of process pid, with the lock held; for writing (write), a
+ * process that shares our memory gets its own first.  NULL: no memory. */
+static struct pstate *state_of(int pid, int write)
+{
+	struct pstate *s;
+
+	if (pid == main_state.pid)
+		return &main_state;
+	if ((s = sharer(pid)))
+		return s;
+	if (!shares_memory(pid)) {
+		/* A fork child: this memory is its own copy now; the copies of
+		 * its parent's vfork children's states are not its. */
+		while ((s = sharers)) {
+			sharers = s->next;
+			tv_free(s);
+		}
+		main_state.pid = pid;
+		return &main_state;
+	}
+	if (!write)
+		return &main_state;
+	if (!(s = tv_malloc(sizeof *s)))
+		return NULL;
+	/* A vfork child starts with its parent's state (a vfork child may
+	 * itself be the parent). */
+	const struct pstate *from = sharer((int)tv_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
+	*s = from ? *from : main_state;
+	s->pid = pid;
+	s->next = sharers;
+	sharers = s;
+	return s;
+}
+
+/* A vfork child has exec'd or ended: its state goes. */
+static void drop_state(int pid)
+{
+	lock();
+	for (struct pstate **p = &sharers; *p; p = &(*p)->next) {
+		if ((*p)->pid == pid) {
+			struct pstate *s = *p;
+			*p = s->next;
+			tv_free(s);
+			break;
+		}
+	}
+	unlock();
+}
+
+/* What one hook works with: a snapshot of the calling process's state. */
 struct ctx {
 	const struct tv_path_view *v;
+	const struct view *fv;
 	int pid, tid;
 	int cwd_real;
 	char cwd[TV_PATH_MAX];
@@ -119,9 +216,11 @@ struct ctx {
 static void snapshot(struct ctx *x, int pid, int tid)
 {
 	lock();
-	x->v = view;
-	x->cwd_real = cwd_real;
-	mcpy(x->cwd, cwd, tv_strlen(cwd) + 1);
+	const struct pstate *s = state_of(pid, 0);
+	x->fv = s->view;
+	x->v = &s->view->pv;
+	x->cwd_real = s->cwd_real;
+	mcpy(x->cwd, s->cwd, tv_strlen(s->cwd) + 1);
 	unlock();
 	x->pid = pid;
 	x->tid = tid;
@@ -311,10 +410,166 @@ static int resolve_at(const struct ctx *x, int dirfd, const char *path, int flag
 			       TV_PATH_MAX, res);
 }
 
+/* ---- the kernel's walk, kept inside the view ----
+ *
+ * A path checked here and walked again by the kernel could change in
+ * between: a directory on it swapped for a link to "/" would take the call
+ * to the host's files.  So the kernel is not given the host path to walk.
+ * The directory the path is in (the root, or a bind) is opened, and inside
+ * it openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) opens either the
+ * directory of the last component, which the call gets as its dirfd with
+ * the last name (calls that work on a name: creating, removing, not
+ * following a final link; the open family with O_NOFOLLOW added, and the
+ * calls with a flag for not following, which is set), or the object
+ * itself, which the call reaches as /proc/thread-self/fd/N (the other
+ * calls that follow a final link: the kernel follows that link to the
+ * object and no further).  Our walk has followed every link already, so the
+ * kernel's meets one only if the guest has just made it, and that one
+ * stays inside. */
+
+static int can_pin;	/* openat2 and /proc/thread-self are there (start()) */
+static long fd_floor;	/* where descriptors held over a call go (start()) */
+
+#define NOPIN (-4096 - 1)	/* not an errno: the host path is safe to walk */
+#define THREAD_FD "/proc/thread-self/fd/"
+
+/* A descriptor held while the guest's call runs is moved up, out of the
+ * way: an open must still return the lowest free number (close(0) then
+ * open is how daemons reopen stdin).  Where it cannot move, it stays. */
+static long park(long fd)
+{
+	long high = fd >= 0 && fd < fd_floor ? sys(__NR_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor, 0) : -1;
+
+	if (high < 0)
+		return fd;
+	sys(__NR_close, fd, 0, 0, 0);
+	return high;
+}
+
+static long open_in(long dirfd, const char *path, long flags)
+{
+	struct open_how how = { .flags = (unsigned long long)(flags | O_PATH | O_CLOEXEC),
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	return sys(__NR_openat2, dirfd, (long)(path[0] ? path : "."), (long)&how, sizeof how);
+}
+
+/* Opens the host directory (or bound file) a resolved host path is in;
+ * *rel is the rest of host below it ("" for itself).  NOPIN when nothing
+ * the guest can change is on the way: the host's "/" itself, or /proc,
+ * where the guest makes no links. */
+static long open_mapping(const struct ctx *x, const char *host, int which, const char **rel)
+{
+	const char *m = which < 0 ? x->v->root : x->v->binds[which].host;
+	size_t ml = tv_strlen(m), anchor = which < 0 && x->fv->anchor ? x->fv->anchor : ml;
+	char top[TV_PATH_MAX];
+
+	*rel = host + (ml == 1 ? 0 : ml);
+	while (**rel == '/')
+		(*rel)++;
+	if (anchor == ml && (ml == 1 || starts(m, "/proc/") || !tv_strcmp(m, "/proc")))
+		return NOPIN;
+	mcpy(top, m, anchor);
+	top[anchor] = 0;
+	long fd = sys(__NR_openat, AT_FDCWD, (long)top, O_PATH | O_CLOEXEC, 0);
+	if (fd < 0 || anchor == ml)
+		return fd;
+	long sub = open_in(fd, m + anchor, O_DIRECTORY);	/* a chroot's directory */
+	sys(__NR_close, fd, 0, 0, 0);
+	return sub;
+}
+
+/* Pins a resolved host path for a call: the object itself (object), or
+ * the directory of its last component, whose name ("." for the top of a
+ * mapping; a final "/" kept for the call to judge) is left in *last.
+ * Returns the descriptor, NOPIN, or the call's own error (a directory on
+ * the way missing, not one, not searchable; the object missing). */
+static long pin(const struct ctx *x, const char *host, int which, int object, const char **last)
+{
+	const char *rel;
+	char dir[TV_PATH_MAX];
+	long fd;
+
+	if (!can_pin)
+		return NOPIN;
+	long m = open_mapping(x, host, which, &rel);
+	if (m < 0 || (object && !rel[0]))
+		goto out;
+	if (object) {
+		fd = open_in(m, rel, O_NOFOLLOW);
+	} else {
+		size_t end = tv_strlen(rel), name;
+		while (end > 0 && rel[end - 1] == '/')
+			end--;
+		for (name = end; name > 0 && rel[name - 1] != '/'; name--)
+			;
+		*last = rel[name] ? rel + name : ".";
+		if (name == 0)
+			goto out;
+		mcpy(dir, rel, name);
+		dir[name] = 0;
+		fd = open_in(m, dir, O_DIRECTORY);
+	}
+	sys(__NR_close, m, 0, 0, 0);
+	m = fd;
+out:
+	/* Out of descriptors, the call goes as before rather than fail with
+	 * an error it cannot have. */
+	return m == -EMFILE || m == -ENFILE ? NOPIN : m;
+}
+
+/* The path argument a call gets for a resolved host path, in out: the
+ * host path (not pinned: *fd is -1), or a name through the pinned *fd,
+ * which is the call's dirfd when it takes one (dirfd_ok). */
+static int pinned_arg(const struct ctx *x, const char *host, int which, int object, int dirfd_ok,
+		      char *out, int *fd)
+{
+	const char *last = NULL;
+	long r = pin(x, host, which, object, &last);
+	int k;
+
+	*fd = -1;
+	if (r == NOPIN) {
+		mcpy(out, host, tv_strlen(host) + 1);
+		return 0;
+	}
+	if (r < 0)
+		return (int)r;
+	*fd = (int)(r = park(r));
+	if (object)
+		k = tv_snprintf(out, TV_PATH_MAX, THREAD_FD "%ld", r);
+	else if (dirfd_ok)
+		k = tv_snprintf(out, TV_PATH_MAX, "%s", last);
+	else
+		k = tv_snprintf(out, TV_PATH_MAX, THREAD_FD "%ld/%s", r, last);
+	if (k < 0 || k >= TV_PATH_MAX) {
+		sys(__NR_close, r, 0, 0, 0);
+		*fd = -1;
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* readlink of a resolved host path, pinned: its length, or -errno. */
+static long readlink_pinned(const struct ctx *x, const char *host, int which, char *buf, size_t cap)
+{
+	const char *last;
+	long fd = pin(x, host, which, 0, &last);
+
+	if (fd == NOPIN)
+		return readlink_host(host, buf, cap);
+	if (fd < 0)
+		return fd;
+	long n = sys(__NR_readlinkat, fd, (long)last, (long)buf, (long)cap - 1);
+	sys(__NR_close, fd, 0, 0, 0);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
 /* ---- per-call memory ---- */
 
 struct call_data {
-	int close_fd;		/* an fd we opened for the call, or -1 */
+	int fds[2];		/* descriptors we opened for the call, or -1 */
 	int sock_fix;		/* exit(): show a returned unix address as a guest path */
 	long addr, lenp;	/* the guest's address buffer and its length */
 	int addr_cap;
@@ -325,7 +580,7 @@ static struct call_data *data_new(struct tv_call *c, size_t extra)
 {
 	struct call_data *d = tv_malloc(sizeof *d + extra);
 	if (d) {
-		d->close_fd = -1;
+		d->fds[0] = d->fds[1] = -1;
 		d->sock_fix = 0;
 		c->tool_data = d;
 	}
@@ -352,7 +607,7 @@ struct pspec {
 
 enum special {
 	SP_NONE, SP_NULL_OK, SP_EXEC, SP_READLINK, SP_READLINKAT, SP_GETCWD, SP_CHDIR, SP_FCHDIR,
-	SP_CHROOT, SP_OPENAT2, SP_BIND, SP_CONNECT, SP_SOCKNAME,
+	SP_CHROOT, SP_OPENAT2, SP_BIND, SP_CONNECT, SP_SOCKNAME, SP_CREAT, SP_URING, SP_SPAWN,
 };
 
 struct entry {
@@ -372,7 +627,7 @@ static const struct entry table[] = {
 	{ __NR_open, 0, { PFL(-1, 0, 1, OPEN, 0, 0), NONE } },
 #endif
 #ifdef __NR_creat
-	{ __NR_creat, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_creat, SP_CREAT, { NONE, NONE } },
 #endif
 	{ __NR_openat, 0, { PFL(0, 1, 2, OPEN, 0, 0), NONE } },
 	{ __NR_openat2, SP_OPENAT2, { NONE, NONE } },
@@ -481,6 +736,15 @@ static const struct entry table[] = {
 	{ __NR_acct, 0, { P(0, FOLLOW), NONE } },
 	{ __NR_swapon, 0, { P(0, FOLLOW), NONE } },
 	{ __NR_swapoff, 0, { P(0, FOLLOW), NONE } },
+	{ __NR_io_uring_setup, SP_URING, { NONE, NONE } },
+	{ __NR_io_uring_enter, SP_URING, { NONE, NONE } },	/* a ring inherited */
+	{ __NR_io_uring_register, SP_URING, { NONE, NONE } },
+	/* A vfork child's state goes when its parent's call returns. */
+	{ __NR_clone, SP_SPAWN, { NONE, NONE } },
+	{ __NR_clone3, SP_SPAWN, { NONE, NONE } },
+#ifdef __NR_vfork
+	{ __NR_vfork, SP_SPAWN, { NONE, NONE } },
+#endif
 };
 
 #define N_TABLE (sizeof table / sizeof table[0])
@@ -521,11 +785,47 @@ static long read_path(long ptr, char *buf)
 	return tv_mem_read_str(buf, (uintptr_t)ptr, TV_PATH_MAX);
 }
 
+/* Does the call take a dirfd and a flag that says whether its last link
+ * is followed? */
+static int flag_arg(const struct pspec *s)
+{
+	return s->dirfd >= 0 && (s->mode == FLAG_NOFOLLOW || s->mode == FLAG_FOLLOW);
+}
+
+static void close_fds(const int *fds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (fds[i] >= 0)
+			sys(__NR_close, fds[i], 0, 0, 0);
+	}
+}
+
+/* execve and execveat get the canonical guest path (the core's loader asks
+ * host_path()).  AT_SYMLINK_NOFOLLOW is judged here, on the host path:
+ * the core would look for a link at the guest path on the host. */
+static int exec_path(struct tv_call *c, int mode, const char *host, const struct tv_path_result *res)
+{
+	struct statx st;
+
+	if (res->kind == TV_PATH_MISSING)
+		return -ENOENT;
+	if (mode != NOFOLLOW)
+		return 0;
+	long r = tv_syscall6(__NR_statx, AT_FDCWD, (long)host, AT_SYMLINK_NOFOLLOW, STATX_TYPE,
+			     (long)&st, 0);
+	if (r < 0)
+		return (int)r;
+	if ((st.stx_mode & S_IFMT) == S_IFLNK)
+		return -ELOOP;
+	c->args[4] &= ~(long)AT_SYMLINK_NOFOLLOW;
+	return 0;
+}
+
 static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
 {
 	struct ctx x;
-	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[2][TV_PATH_MAX];
-	int rewrite[2] = { 0, 0 };
+	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX], arg[2][TV_PATH_MAX];
+	int rewrite[2] = { 0, 0 }, fds[2] = { -1, -1 };
 	int exec = e->special == SP_EXEC;
 
 	snapshot(&x, c->pid, c->tid);
@@ -539,47 +839,79 @@ static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
 		if (ptr == 0 && (e->special == SP_NULL_OK || (s->empty && (fl & s->empty))))
 			continue;	/* the call works on dirfd itself */
 		long n = read_path(ptr, path);
-		if (n < 0)
-			return tv_return(c, n);
-		if (n == 0) {
-			if (s->empty && (fl & s->empty))
-				continue;
-			return tv_return(c, -ENOENT);
-		}
+		if (n == 0 && s->empty && (fl & s->empty))
+			continue;
 		/* Nothing to translate when the view is the host's and the
 		 * kernel would find the same file (not for our /proc links). */
-		if (is_identity(x.v) && !starts(path, "/proc") && !exec &&
+		if (n > 0 && is_identity(x.v) && !starts(path, "/proc") && !exec &&
 		    (path[0] == '/' || dirfd != AT_FDCWD || x.cwd_real))
 			continue;
+		int mode = spec_mode(s, c->args), r = n < 0 ? (int)n : n == 0 ? -ENOENT : 0;
 		struct tv_path_result res;
-		int r = resolve_at(&x, dirfd, path, spec_mode(s, c->args), guest, host[i], &res);
-		if (r < 0)
+		if (r == 0)
+			r = resolve_at(&x, dirfd, path, mode, guest, host, &res);
+		if (r == 0 && exec) {
+			r = exec_path(c, mode, host, &res);
+			mcpy(arg[i], guest, tv_strlen(guest) + 1);
+		} else if (r == 0) {
+			/* The open family names its object's directory too: it
+			 * may create the object; so do the calls with a flag for
+			 * not following (set below), which is cheaper for the
+			 * kernel than the object's /proc link. */
+			int object = mode == FOLLOW && s->mode != OPEN && !flag_arg(s);
+			r = pinned_arg(&x, host, res.which, object, s->dirfd >= 0, arg[i], &fds[i]);
+		}
+		if (r < 0) {
+			close_fds(fds, i);
 			return tv_return(c, r);
-		if (exec && res.kind == TV_PATH_MISSING)
-			return tv_return(c, -ENOENT);
-		if (exec)
-			mcpy(host[i], guest, tv_strlen(guest) + 1);
+		}
 		rewrite[i] = 1;
 	}
 	if (!rewrite[0] && !rewrite[1])
 		return TV_RUN;
-	size_t l0 = rewrite[0] ? tv_strlen(host[0]) + 1 : 0;
-	size_t l1 = rewrite[1] ? tv_strlen(host[1]) + 1 : 0;
-	struct call_data *d = data_new(c, l0 + l1);
-	if (!d)
+	size_t len[2] = { rewrite[0] ? tv_strlen(arg[0]) + 1 : 0, rewrite[1] ? tv_strlen(arg[1]) + 1 : 0 };
+	struct call_data *d = data_new(c, len[0] + len[1]);
+	if (!d) {
+		close_fds(fds, 2);
 		return tv_return(c, -ENOMEM);
-	if (rewrite[0]) {
-		mcpy(d->mem, host[0], l0);
-		c->args[(int)e->p[0].path] = (long)d->mem;
 	}
-	if (rewrite[1]) {
-		mcpy(d->mem + l0, host[1], l1);
-		c->args[(int)e->p[1].path] = (long)(d->mem + l0);
+	for (int i = 0; i < 2; i++) {
+		const struct pspec *s = &e->p[i];
+		if (!rewrite[i])
+			continue;
+		char *m = d->mem + (i ? len[0] : 0);
+		mcpy(m, arg[i], len[i]);
+		c->args[(int)s->path] = (long)m;
+		d->fds[i] = fds[i];
+		if (fds[i] < 0)
+			continue;
+		/* Our walk has followed every link. */
+		if (s->mode == OPEN)
+			c->args[(int)s->flags] |= O_NOFOLLOW;
+		else if (flag_arg(s) && s->mode == FLAG_NOFOLLOW)
+			c->args[(int)s->flags] |= s->bit;
+		else if (flag_arg(s))
+			c->args[(int)s->flags] &= ~(long)s->bit;
+		if (s->dirfd >= 0 && arg[i][0] != '/')
+			c->args[(int)s->dirfd] = fds[i];
 	}
 	return TV_RUN;
 }
 
 /* ---- the special calls ---- */
+
+#ifdef __NR_creat
+/* creat is open with O_CREAT | O_WRONLY | O_TRUNC: made one, it gets the
+ * open family's O_NOFOLLOW on its pinned last name, which creat has no
+ * flags for.  (The core makes the call c->nr names after enter().) */
+static enum tv_verdict do_creat(struct tv_call *c)
+{
+	c->nr = __NR_open;
+	c->args[2] = c->args[1];
+	c->args[1] = O_CREAT | O_WRONLY | O_TRUNC;
+	return generic(c, find(__NR_open));
+}
+#endif
 
 static long do_readlink(struct tv_call *c, int dirfd, long pathp, long buf, long size)
 {
@@ -608,7 +940,7 @@ static long do_readlink(struct tv_call *c, int dirfd, long pathp, long buf, long
 	} else if (m != MAGIC_NONE) {
 		n = magic_value(&x, m, host, out, sizeof out);
 	} else {
-		n = readlink_host(host, raw, TV_PATH_MAX);
+		n = readlink_pinned(&x, host, res.which, raw, TV_PATH_MAX);
 		if (n < 0)
 			return n;
 		/* Links in the root hold guest paths; links in a bind hold
@@ -626,13 +958,14 @@ static long do_readlink(struct tv_call *c, int dirfd, long pathp, long buf, long
 	return n;
 }
 
-static long do_getcwd(long buf, long size)
+static long do_getcwd(int pid, long buf, long size)
 {
 	char copy[TV_PATH_MAX];
 
 	lock();
-	size_t n = tv_strlen(cwd) + 1;
-	mcpy(copy, cwd, n);
+	const struct pstate *s = state_of(pid, 0);
+	size_t n = tv_strlen(s->cwd) + 1;
+	mcpy(copy, s->cwd, n);
 	unlock();
 	if ((unsigned long)size < n)
 		return -ERANGE;
@@ -641,17 +974,21 @@ static long do_getcwd(long buf, long size)
 	return (long)n;
 }
 
-/* Makes guest directory g (host path h, or NULL for fchdir(fd)) the
- * working directory: the real one moves too, and gives the kernel's
- * errors; a directory the host lacks (a bind's glue) is only ours. */
-static long set_cwd(const char *g, const char *h, int fd, int glue_ok)
+/* Makes guest directory g (the directory open on fd, else host path h,
+ * else one the host lacks: a bind's glue) process pid's working
+ * directory: the real one moves too, and gives the kernel's errors; glue
+ * (glue_ok) is only ours. */
+static long set_cwd(int pid, const char *g, const char *h, int fd, int glue_ok)
 {
 	lock();
-	long r = h ? sys(__NR_chdir, (long)h, 0, 0, 0) : sys(__NR_fchdir, fd, 0, 0, 0);
+	long r = fd >= 0 ? sys(__NR_fchdir, fd, 0, 0, 0) : h ? sys(__NR_chdir, (long)h, 0, 0, 0) : -ENOENT;
 	if (r == 0 || (r == -ENOENT && glue_ok)) {
-		mcpy(cwd, g, tv_strlen(g) + 1);
-		cwd_real = r == 0;
-		r = 0;
+		struct pstate *s = state_of(pid, 1);
+		if (s) {
+			mcpy(s->cwd, g, tv_strlen(g) + 1);
+			s->cwd_real = r == 0;
+		}
+		r = s ? 0 : -ENOMEM;
 	}
 	unlock();
 	return r;
@@ -662,6 +999,7 @@ static long do_chdir(struct tv_call *c)
 	struct ctx x;
 	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX];
 	struct tv_path_result res;
+	const char *last;
 
 	long n = read_path(c->args[0], path);
 	if (n < 0)
@@ -676,7 +1014,14 @@ static long do_chdir(struct tv_call *c)
 		return -ENOENT;
 	if (res.kind != TV_PATH_DIR)
 		return -ENOTDIR;
-	return set_cwd(guest, host, -1, 1);
+	long fd = pin(&x, host, res.which, 1, &last);
+	if (fd == NOPIN)
+		return set_cwd(c->pid, guest, host, -1, 1);
+	if (fd < 0 && fd != -ENOENT)
+		return fd;
+	n = set_cwd(c->pid, guest, NULL, (int)fd, 1);
+	close_fds((int[]){ (int)fd }, 1);
+	return n;
 }
 
 static long do_fchdir(struct tv_call *c)
@@ -690,16 +1035,48 @@ static long do_fchdir(struct tv_call *c)
 		return sys(__NR_fchdir, c->args[0], 0, 0, 0);	/* the kernel's error */
 	if (r < 0)
 		return r;
-	return set_cwd(guest, NULL, (int)c->args[0], 0);
+	return set_cwd(c->pid, guest, NULL, (int)c->args[0], 0);
+}
+
+/* The view after chroot(dir), dir a canonical guest directory of from: its
+ * host path becomes the root (anchored where from's mapping of it is),
+ * the binds below it stay. */
+static long chroot_view(const struct view *from, const char *dir, const struct view **out)
+{
+	const struct tv_path_view *v = &from->pv;
+	char h[TV_PATH_MAX];
+	int which;
+	size_t need = TV_PATH_MAX, nb = (size_t)v->nbinds + 1;
+
+	for (int i = 0; i < v->nbinds; i++)
+		need += tv_strlen(v->binds[i].host) + tv_strlen(v->binds[i].guest) + 2;
+	struct view *nv = tv_malloc(sizeof *nv + nb * sizeof(struct tv_path_bind) + need);
+	if (!nv)
+		return -ENOMEM;
+	struct tv_path_bind *binds = (struct tv_path_bind *)(nv + 1);
+	int r = tv_path_subview(v, dir, &nv->pv, binds, (char *)(binds + nb), need);
+	if (r == 0)
+		r = tv_path_to_host(v, dir, h, sizeof h, &which);
+	if (r < 0) {
+		tv_free(nv);
+		return r;
+	}
+	nv->anchor = which >= 0 ? tv_strlen(v->binds[which].host)
+		     : from->anchor ? from->anchor : tv_strlen(v->root);
+	*out = nv;
+	return 0;
 }
 
 /* chroot inside the view: the directory's host path becomes the root, the
- * binds below it stay, the working directory is kept if it is inside. */
+ * binds below it stay, the working directory is kept if it is inside.
+ * The new root is also kept as a path of the options' view, for the next
+ * program (exec_options). */
 static long do_chroot(struct tv_call *c)
 {
 	struct ctx x;
 	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX];
 	struct tv_path_result res;
+	const struct view *nv;
 
 	long n = read_path(c->args[0], path);
 	if (n < 0)
@@ -716,37 +1093,86 @@ static long do_chroot(struct tv_call *c)
 		return -ENOENT;
 	if (res.kind != TV_PATH_DIR)
 		return -ENOTDIR;
-	size_t need = TV_PATH_MAX;
-	for (int i = 0; i < x.v->nbinds; i++)
-		need += tv_strlen(x.v->binds[i].host) + tv_strlen(x.v->binds[i].guest) + 2;
-	size_t nb = (size_t)x.v->nbinds + 1;
-	struct tv_path_view *nv = tv_malloc(sizeof *nv + nb * sizeof(struct tv_path_bind) + need);
-	if (!nv)
-		return -ENOMEM;
-	struct tv_path_bind *binds = (struct tv_path_bind *)(nv + 1);
-	r = tv_path_subview(x.v, guest, nv, binds, (char *)(binds + nb), need);
-	if (r < 0) {
-		tv_free(nv);
+	if ((r = (int)chroot_view(x.fv, guest, &nv)) < 0)
 		return r;
-	}
 	lock();
+	struct pstate *s = state_of(c->pid, 1);
+	char *root = NULL;
+	if (s && tv_path_normalize(s->chroot ? s->chroot : "/", guest + 1, path, sizeof path) == 0)
+		root = tv_strdup(path);
+	if (!root) {
+		unlock();
+		return -ENOMEM;	/* nv is lost: chroot is rare */
+	}
 	/* Views are never freed: another thread may be resolving in the old. */
-	view = nv;
-	long cut = tv_path_under(guest, cwd);
+	s->view = nv;
+	s->chroot = root;
+	long cut = tv_path_under(guest, s->cwd);
 	if (cut < 0) {
 		/* Outside the new root, as the kernel allows; we can only
 		 * show it as the root. */
-		cwd[0] = '/';
-		cwd[1] = 0;
+		s->cwd[0] = '/';
+		s->cwd[1] = 0;
 	} else {
 		char rest[TV_PATH_MAX];
-		mcpy(rest, cwd + cut, tv_strlen(cwd + cut) + 1);
+		mcpy(rest, s->cwd + cut, tv_strlen(s->cwd + cut) + 1);
 		if (!rest[0])
 			rest[0] = '/', rest[1] = 0;
-		mcpy(cwd, rest, tv_strlen(rest) + 1);
+		mcpy(s->cwd, rest, tv_strlen(rest) + 1);
 	}
 	unlock();
 	return 0;
+}
+
+/* The guest's struct open_how, read as the kernel reads it: bytes past
+ * the ones we know must be zero. */
+static long read_how(long ptr, size_t size, struct open_how *how)
+{
+	unsigned char tail[64];
+
+	if (size < sizeof *how)
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	if (tv_mem_read(how, (uintptr_t)ptr, sizeof *how) < 0)
+		return -EFAULT;
+	for (size_t at = sizeof *how; at < size; at += sizeof tail) {
+		size_t n = size - at < sizeof tail ? size - at : sizeof tail;
+		if (tv_mem_read(tail, (uintptr_t)ptr + at, n) < 0)
+			return -EFAULT;
+		for (size_t i = 0; i < n; i++) {
+			if (tail[i])
+				return -E2BIG;
+		}
+	}
+	return 0;
+}
+
+/* openat2 with RESOLVE_BENEATH or RESOLVE_IN_ROOT from the working
+ * directory: the kernel keeps the walk below a dirfd, which is inside the
+ * view, so it gets the guest's working directory as one. */
+static enum tv_verdict openat2_beneath(struct tv_call *c, const struct ctx *x)
+{
+	char host[TV_PATH_MAX];
+	const char *last;
+	int which;
+
+	int r = tv_path_to_host(x->v, x->cwd, host, sizeof host, &which);
+	if (r < 0)
+		return tv_return(c, r);
+	long fd = pin(x, host, which, 1, &last);
+	if (fd == NOPIN)
+		fd = sys(__NR_openat, AT_FDCWD, (long)host, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if ((fd = park(fd)) < 0)
+		return tv_return(c, fd);
+	struct call_data *d = data_new(c, 0);
+	if (!d) {
+		sys(__NR_close, fd, 0, 0, 0);
+		return tv_return(c, -ENOMEM);
+	}
+	d->fds[0] = (int)fd;
+	c->args[0] = fd;
+	return TV_RUN;
 }
 
 static enum tv_verdict do_openat2(struct tv_call *c)
@@ -755,36 +1181,20 @@ static enum tv_verdict do_openat2(struct tv_call *c)
 	struct open_how how;
 	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX];
 	struct tv_path_result res;
-	int dirfd = (int)c->args[0];
+	int dirfd = (int)c->args[0], fd;
 
-	if ((unsigned long)c->args[3] < sizeof how ||
-	    tv_mem_read(&how, (uintptr_t)c->args[2], sizeof how) < 0)
-		return TV_RUN;	/* the kernel's EINVAL or EFAULT */
-	long n = read_path(c->args[1], path);
+	/* What we cannot read, the kernel must not get to walk untranslated. */
+	long n = read_how(c->args[2], (size_t)c->args[3], &how);
+	if (n == 0)
+		n = read_path(c->args[1], path);
 	if (n < 0)
 		return tv_return(c, n);
 	snapshot(&x, c->pid, c->tid);
 	if (how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
-		/* The kernel keeps the walk below dirfd, which is inside the
-		 * view: give it the guest's working directory as a dirfd. */
-		if (dirfd != AT_FDCWD) {
-			int r = fd_guest_path(&x, dirfd, guest, sizeof guest);
-			return r == -EACCES ? tv_return(c, r) : TV_RUN;
-		}
-		int r = tv_path_to_host(x.v, x.cwd, host, sizeof host, NULL);
-		if (r < 0)
-			return tv_return(c, r);
-		long fd = sys(__NR_openat, AT_FDCWD, (long)host, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		if (fd < 0)
-			return tv_return(c, fd);
-		struct call_data *d = data_new(c, 0);
-		if (!d) {
-			sys(__NR_close, fd, 0, 0, 0);
-			return tv_return(c, -ENOMEM);
-		}
-		d->close_fd = (int)fd;
-		c->args[0] = fd;
-		return TV_RUN;
+		if (dirfd == AT_FDCWD)
+			return openat2_beneath(c, &x);
+		int r = fd_guest_path(&x, dirfd, guest, sizeof guest);
+		return r == -EACCES ? tv_return(c, r) : TV_RUN;
 	}
 	if (n == 0)
 		return tv_return(c, -ENOENT);
@@ -792,37 +1202,74 @@ static enum tv_verdict do_openat2(struct tv_call *c)
 	if (how.resolve & RESOLVE_NO_SYMLINKS)
 		flags |= TV_PATH_NO_SYMLINKS;
 	int r = resolve_at(&x, dirfd, path, flags, guest, host, &res);
+	if (r == 0)
+		r = pinned_arg(&x, host, res.which, 0, 1, path, &fd);
 	if (r < 0)
 		return tv_return(c, r);
-	size_t len = tv_strlen(host) + 1;
+	size_t len = tv_strlen(path) + 1;
 	struct call_data *d = data_new(c, sizeof how + len);
-	if (!d)
+	if (!d) {
+		close_fds(&fd, 1);
 		return tv_return(c, -ENOMEM);
+	}
+	d->fds[0] = fd;
 	/* Our absolute host path crosses the host's mounts above the root. */
 	how.resolve &= ~(unsigned long long)RESOLVE_NO_XDEV;
+	if (fd >= 0) {
+		how.flags |= O_NOFOLLOW;	/* our walk followed them all */
+		c->args[0] = fd;
+	}
 	mcpy(d->mem, &how, sizeof how);
-	mcpy(d->mem + sizeof how, host, len);
+	mcpy(d->mem + sizeof how, path, len);
 	c->args[1] = (long)(d->mem + sizeof how);
 	c->args[2] = (long)d->mem;
 	c->args[3] = sizeof how;
 	return TV_RUN;
 }
 
-/* bind/connect: a unix socket's path is translated like any other; a host
- * path too long for sun_path goes through /proc/self/fd/N/NAME of its
- * directory. */
+/* A unix socket's host path too long for sun_path, reached through
+ * /proc/thread-self/fd/N/NAME of its directory, in out; the fd, or -errno. */
+static long long_sockpath(char *host, char *out, size_t cap)
+{
+	size_t hl = tv_strlen(host);
+	char *slash = host + hl;
+
+	while (slash > host && *slash != '/')
+		slash--;
+	*slash = 0;
+	long fd = park(sys(__NR_openat, AT_FDCWD, (long)(slash == host ? "/" : host),
+			   O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
+	if (fd < 0)
+		return fd;
+	int k = tv_snprintf(out, cap, THREAD_FD "%ld/%s", fd, slash + 1);
+	if (k < 0 || (size_t)k >= cap) {
+		sys(__NR_close, fd, 0, 0, 0);
+		return -ENAMETOOLONG;
+	}
+	return fd;
+}
+
+/* bind/connect: a unix socket's path is translated like any other.
+ * connect reaches the socket pinned (its path is not kept anywhere);
+ * bind names it by its host path, which getsockname shows, unless that
+ * is too long for sun_path: then through its pinned directory. */
 static enum tv_verdict do_sockaddr(struct tv_call *c, int mode)
 {
 	struct ctx x;
 	struct sockaddr_un sa;
-	char path[sizeof sa.sun_path + 1], guest[TV_PATH_MAX], host[TV_PATH_MAX];
+	char path[sizeof sa.sun_path + 1], guest[TV_PATH_MAX], host[TV_PATH_MAX], arg[TV_PATH_MAX];
 	struct tv_path_result res;
 	long len = (long)(int)c->args[2];
+	int fd = -1;
 
-	if (len <= 2 || len > (long)sizeof sa || tv_mem_read(&sa, (uintptr_t)c->args[1], (size_t)len) < 0)
-		return TV_RUN;
+	if (len <= 2)
+		return TV_RUN;	/* no path: unnamed, or the kernel's EINVAL */
+	if (tv_mem_read(&sa, (uintptr_t)c->args[1], len < (long)sizeof sa ? (size_t)len : sizeof sa) < 0)
+		return tv_return(c, -EFAULT);
 	if (sa.sun_family != TV_AF_UNIX || sa.sun_path[0] == 0)
 		return TV_RUN;	/* not unix, or abstract */
+	if (len > (long)sizeof sa)
+		return tv_return(c, -EINVAL);
 	size_t n = 0;
 	while (n < (size_t)len - 2 && sa.sun_path[n])
 		n++;
@@ -834,32 +1281,30 @@ static enum tv_verdict do_sockaddr(struct tv_call *c, int mode)
 	int r = resolve_at(&x, AT_FDCWD, path, mode, guest, host, &res);
 	if (r < 0)
 		return tv_return(c, r);
-	struct call_data *d = data_new(c, sizeof sa);
-	if (!d)
-		return tv_return(c, -ENOMEM);
+	int too_long = tv_strlen(host) >= sizeof sa.sun_path;
+	if (mode == FOLLOW || too_long)
+		r = pinned_arg(&x, host, res.which, mode == FOLLOW, 0, arg, &fd);
+	else
+		mcpy(arg, host, tv_strlen(host) + 1);
+	if (r == 0 && fd < 0 && too_long) {
+		long k = long_sockpath(host, arg, sizeof arg);
+		r = k < 0 ? (int)k : 0;
+		fd = k < 0 ? -1 : (int)k;
+	}
+	size_t al = tv_strlen(arg);
+	if (r == 0 && al >= sizeof sa.sun_path)
+		r = -ENAMETOOLONG;
+	struct call_data *d = r < 0 ? NULL : data_new(c, sizeof sa);
+	if (!d) {
+		close_fds(&fd, 1);
+		return tv_return(c, r < 0 ? r : -ENOMEM);
+	}
+	d->fds[0] = fd;
 	struct sockaddr_un *out = (struct sockaddr_un *)d->mem;
 	out->sun_family = TV_AF_UNIX;
-	size_t hl = tv_strlen(host);
-	if (hl < sizeof out->sun_path) {
-		mcpy(out->sun_path, host, hl + 1);
-	} else {
-		char *slash = host + hl;
-		while (slash > host && *slash != '/')
-			slash--;
-		*slash = 0;
-		long fd = sys(__NR_openat, AT_FDCWD, (long)(slash == host ? "/" : host),
-			      O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		if (fd < 0)
-			return tv_return(c, fd);
-		d->close_fd = (int)fd;
-		int k = tv_snprintf(out->sun_path, sizeof out->sun_path, "/proc/self/fd/%ld/%s", fd,
-				    slash + 1);
-		if (k < 0 || (size_t)k >= sizeof out->sun_path)
-			return tv_return(c, -ENAMETOOLONG);
-		hl = (size_t)k;
-	}
+	mcpy(out->sun_path, arg, al + 1);
 	c->args[1] = (long)out;
-	c->args[2] = (long)(2 + hl + 1);
+	c->args[2] = (long)(2 + al + 1);
 	return TV_RUN;
 }
 
@@ -900,7 +1345,7 @@ static void sockname_exit(struct tv_call *c, struct call_data *d)
 	mcpy(host, sa.sun_path, n);
 	host[n] = 0;
 	lock();
-	const struct tv_path_view *v = view;
+	const struct tv_path_view *v = &state_of(c->pid, 0)->view->pv;
 	unlock();
 	if (tv_path_to_guest(v, host, guest, sizeof guest) < 0)
 		return;
@@ -912,6 +1357,25 @@ static void sockname_exit(struct tv_call *c, struct call_data *d)
 	size_t put = (size_t)(newlen < d->addr_cap ? newlen : d->addr_cap);
 	tv_mem_write((uintptr_t)d->addr, &sa, put);
 	tv_mem_write((uintptr_t)d->lenp, &newlen, sizeof newlen);
+}
+
+/* Did this clone, vfork or clone3 make a vfork child?  It has exec'd or
+ * ended when the call returns. */
+static int made_vfork_child(const struct tv_call *c)
+{
+	uint64_t flags = 0;
+
+	if (c->ret <= 0)
+		return 0;
+#ifdef __NR_vfork
+	if (c->nr == __NR_vfork)
+		return 1;
+#endif
+	if (c->nr == __NR_clone)
+		flags = (uint64_t)c->args[0];
+	else if (c->nr != __NR_clone3 || tv_mem_read(&flags, (uintptr_t)c->args[0], sizeof flags) < 0)
+		return 0;
+	return (flags & CLONE_VFORK) != 0;
 }
 
 static enum tv_verdict on_enter(struct tv_call *c)
@@ -929,7 +1393,7 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		return tv_return(c, do_readlink(c, (int)c->args[0], c->args[1], c->args[2],
 						c->args[3]));
 	case SP_GETCWD:
-		return tv_return(c, do_getcwd(c->args[0], c->args[1]));
+		return tv_return(c, do_getcwd(c->pid, c->args[0], c->args[1]));
 	case SP_CHDIR:
 		return tv_return(c, do_chdir(c));
 	case SP_FCHDIR:
@@ -944,6 +1408,18 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		return do_sockaddr(c, FOLLOW);
 	case SP_SOCKNAME:
 		return do_sockname(c);
+#ifdef __NR_creat
+	case SP_CREAT:
+		return do_creat(c);
+#endif
+	case SP_URING:
+		/* io_uring runs its operations (openat, rename, connect...)
+		 * inside the kernel, where no filter sees their paths.  ENOSYS,
+		 * as on a kernel without it: liburing, glib and libuv then
+		 * use the plain calls. */
+		return tv_return(c, -ENOSYS);
+	case SP_SPAWN:
+		return TV_RUN;	/* see on_exit */
 	}
 	return generic(c, e);
 }
@@ -952,12 +1428,13 @@ static void on_exit(struct tv_call *c)
 {
 	struct call_data *d = c->tool_data;
 
+	if (made_vfork_child(c))
+		drop_state((int)c->ret);
 	if (!d)
 		return;
 	if (d->sock_fix)
 		sockname_exit(c, d);
-	if (d->close_fd >= 0)
-		sys(__NR_close, d->close_fd, 0, 0, 0);
+	close_fds(d->fds, 2);
 	tv_free(d);
 	c->tool_data = NULL;
 }
@@ -1013,6 +1490,12 @@ static int option(int argc, char **argv)
 	const char *a = argv[0], *val = NULL;
 	int which = -1, used = 2;
 
+	/* Our word for the next program (exec_options): the core gives it
+	 * after its --tv-exec. */
+	if (tv_reexec() && !tv_strcmp(a, "--tv-fs-chroot") && argc >= 2 && argv[1][0] == '/') {
+		opt_chroot = argv[1];
+		return 2;
+	}
 	for (int i = 0; i < 3 && which < 0; i++) {
 		size_t ln = tv_strlen(names[i].l);
 		if (!tv_strcmp(a, names[i].s) || !tv_strcmp(a, names[i].l)) {
@@ -1083,66 +1566,64 @@ static char *host_canonical(struct ctx *x, const char *what, const char *p, int 
 	return tv_strdup(guest);
 }
 
-/* Were we started by the core's execve (the guest's exec of a new
- * program), rather than by the user?  Then the working directory is the
- * one the guest had, which the process's real one still is (when the host
- * has it), not --cwd.  The core marks its re-execution with --tv-exec
- * among the options; it keeps it to itself, so we read our command line. */
-static int started_by_exec(void)
+/* A chroot survives exec, as the kernel's does: the next program starts
+ * with the root this process has, as a path of the options' view. */
+static int exec_options(char **argv, int cap)
 {
-	char buf[4096];
-	long fd = sys(__NR_openat, AT_FDCWD, (long)"/proc/self/cmdline", O_RDONLY | O_CLOEXEC, 0);
-	long n, off = 0, found = 0;
-	size_t len = 0;
-	int first = 1;
+	int pid = (int)tv_syscall6(__NR_getpid, 0, 0, 0, 0, 0, 0);
 
-	if (fd < 0)
+	lock();
+	const char *root = state_of(pid, 0)->chroot;
+	unlock();
+	if (!root || cap < 2)
 		return 0;
-	/* Scan word by word until "--" or the end; words are kept only to
-	 * their first 15 bytes. */
-	char word[16];
-	while (!found && (n = sys(__NR_pread64, fd, (long)buf, sizeof buf, off)) > 0) {
-		off += n;
-		for (long i = 0; i < n; i++) {
-			if (buf[i]) {
-				if (len < sizeof word - 1)
-					word[len] = buf[i];
-				len++;
-				continue;
-			}
-			word[len < sizeof word ? len : sizeof word - 1] = 0;
-			if (!first && len == 2 && !tv_strcmp(word, "--"))
-				goto done;
-			if (!first && len == 9 && !tv_strcmp(word, "--tv-exec")) {
-				found = 1;
-				goto done;
-			}
-			first = 0;
-			len = 0;
-		}
-	}
-done:
-	sys(__NR_close, fd, 0, 0, 0);
-	return (int)found;
+	argv[0] = "--tv-fs-chroot";
+	argv[1] = (char *)root;
+	return 2;
+}
+
+/* Below the soft RLIMIT_NOFILE, not so high that the kernel's table of
+ * descriptors grows large for it; 0 (no moving) when the limit is low. */
+static long fd_floor_of_limit(void)
+{
+	struct rlimit64 lim;
+
+	if (tv_syscall6(__NR_prlimit64, 0, RLIMIT_NOFILE, 0, (long)&lim, 0, 0) < 0)
+		return 0;
+	return lim.rlim_cur >= 1024 + 64 ? 1024 : lim.rlim_cur > 128 ? (long)lim.rlim_cur - 64 : 0;
+}
+
+/* Can the kernel's walks be pinned (openat2, and /proc/thread-self to
+ * name what is pinned)?  Kernels before 5.6 have no openat2: paths then
+ * go to the kernel as host paths (docs/limits.md). */
+static int probe_pin(void)
+{
+	long fd = sys(__NR_openat, AT_FDCWD, (long)THREAD_FD, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	long r = fd < 0 ? fd : open_in(fd, "", O_DIRECTORY);
+
+	close_fds((int[]){ (int)fd, (int)r }, 2);
+	return r >= 0;
 }
 
 static int start(void)
 {
-	static struct tv_path_view v0;
+	static struct view v0;
+	const struct view *cur = &v0;
 	struct ctx x = { 0 };
 	char here[TV_PATH_MAX], g[TV_PATH_MAX], h[TV_PATH_MAX];
 	struct tv_path_result res;
 
 	x.pid = x.tid = (int)tv_syscall6(__NR_getpid, 0, 0, 0, 0, 0, 0);
 	x.cwd[0] = '/';
-	v0.root = "/";
-	x.v = &v0;
-	if (opt_root && !(v0.root = host_canonical(&x, "--root", opt_root, 1)))
+	v0.pv.root = "/";
+	x.v = &v0.pv;
+	x.fv = &v0;
+	if (opt_root && !(v0.pv.root = host_canonical(&x, "--root", opt_root, 1)))
 		return 1;
 	struct tv_path_bind *binds = tv_calloc((size_t)n_opt_binds + 1, sizeof *binds);
 	if (!binds)
 		return 1;
-	v0.binds = binds;
+	v0.pv.binds = binds;
 	for (int i = 0; i < n_opt_binds; i++) {
 		char *spec = tv_strdup(opt_binds[i]);
 		char *colon = spec ? tv_strchr(spec, ':') : NULL;
@@ -1156,7 +1637,7 @@ static int start(void)
 		const char *gp = colon && colon[1] ? colon + 1 : spec[0] == '/' ? spec : hp;
 		/* The guest side, canonical in the view so far: a bind on a
 		 * path that is a link in the root lands where the link leads. */
-		int r = tv_path_resolve(&v0, "/", gp, FOLLOW, lookup, &x, g, sizeof g, h, sizeof h,
+		int r = tv_path_resolve(&v0.pv, "/", gp, FOLLOW, lookup, &x, g, sizeof g, h, sizeof h,
 					&res);
 		if (r < 0 && tv_path_normalize("/", gp, g, sizeof g) < 0) {
 			tv_dprintf(2, NAME ": --bind '%s': %s\n", opt_binds[i], errstr(r));
@@ -1164,19 +1645,30 @@ static int start(void)
 		}
 		binds[i].host = hp;
 		binds[i].guest = tv_strdup(g);
-		v0.nbinds = i + 1;
+		v0.pv.nbinds = i + 1;
 	}
-	view = &v0;
+	if (opt_chroot && chroot_view(&v0, opt_chroot, &cur) < 0) {
+		tv_dprintf(2, NAME ": cannot keep the chroot '%s'\n", opt_chroot);
+		return 1;
+	}
+	x.v = &cur->pv;
+	x.fv = cur;
+	main_state.pid = x.pid;
+	main_state.view = cur;
+	main_state.chroot = opt_chroot;
+	can_pin = probe_pin();
+	fd_floor = fd_floor_of_limit();
 	if (sys(__NR_getcwd, (long)here, sizeof here, 0, 0) > 0 &&
-	    tv_path_to_guest(&v0, here, g, sizeof g) == 0)
+	    tv_path_to_guest(x.v, here, g, sizeof g) == 0)
 		launch = tv_strdup(g);
 
-	/* proot's default: the root with --root, else where we are. */
+	/* proot's default: the root with --root, else where we are; after
+	 * the guest's exec, the directory it was in. */
 	const char *want = opt_cwd ? opt_cwd : opt_root ? "/" : launch ? launch : "/";
-	if (launch && started_by_exec())
+	if (launch && tv_reexec())
 		want = launch;
 	const char *base = launch && !opt_root ? launch : "/";
-	int r = tv_path_resolve(&v0, base, want, FOLLOW, lookup, &x, g, sizeof g, h, sizeof h, &res);
+	int r = tv_path_resolve(x.v, base, want, FOLLOW, lookup, &x, g, sizeof g, h, sizeof h, &res);
 	if (r == 0 && res.kind != TV_PATH_DIR && res.kind != TV_PATH_MISSING) {
 		tv_dprintf(2, NAME ": --cwd '%s': %s\n", want, errstr(-ENOTDIR));
 		return 1;
@@ -1185,13 +1677,13 @@ static int start(void)
 		/* Not on the host: the guest still starts there (getcwd says
 		 * so; relative paths fail as in a removed directory). */
 		if (tv_path_normalize(base, want, g, sizeof g) < 0 ||
-		    tv_path_to_host(&v0, g, h, sizeof h, NULL) < 0) {
+		    tv_path_to_host(x.v, g, h, sizeof h, NULL) < 0) {
 			tv_dprintf(2, NAME ": --cwd '%s': %s\n", want, errstr(-ENAMETOOLONG));
 			return 1;
 		}
 	}
-	mcpy(cwd, g, tv_strlen(g) + 1);
-	cwd_real = sys(__NR_chdir, (long)h, 0, 0, 0) == 0;
+	mcpy(main_state.cwd, g, tv_strlen(g) + 1);
+	main_state.cwd_real = sys(__NR_chdir, (long)h, 0, 0, 0) == 0;
 	return 0;
 }
 
@@ -1219,4 +1711,5 @@ TV_TOOL(.name = NAME,
 	.syscall_set = syscall_set,
 	.enter = on_enter,
 	.exit = on_exit,
-	.host_path = host_path);
+	.host_path = host_path,
+	.exec_options = exec_options);
