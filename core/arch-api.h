@@ -57,4 +57,56 @@ void tv_arch_setup_frame(tv_ucontext *uc, uintptr_t stack_top, uintptr_t handler
  * tv_sigreturn_at(*sp_out) restores. */
 tv_ucontext *tv_arch_copy_frame(void *top, const tv_ucontext *src, uintptr_t *sp_out);
 
+/* The rewrite tier (core/rewrite.c).  A site is a syscall pattern the
+ * arch rewrites into a jump to a per-site stub, which enters the monitor
+ * at tv_rw_entry; core/rewrite.c decides when, and where stubs go. */
+struct tv_thread;
+/* Is the code ending at pc (after the syscall instruction) a site for a
+ * call of number nr?  Reads the guest's bytes; sets *site. */
+int tv_arch_rw_match(uintptr_t pc, long nr, uintptr_t *site);
+/* Writes slot's stub for a site (TV_RW_SLOT bytes); entry_ptr is where the
+ * block keeps tv_rw_entry's address. */
+void tv_arch_rw_stub(unsigned char *slot, uintptr_t slot_addr, uintptr_t site, long nr,
+		     uintptr_t entry_ptr);
+/* The TV_RW_PATCH_LEN bytes that replace the site's first ones. */
+void tv_arch_rw_jump(unsigned char *out, uintptr_t site, uintptr_t stub);
+/* Make t's save area findable from the stub path, on the calling thread;
+ * again at each trap (the guest may change what finds it); and no more
+ * once it ends.  A fork child forgets the parent's other threads; a child
+ * that shares the parent's memory must not find the parent's. */
+int tv_arch_rw_thread_key(struct tv_thread *t);
+void tv_arch_rw_note_thread(struct tv_thread *t);
+void tv_arch_rw_thread_end(struct tv_thread *t);
+void tv_arch_rw_after_fork(void);
+void tv_arch_rw_clone_begin(struct tv_thread *t, unsigned long flags);
+void tv_arch_rw_clone_end(struct tv_thread *t, unsigned long flags);
+/* A trap the stub path made for a thread it could not find: the frame
+ * becomes the guest's at its site (when si says it is such a trap). */
+void tv_arch_rw_keyless(tv_ucontext *uc, const siginfo_t *si);
+/* The saved call's number and arguments, and its result. */
+long tv_arch_rw_nr(const struct tv_thread *t);
+void tv_arch_rw_args(const struct tv_thread *t, long args[6]);
+void tv_arch_rw_set_result(struct tv_thread *t, long ret);
+/* The frame of a trap the stub path made with the guest's registers (but
+ * the number's, for tv_rw_bail) becomes the guest's at the site: how
+ * says where it stands. */
+enum tv_rw_resume {
+	TV_RW_CALL,	/* the call is still to be made (tv_rw_fallback_ret) */
+	TV_RW_RESULT,	/* the call is done, its result saved (tv_rw_reenter_ret) */
+	TV_RW_RESTART,	/* it ran into a signal first and runs again after it */
+};
+void tv_arch_rw_resume(const struct tv_thread *t, tv_ucontext *uc, enum tv_rw_resume how);
+/* A context interrupted in a stub, off bytes into its slot: the guest's
+ * own at the site (or just after its call, on the way back). */
+void tv_arch_rw_unwind_stub(tv_ucontext *uc, uintptr_t site, uintptr_t off);
+/* A context interrupted at the stub path's final jump: where the jump goes. */
+void tv_arch_rw_at_commit(tv_ucontext *uc);
+/* Can the patch at site be stored in one atomic write, and store it
+ * (the page is writable meanwhile): a thread executing the site sees the
+ * old instruction or the new one, never a mix. */
+int tv_arch_rw_atomic(uintptr_t site);
+void tv_arch_rw_store(uintptr_t site, const unsigned char *patch);
+extern const char tv_rw_entry[], tv_rw_exit_begin[], tv_rw_exit_commit[], tv_rw_exit_end[],
+	tv_rw_bail[], tv_rw_reenter_ret[], tv_rw_fallback_ret[], tv_rw_keyless_ret[];
+
 #endif

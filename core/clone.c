@@ -79,6 +79,7 @@ static void thread_child_start(void *arg)
 	struct tv_thread *n = arg;
 
 	n->g_tid = tv_gettid();
+	tv_rw_thread_start(n);
 	tv_sigreturn_at(n->resume_sp);
 }
 
@@ -91,6 +92,7 @@ static long clone_thread(struct tv_thread *t, tv_ucontext *uc, const struct requ
 	if (!n)
 		return -ENOMEM;
 	char *top = prepare_child(t, n, uc, &rq->a);
+	tv_rw_clone_begin(t, rq->a.flags);
 	__atomic_add_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL);
 	long r = clone_blocked(rq, top, thread_child_start, n);
 	if (r < 0) {
@@ -116,11 +118,13 @@ static void process_child_start(void *arg)
 		tv_alloc_after_fork();
 		tv_arena_after_fork();
 		tv_threads_after_fork(n);
+		tv_rw_after_fork();
 	}
 	n->pid = pid;
 	n->g_tid = pid;
 	if (n->clone_flags & CLONE_CLEAR_SIGHAND)
 		tv_signals_clear_handlers(n);
+	tv_rw_thread_start(n);
 	tv_sigreturn_at(n->resume_sp);
 }
 
@@ -133,7 +137,9 @@ static long clone_process(struct tv_thread *t, tv_ucontext *uc, const struct req
 	if (!n)
 		return -ENOMEM;
 	char *top = prepare_child(t, n, uc, ca);
+	tv_rw_clone_begin(t, ca->flags);
 	long r = clone_blocked(rq, top, process_child_start, n);
+	tv_rw_clone_end(t, ca->flags);
 
 	/* Our copy of a fork child's region is free at once; a vfork child
 	 * has exec'd or exited by now (its K, if it made one, is gone once

@@ -14,10 +14,14 @@
 #define ROWS 1024
 
 #define ALWAYS(fn) { .emulate = fn, .need = NEED_ALWAYS }
-#define PROC_PATH(fn) { .emulate = fn, .need = NEED_PROC }
+/* Rows whose emulation needs no signal frame: rewritten sites make them. */
+#define ALWAYS_DIRECT(fn) { .emulate = fn, .need = NEED_ALWAYS, .direct = 1 }
+#define PLAIN { .direct = 1 }
+#define PROC_PATH(fn) { .emulate = fn, .need = NEED_PROC, .direct = 1 }
 /* Memory calls: trapped only when their range may reach the monitor. */
 #define GUARDED(kind, arg, mask) \
-	{ .emulate = tv_emu_memory, .need = NEED_GUARD, .guard = kind, .flag_arg = arg, .flag_mask = mask }
+	{ .emulate = tv_emu_memory, .need = NEED_GUARD, .guard = kind, .flag_arg = arg, \
+	  .flag_mask = mask, .direct = 1 }
 
 static const struct tv_sysrow rows[ROWS] = {
 	/* New threads and processes start on their own altstack (clone.c). */
@@ -40,24 +44,24 @@ static const struct tv_sysrow rows[ROWS] = {
 	[__NR_sigaltstack] = ALWAYS(tv_emu_sigaltstack),
 	[__NR_rt_sigpending] = ALWAYS(tv_emu_sigpending),
 	/* The kernel's break belongs to the monitor image. */
-	[__NR_brk] = ALWAYS(tv_emu_brk),
+	[__NR_brk] = ALWAYS_DIRECT(tv_emu_brk),
 	/* The guest's filters are applied by the monitor (gfilter.c). */
 	[__NR_seccomp] = ALWAYS(tv_emu_seccomp),
 	[__NR_prctl] = ALWAYS(tv_emu_prctl),
 	/* /proc/self/exe names the guest's program (procself.c); the other
 	 * paths of /proc/self are shown as the guest's when the tool traps
 	 * the calls anyway, or with --exact-proc (docs/limits.md). */
-	[__NR_readlinkat] = ALWAYS(tv_emu_procself),
-	[__NR_openat] = { .emulate = tv_emu_procself, .need = NEED_PAIRED | NEED_PROC },
+	[__NR_readlinkat] = ALWAYS_DIRECT(tv_emu_procself),
+	[__NR_openat] = { .emulate = tv_emu_procself, .need = NEED_PAIRED | NEED_PROC, .direct = 1 },
 	[__NR_newfstatat] = PROC_PATH(tv_emu_procself),
 	[__NR_statx] = PROC_PATH(tv_emu_procself),
 #ifdef __NR_readlink
-	[__NR_readlink] = ALWAYS(tv_emu_procself),
+	[__NR_readlink] = ALWAYS_DIRECT(tv_emu_procself),
 	[__NR_open] = PROC_PATH(tv_emu_procself),
 	[__NR_stat] = PROC_PATH(tv_emu_procself),
 #endif
 	/* Task directories list the kernel threads, when there are any. */
-	[__NR_getdents64] = { .emulate = tv_emu_getdents, .need = NEED_PAIRED },
+	[__NR_getdents64] = { .emulate = tv_emu_getdents, .need = NEED_PAIRED, .direct = 1 },
 	/* The guest may not unmap, remap or change the monitor's memory. */
 	[__NR_mmap] = GUARDED(TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED),
 	[__NR_munmap] = GUARDED(TV_GUARD_RANGE, 0, 0),
@@ -65,12 +69,21 @@ static const struct tv_sysrow rows[ROWS] = {
 	[__NR_pkey_mprotect] = GUARDED(TV_GUARD_RANGE, 0, 0),
 	[__NR_madvise] = GUARDED(TV_GUARD_RANGE, 0, 0),
 	[__NR_mremap] = GUARDED(TV_GUARD_FLAG_OR_RANGE, 3, MREMAP_FIXED),
-	[__NR_shmat] = ALWAYS(tv_emu_memory),
+	[__NR_shmat] = ALWAYS_DIRECT(tv_emu_memory),
+	[__NR_exit_group] = { .emulate = tv_emu_exit_group, .need = NEED_STATS, .direct = 1 },
+#ifdef __NR_arch_prctl
+	/* The rewrite tier's stub path finds its thread by the GS base. */
+	[__NR_arch_prctl] = { .emulate = tv_emu_arch_prctl, .need = NEED_REWRITE },
+#endif
 };
 
+/* A number without a row is a plain call, which rewritten sites make. */
 const struct tv_sysrow *tv_sysrow(long nr)
 {
-	static const struct tv_sysrow plain;
+	static const struct tv_sysrow plain = PLAIN;
+
+	if (nr >= 0 && nr < ROWS && !rows[nr].emulate && !rows[nr].need)
+		return &plain;
 
 	return nr >= 0 && nr < ROWS ? &rows[nr] : &plain;
 }
@@ -87,6 +100,10 @@ static int core_needs(long nr)
 	if (need & (NEED_ALWAYS | NEED_GUARD))
 		return 1;
 	if ((need & NEED_PAIRED) && (tv_g.pair || tv_tool.pair))
+		return 1;
+	if ((need & NEED_REWRITE) && tv_g.rewrite)
+		return 1;
+	if ((need & NEED_STATS) && tv_g.rewrite_stats)
 		return 1;
 	return (need & NEED_PROC) && tv_g.exact_proc;
 }
@@ -111,6 +128,10 @@ int tv_core_guards(struct tv_filter_guard *out, int cap)
 {
 	int n = 0;
 
+	/* Rewriting needs every mprotect and mremap (rewrite.c); the
+	 * rewritten sites make the others cheap. */
+	if (tv_g.rewrite)
+		return 0;
 	for (long nr = 0; nr < ROWS && n < cap; nr++) {
 		const struct tv_sysrow *r = &rows[nr];
 		if (!(r->need & NEED_GUARD) || tool_hooks(nr))

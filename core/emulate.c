@@ -135,7 +135,9 @@ long tv_emu_brk(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
  * it, without them (every untagged user address is below 2^56). */
 static int reaches_monitor(long addr, long len)
 {
-	return tv_guard_overlaps((uintptr_t)addr & ((1ul << 56) - 1), (size_t)len);
+	uintptr_t a = (uintptr_t)addr & ((1ul << 56) - 1);
+
+	return tv_guard_overlaps(a, (size_t)len) || tv_rw_overlaps(a, (size_t)len);
 }
 
 /* The guest may not unmap, remap or change the monitor's memory (its image
@@ -172,7 +174,12 @@ long tv_emu_memory(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	(void)uc;
 	long r = guard_memory(c);
 
-	return r < 0 ? r : tv_call_plain(t, c);
+	if (r < 0)
+		return r;
+	int locked = tv_rw_memory_begin(c);
+	r = tv_call_plain(t, c);
+	tv_rw_memory_done(locked);
+	return r;
 }
 
 /* getdents64 on a task directory hides the kernel threads (--pair). */
@@ -203,6 +210,7 @@ long tv_emu_exit(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	(void)uc;
 	tv_block_all();
 	tv_signals_requeue(t, 1);
+	tv_rw_thread_end(t);
 	if (last_guest_thread(t) && __atomic_load_n(&tv_g.kthreads, __ATOMIC_ACQUIRE))
 		tv_exit_group((int)c->args[0]);
 	tv_thread_retire(t);

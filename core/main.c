@@ -15,24 +15,35 @@
 #define EXIT_NOTFOUND 127
 #define STACK_GAP (64 * 1024ul)	/* between the monitor's frames and the guest's stack */
 
+static const char *const rewrite_modes[] = { "off", "lazy", "eager" };
+
 static void usage(int fd)
 {
+	static const char monitor_options[] =
+		"      --pair         run the tool's hooks on a kernel thread paired with\n"
+		"                     each guest thread (the calls stay on the guest's)\n"
+		"      --exact-proc   also trap openat and stat calls so that /proc/self/exe,\n"
+		"                     status and stat show the guest whatever the tool traps\n"
+		"      --rewrite=MODE off, lazy or eager: rewrite the syscall sites that trap\n"
+		"                     into direct calls of the monitor, once a site has\n"
+		"                     trapped a few times (lazy) or at its first trap (eager)\n"
+		"      --rewrite-stats=FILE  at each process's exit_group, append to FILE\n"
+		"                     how many sites were rewritten\n"
+		"  -h, --help         show this help and exit\n"
+		"  -V, --version      show the version and exit\n\n"
+		"PROGRAM runs in this process under a seccomp filter; its system calls\n"
+		"are handled by the monitor.  This protects the monitor against accidental\n"
+		"damage, not against deliberately hostile code: do not use it as a\n"
+		"security boundary.\n";
+
 	/* In parts: tv_dprintf() cuts what it writes at 1024 bytes. */
 	tv_dprintf(fd, "Usage: %s [OPTIONS] [--] PROGRAM [ARGS...]\n%s\n\nOptions:\n", tv_tool.name,
 		   tv_tool.summary ? tv_tool.summary : "");
 	if (tv_tool.usage)
 		tv_write_all(fd, tv_tool.usage, tv_strlen(tv_tool.usage));
-	tv_dprintf(fd,
-		   "      --pair         run the tool's hooks on a kernel thread paired with\n"
-		   "                     each guest thread (the calls stay on the guest's)\n"
-		   "      --exact-proc   also trap openat and stat calls so that /proc/self/exe,\n"
-		   "                     status and stat show the guest whatever the tool traps\n"
-		   "  -h, --help         show this help and exit\n"
-		   "  -V, --version      show the version and exit\n\n"
-		   "PROGRAM runs in this process under a seccomp filter; its system calls\n"
-		   "are handled by the monitor.  This protects the monitor against accidental\n"
-		   "damage, not against deliberately hostile code: do not use it as a\n"
-		   "security boundary.\n");
+	tv_write_all(fd, monitor_options, sizeof monitor_options - 1);
+	tv_dprintf(fd, "\nThe default rewrite mode on %s is %s.\n", TV_ARCH_NAME,
+		   rewrite_modes[TV_REWRITE_DEFAULT]);
 }
 
 static __attribute__((noreturn)) void die(int status, const char *what, const char *msg)
@@ -55,6 +66,17 @@ static int gfilters_fd = -1;	/* the guest's seccomp filters, across exec */
 static long ss_flags = -1;	/* the guest's sigaltstack flags, across exec */
 static int exec_fd = -1;	/* the directory or file an execveat named by fd */
 static char *reexec_execfn;	/* AT_EXECFN when it is not the path */
+
+static int parse_rewrite(const char *mode)
+{
+	for (int m = 0; m < 3; m++) {
+		if (!tv_strcmp(mode, rewrite_modes[m])) {
+			tv_g.rewrite = m;
+			return 0;
+		}
+	}
+	return -1;
+}
 
 /* Returns the index of PROGRAM in argv; keeps the tool's options for
  * later execs. */
@@ -82,6 +104,22 @@ static int parse_options(int argc, char **argv)
 			    !tv_strcmp(a, "--exact-proc") ? &tv_g.exact_proc : NULL;
 		if (flag) {
 			*flag = 1;
+			tv_g.tool_argv[tv_g.tool_argc++] = a;
+			i++;
+			continue;
+		}
+		if (!tv_strncmp(a, "--rewrite=", 10)) {
+			if (parse_rewrite(a + 10) < 0) {
+				tv_dprintf(2, "%s: --rewrite: '%s' is not off, lazy or eager\n",
+					   tv_tool.name, a + 10);
+				tv_exit_group(EXIT_USAGE);
+			}
+			tv_g.tool_argv[tv_g.tool_argc++] = a;
+			i++;
+			continue;
+		}
+		if (!tv_strncmp(a, "--rewrite-stats=", 16) && a[16]) {
+			tv_g.rewrite_stats = a + 16;
 			tv_g.tool_argv[tv_g.tool_argc++] = a;
 			i++;
 			continue;
@@ -319,6 +357,7 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 	if (tv_install_sigsys() < 0)
 		die(1, NULL, "cannot install the SIGSYS handler");
 	tv_signals_init(t);
+	tv_rw_thread_start(t);
 	/* The sigaltstack flags survive exec (the stack itself does not): the
 	 * guest's, or what this process inherited. */
 	t->guest_ss_flags = ss_flags >= 0 || reexec ? (int)ss_flags : tv_signals_probe_ss_flags();
@@ -345,7 +384,10 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	if (tv_arena_init() < 0)
 		die(1, NULL, "cannot reserve the monitor's memory");
 	tv_spin_calibrate();
+	tv_g.rewrite = TV_REWRITE_DEFAULT;
 	int prog = parse_options(argc, argv);
+	if (tv_rw_init() < 0)
+		die(1, NULL, "cannot allocate the rewrite tier's tables");
 	if (prog >= argc) {
 		tv_dprintf(2, "%s: no PROGRAM given\nTry '%s --help'.\n", tv_tool.name, tv_tool.name);
 		tv_exit_group(EXIT_USAGE);

@@ -50,6 +50,11 @@ struct tv_pending {
 struct tv_gfilter;
 
 struct tv_thread {
+	/* First, and npending right after it: entry.S reaches both through
+	 * the thread key (arch rewrite.h). */
+	struct tv_rw rw;
+	int npending;		/* signals that arrived while in the monitor: tv_icall bails out */
+	int rw_restart;		/* the stub path's call runs again after a handler */
 	struct tv_chan chan;
 	struct tv_thread *next;	/* all regions, for reuse */
 	int pid;		/* the guest process this thread belongs to */
@@ -62,7 +67,6 @@ struct tv_thread {
 	struct tv_gfilter *gfilters;	/* the guest's seccomp filters, newest first */
 	int trap_all;		/* the kernel filter traps every call of this thread */
 	int strict;		/* the guest asked for SECCOMP_MODE_STRICT */
-	int npending;		/* signals that arrived while in the monitor: tv_icall bails out */
 	struct tv_pending pending[TV_MAX_PENDING];
 	void *region;
 	uintptr_t resume_sp;		/* a new thread's first frame */
@@ -77,6 +81,8 @@ struct tv_thread {
 };
 
 _Static_assert(THREAD_OFF + sizeof(struct tv_thread) <= REGION_SIZE, "tv_thread fits its page");
+_Static_assert(__builtin_offsetof(struct tv_thread, npending) == sizeof(struct tv_rw),
+	       "npending follows the save area");
 
 static inline struct tv_thread *tv_self(void)
 {
@@ -127,6 +133,8 @@ struct tv_global {
 	long nr_max;
 	int pair;		/* --pair: every hook runs on a kernel thread */
 	int exact_proc;		/* --exact-proc: the core traps /proc/self's path calls */
+	int rewrite;		/* --rewrite: enum tv_rewrite */
+	const char *rewrite_stats;	/* --rewrite-stats=FILE: what it did, at exit_group */
 	struct tv_ksigaction guest_sigsys;	/* the guest's view of SIGSYS */
 	char *guest_exe;	/* what /proc/self/exe shows the guest */
 	uintptr_t arg_start, arg_end, env_start, env_end, auxv;	/* the guest's, for /proc */
@@ -151,7 +159,11 @@ enum tv_need {
 	NEED_GUARD = 2,		/* only when its arguments may reach the monitor's memory */
 	NEED_PAIRED = 4,	/* only while kernel threads exist to hide (--pair) */
 	NEED_PROC = 8,		/* with --exact-proc: /proc/self paths show the guest */
+	NEED_REWRITE = 16,	/* while the rewrite tier is on */
+	NEED_STATS = 32,	/* with --rewrite-stats */
 };
+
+enum tv_rewrite { TV_REWRITE_OFF, TV_REWRITE_LAZY, TV_REWRITE_EAGER };
 
 struct tv_sysrow {
 	tv_emulate_fn *emulate;
@@ -159,6 +171,7 @@ struct tv_sysrow {
 	unsigned char guard;	/* enum tv_guard_kind, for NEED_GUARD */
 	unsigned char flag_arg;	/* the guard's flag argument */
 	unsigned flag_mask;
+	unsigned char direct;	/* needs no signal frame: rewritten sites make it */
 };
 
 /* dispatch.c */
@@ -190,6 +203,7 @@ enum tv_verdict tv_hook_enter(struct tv_thread *t, struct tv_call *c);
 void tv_hook_exit(struct tv_thread *t, struct tv_call *c);
 
 /* sigsys.c */
+void tv_run_call(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c);
 int tv_install_sigsys(void);
 int tv_install_filter(const int *nrs, unsigned long flags);
 
@@ -240,6 +254,26 @@ struct tv_dirent64 {
 	unsigned char type;
 	char name[];
 };
+
+/* rewrite.c */
+int tv_rw_init(void);
+void tv_rw_thread_start(struct tv_thread *t);
+void tv_rw_after_fork(void);
+void tv_rw_thread_end(struct tv_thread *t);
+void tv_rw_clone_begin(struct tv_thread *t, unsigned long flags);
+void tv_rw_clone_end(struct tv_thread *t, unsigned long flags);
+void tv_rw_trapped(struct tv_thread *t, const tv_ucontext *uc, long nr);
+int tv_rw_memory_begin(const struct tv_call *c);
+void tv_rw_memory_done(int locked);
+int tv_rw_overlaps(uintptr_t addr, size_t len);
+void tv_rw_disable(void);
+int tv_rw_handle(void);
+int tv_rw_reentry(const siginfo_t *si);
+__attribute__((noreturn)) void tv_rw_reentered(struct tv_thread *t, tv_ucontext *uc,
+					       const siginfo_t *si);
+void tv_rw_fallback(struct tv_thread *t, tv_ucontext *uc, const siginfo_t *si);
+int tv_rw_guest_context(tv_ucontext *uc);
+tv_emulate_fn tv_emu_arch_prctl, tv_emu_exit_group;
 
 /* exec.c */
 tv_emulate_fn tv_emu_execve;

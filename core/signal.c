@@ -309,6 +309,8 @@ static void record(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo_
 		tv_uc_set_pc(uc, (uintptr_t)tv_icall_bail);
 	else if (in_range(pc, tv_return_begin, tv_return_commit))
 		tv_uc_set_pc(uc, (uintptr_t)tv_return_bail);
+	else if (in_range(pc, tv_rw_exit_begin, tv_rw_exit_commit))
+		tv_uc_set_pc(uc, (uintptr_t)tv_rw_bail);
 }
 
 /* The SIGSYS handler has committed to return with the frame at its stack
@@ -340,7 +342,7 @@ static void monitor_fault(int sig, const tv_ucontext *uc)
 
 static void dispatch(struct tv_thread *t, tv_ucontext *uc, int sig, siginfo_t *info)
 {
-	if (!in_monitor(tv_uc_pc(uc)))
+	if (tv_rw_guest_context(uc) || !in_monitor(tv_uc_pc(uc)))
 		deliver(t, uc, sig, info);
 	else if (returning(uc))
 		deliver(t, t->uc, sig, info);

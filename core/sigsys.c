@@ -31,8 +31,29 @@ static int guest_filters_refuse(struct tv_thread *t, tv_ucontext *uc)
 	return r != 0;
 }
 
-/* One trapped call, on the thread that made it: the tool's hooks, then
- * the call as the dispatch table says, then back to the guest. */
+/* The call in c, on the thread that made it: the tool's hooks, then the
+ * call as the dispatch table says.  uc is the trap's context, or NULL on
+ * a rewritten site's stub path, which takes only rows that need none. */
+void tv_run_call(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+{
+	int hooked = tool_hooks(c->nr);
+
+	if (!hooked || !tv_tool.enter || tv_hook_enter(t, c) != TV_RETURN) {
+		const struct tv_sysrow *row = tv_sysrow(c->nr);
+		/* enter() may have made it a call that needs the frame the
+		 * stub path does not have (tvisor.3). */
+		if (!uc && !row->direct)
+			c->ret = -ENOSYS;
+		else
+			c->ret = row->emulate ? row->emulate(t, uc, c) : tv_call_plain(t, c);
+		if (hooked && tv_tool.exit)
+			tv_hook_exit(t, c);
+	}
+	tv_fd_note(c);
+}
+
+/* One trapped call: the guest's filters, the call, then back to the
+ * guest.  A site that traps often enough is rewritten on the way. */
 static __attribute__((noreturn)) void handle_call(struct tv_thread *t, tv_ucontext *uc,
 						  const siginfo_t *si)
 {
@@ -51,14 +72,9 @@ static __attribute__((noreturn)) void handle_call(struct tv_thread *t, tv_uconte
 	t->uc = uc;
 	if (t->gfilters && guest_filters_refuse(t, uc))
 		tv_signals_return(t, uc, si);
-	int hooked = tool_hooks(c.nr);
-	if (!hooked || !tv_tool.enter || tv_hook_enter(t, &c) != TV_RETURN) {
-		const struct tv_sysrow *row = tv_sysrow(c.nr);
-		c.ret = row->emulate ? row->emulate(t, uc, &c) : tv_call_plain(t, &c);
-		if (hooked && tv_tool.exit)
-			tv_hook_exit(t, &c);
-	}
-	tv_fd_note(&c);
+	if (tv_g.rewrite && tv_sysrow(c.nr)->direct)
+		tv_rw_trapped(t, uc, c.nr);
+	tv_run_call(t, uc, &c);
 	tv_signals_set_result(uc, c.ret);
 	tv_signals_return(t, uc, si);
 }
@@ -77,7 +93,13 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 		tv_uc_set_ret(uc, -ENOSYS);
 		return;
 	}
-	handle_call(tv_self(), uc, si);
+	struct tv_thread *t = tv_self();
+	if (tv_g.rewrite) {
+		if (tv_rw_reentry(si))
+			tv_rw_reentered(t, uc, si);
+		tv_rw_fallback(t, uc, si);
+	}
+	handle_call(t, uc, si);
 }
 
 int tv_install_sigsys(void)

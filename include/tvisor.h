@@ -31,7 +31,7 @@ struct tv_thread;
 
 /* One system call as the guest made it. */
 struct tv_call {
-	long nr;		/* the arch's number: use __NR_* from <asm/unistd.h> */
+	long nr;		/* the arch's number: use __NR_* from <asm/unistd.h>; enter() may change it */
 	long args[6];		/* the arguments; enter() may rewrite them */
 	long ret;		/* the result: set by tv_return() or by running the call */
 	int pid;		/* the guest's process id */

@@ -12,6 +12,7 @@
 #include <asm/ucontext.h>
 #include <linux/audit.h>
 #include <linux/elf-em.h>
+#include "rewrite.h"
 
 #define TV_ARCH_NAME        "aarch64"
 #define TV_AUDIT_ARCH       AUDIT_ARCH_AARCH64
@@ -25,6 +26,28 @@
 #define TV_DEFAULT_PIE_BASE 0xaaaaaaaaa000ul
 
 typedef struct ucontext tv_ucontext;
+
+/* The rewrite tier's save area (rewrite.h gives the offsets). */
+struct tv_rw {
+	uint64_t magic, stack, ret, nzcv, sp;
+	uint64_t x[31];
+	uint64_t tail;
+	uint64_t key;	/* the thread pointer this thread is found by (rewrite.c) */
+};
+_Static_assert(__builtin_offsetof(struct tv_rw, tail) == RW_TAIL, "rewrite.h matches struct tv_rw");
+_Static_assert(__builtin_offsetof(struct tv_rw, x[30]) == RW_X0 + 240, "rewrite.h matches struct tv_rw");
+_Static_assert(sizeof(struct tv_rw) == RW_NPENDING, "rewrite.h matches struct tv_rw");
+
+/* A site is "svc #0"; it becomes "b" to a stub within 128 MiB, which
+ * saves x16/x17 below the guest's sp (no red zone to keep on arm64) and
+ * comes back by a branch of its own to the instruction after the site. */
+#define TV_RW_SITE_LEN	4
+#define TV_RW_PATCH_LEN	4
+#define TV_RW_SLOT	32
+#define TV_RW_SLOT_SITE	24	/* where a stub keeps its site's address */
+#define TV_RW_REACH	((128l << 20) - 2 * 4096)
+#define TV_RW_STACK_BYTES 16	/* what the stub keeps below the guest's sp */
+#define TV_REWRITE_DEFAULT TV_REWRITE_LAZY
 
 #include "arch-api.h"
 

@@ -1,5 +1,6 @@
 /* aarch64 entry points: the only assembly the monitor has. */
 #include <asm/unistd.h>
+#include "rewrite.h"
 
 	.text
 
@@ -222,5 +223,171 @@ tv_enter:
 	mov x30, #0
 	br x16
 	.size tv_enter, .-tv_enter
+
+
+/* The saved registers back from the save area at x17, but x16 and x17:
+ * inline, so that the exit window covers every instruction of it. */
+.macro RW_RESTORE
+	ldp x0, x1, [x17, #RW_X0]
+	ldp x2, x3, [x17, #RW_X0+16]
+	ldp x4, x5, [x17, #RW_X0+32]
+	ldp x6, x7, [x17, #RW_X0+48]
+	ldp x8, x9, [x17, #RW_X0+64]
+	ldp x10, x11, [x17, #RW_X0+80]
+	ldp x12, x13, [x17, #RW_X0+96]
+	ldp x14, x15, [x17, #RW_X0+112]
+	ldp x18, x19, [x17, #RW_X0+144]
+	ldp x20, x21, [x17, #RW_X0+160]
+	ldp x22, x23, [x17, #RW_X0+176]
+	ldp x24, x25, [x17, #RW_X0+192]
+	ldp x26, x27, [x17, #RW_X0+208]
+	ldp x28, x29, [x17, #RW_X0+224]
+	ldr x30, [x17, #RW_X0+240]
+.endm
+
+/* The rewrite tier (core/rewrite.c).  A rewritten "svc #0" branches to
+ * its stub (arch/aarch64/rewrite.c), which saves x16/x17 below the guest's
+ * sp and comes here with x16 = the stub; every other register is the
+ * guest's.  The thread's save area is found in tv_rw_keys by the thread
+ * pointer; a thread not found there traps from tv_rw_keyless_ret. */
+	.globl tv_rw_entry
+	.type tv_rw_entry,%function
+	.globl tv_rw_exit_begin
+	.hidden tv_rw_exit_begin
+	.globl tv_rw_exit_commit
+	.hidden tv_rw_exit_commit
+	.globl tv_rw_exit_end
+	.hidden tv_rw_exit_end
+	.globl tv_rw_bail
+	.hidden tv_rw_bail
+	.globl tv_rw_reenter_ret
+	.hidden tv_rw_reenter_ret
+	.globl tv_rw_fallback_ret
+	.hidden tv_rw_fallback_ret
+	.globl tv_rw_keyless_ret
+	.hidden tv_rw_keyless_ret
+tv_rw_entry:
+	stp x0, x1, [sp, #-48]!
+	stp x2, x3, [sp, #16]
+	stp x4, x5, [sp, #32]
+	mrs x3, nzcv
+	mrs x0, tpidr_el0
+	cbz x0, 9f
+	adrp x1, tv_rw_keys
+	add x1, x1, :lo12:tv_rw_keys
+	eor x2, x0, x0, lsr #12
+	lsr x2, x2, #4
+	and x2, x2, #(RW_KEYS - 1)
+	mov x17, #RW_PROBES
+1:	add x4, x1, x2, lsl #4
+	ldp x5, x4, [x4]
+	cmp x5, x0
+	b.eq 2f
+	add x2, x2, #1
+	and x2, x2, #(RW_KEYS - 1)
+	subs x17, x17, #1
+	b.ne 1b
+	b 9f
+2:	cbz x4, 9f
+	ldr w5, [x4, #RW_MAGIC]
+	movz w1, #0x7674
+	movk w1, #0x7277, lsl #16
+	cmp w5, w1
+	b.ne 9f
+	/* x4 is the thread: the guest's registers into its save area. */
+	ldr x5, [x16, #24]
+	add x5, x5, #4
+	str x5, [x4, #RW_RET]
+	add x5, x16, #16
+	str x5, [x4, #RW_TAIL]
+	str x3, [x4, #RW_NZCV]
+	ldp x0, x1, [sp]
+	stp x0, x1, [x4, #RW_X0]
+	ldp x0, x1, [sp, #16]
+	stp x0, x1, [x4, #RW_X0+16]
+	ldp x0, x1, [sp, #32]
+	stp x0, x1, [x4, #RW_X0+32]
+	ldp x0, x1, [sp, #48]
+	stp x0, x1, [x4, #RW_X0+128]
+	add x0, sp, #64
+	str x0, [x4, #RW_SP]
+	stp x6, x7, [x4, #RW_X0+48]
+	stp x8, x9, [x4, #RW_X0+64]
+	stp x10, x11, [x4, #RW_X0+80]
+	stp x12, x13, [x4, #RW_X0+96]
+	stp x14, x15, [x4, #RW_X0+112]
+	stp x18, x19, [x4, #RW_X0+144]
+	stp x20, x21, [x4, #RW_X0+160]
+	stp x22, x23, [x4, #RW_X0+176]
+	stp x24, x25, [x4, #RW_X0+192]
+	stp x26, x27, [x4, #RW_X0+208]
+	stp x28, x29, [x4, #RW_X0+224]
+	str x30, [x4, #RW_X0+240]
+	ldr x0, [x4, #RW_STACK]
+	mov sp, x0
+	mov x19, x4
+	mov x29, #0
+	bl tv_rw_handle
+	mov x17, x19
+	cbnz w0, 3f
+/* Done: back to the guest through the stub's ldp and branch, unless a
+ * signal was recorded meanwhile.  A signal before tv_rw_exit_commit moves
+ * the PC to tv_rw_bail (x17 is the save area throughout); at the final
+ * branch everything but x16/x17 is the guest's, and a signal handler
+ * treats the context as the guest's in the stub (signal.c). */
+tv_rw_exit_begin:
+	ldr w0, [x17, #RW_NPENDING]
+	cbnz w0, tv_rw_bail
+	ldr x0, [x17, #RW_NZCV]
+	msr nzcv, x0
+	RW_RESTORE
+	ldr x16, [x17, #RW_SP]
+	sub x16, x16, #16
+	mov sp, x16
+	ldr x16, [x17, #RW_TAIL]
+tv_rw_exit_commit:
+	br x16
+tv_rw_exit_end:
+3:	cmp w0, #2
+	b.eq 4f
+/* Signals to deliver with the call's end: trap once more, from here, with
+ * every register the guest's but x8; the SIGSYS handler takes the context
+ * from that frame (tv_rw_reentered) and returns through its own way out. */
+tv_rw_bail:
+	ldr x0, [x17, #RW_NZCV]
+	msr nzcv, x0
+	RW_RESTORE
+	ldr x16, [x17, #RW_SP]
+	mov sp, x16
+	ldr x16, [x17, #RW_X0+128]
+	mov x8, #__NR_rt_sigreturn
+	ldr x17, [x17, #RW_X0+136]
+	svc #0
+tv_rw_reenter_ret:
+	brk #0x3e9
+/* The call was not made: it traps from here with every register the
+ * guest's; the SIGSYS handler puts the guest's PC in its frame. */
+4:	ldr x0, [x17, #RW_NZCV]
+	msr nzcv, x0
+	RW_RESTORE
+	ldr x16, [x17, #RW_SP]
+	mov sp, x16
+	ldr x16, [x17, #RW_X0+128]
+	ldr x17, [x17, #RW_X0+136]
+	svc #0
+tv_rw_fallback_ret:
+	brk #0x3e9
+/* No thread found: the guest's registers back but x16, the stub, from
+ * which the SIGSYS handler finds the site (tv_arch_rw_keyless). */
+9:	msr nzcv, x3
+	ldp x2, x3, [sp, #16]
+	ldp x4, x5, [sp, #32]
+	ldp x0, x1, [sp], #48
+	ldr x17, [sp, #8]
+	add sp, sp, #16
+	svc #0
+tv_rw_keyless_ret:
+	brk #0x3e9
+	.size tv_rw_entry, .-tv_rw_entry
 
 	.section .note.GNU-stack,"",%progbits

@@ -11,6 +11,7 @@
 #include <asm/ucontext.h>
 #include <linux/audit.h>
 #include <linux/elf-em.h>
+#include "rewrite.h"
 
 #define TV_ARCH_NAME        "x86_64"
 #define TV_AUDIT_ARCH       AUDIT_ARCH_X86_64
@@ -22,6 +23,25 @@
 #define TV_DEFAULT_PIE_BASE 0x555555554000ul
 
 typedef struct ucontext tv_ucontext;
+
+/* The rewrite tier's save area (rewrite.h gives the offsets). */
+struct tv_rw {
+	uint64_t magic, stack, ret, flags, sp;
+	uint64_t rax, rbx, rdx, rsi, rdi, rbp, r8, r9, r10, r12, r13, r14, r15;
+};
+_Static_assert(__builtin_offsetof(struct tv_rw, r15) == RW_R15, "rewrite.h matches struct tv_rw");
+_Static_assert(sizeof(struct tv_rw) == RW_NPENDING, "rewrite.h matches struct tv_rw");
+
+/* A site is "mov $nr, %eax" (b8 imm32) then "syscall" (0f 05); its mov
+ * becomes "jmp rel32" (e9 rel32) to a stub within 2 GiB.  The syscall
+ * stays: a rewind for a restart, or a jump to it, still traps. */
+#define TV_RW_SITE_LEN	7
+#define TV_RW_PATCH_LEN	5
+#define TV_RW_SLOT	32
+#define TV_RW_REACH	(0x7fffffffl - 2 * 4096)
+#define TV_RW_SLOT_SITE	24	/* where a stub keeps its site's address */
+#define TV_RW_STACK_BYTES 0	/* the stub keeps nothing on the guest's stack */
+#define TV_REWRITE_DEFAULT TV_REWRITE_LAZY
 
 #include "arch-api.h"
 

@@ -1,5 +1,6 @@
 /* x86_64 entry points: the only assembly the monitor has. */
 #include <asm/unistd.h>
+#include "rewrite.h"
 
 	.text
 
@@ -176,5 +177,133 @@ tv_enter:
 	xor %r14d, %r14d
 	xor %r15d, %r15d
 	jmp *%rax
+
+/* The saved registers back, except rsp, rcx and r11, touching no flags:
+ * inline, so that the exit window covers every instruction of it. */
+.macro RW_RESTORE
+	mov %gs:RW_RAX, %rax
+	mov %gs:RW_RBX, %rbx
+	mov %gs:RW_RDX, %rdx
+	mov %gs:RW_RSI, %rsi
+	mov %gs:RW_RDI, %rdi
+	mov %gs:RW_RBP, %rbp
+	mov %gs:RW_R8, %r8
+	mov %gs:RW_R9, %r9
+	mov %gs:RW_R10, %r10
+	mov %gs:RW_R12, %r12
+	mov %gs:RW_R13, %r13
+	mov %gs:RW_R14, %r14
+	mov %gs:RW_R15, %r15
+.endm
+
+/* The rewrite tier (core/rewrite.c).  A rewritten site "mov $nr, %eax;
+ * syscall" jumps to its stub instead of the mov; the stub sets eax to
+ * the number and rcx to the address after the site's syscall (as the
+ * syscall instruction would) and comes here, with every other register
+ * the guest's.  The GS base is the thread's struct tv_thread, whose first
+ * member is the save area (rewrite.h).  A GS base that is not ours (the
+ * magic differs) falls back to the site's own syscall, the SIGSYS path. */
+	.globl tv_rw_entry
+	.type tv_rw_entry,@function
+	.globl tv_rw_exit_begin
+	.hidden tv_rw_exit_begin
+	.globl tv_rw_exit_commit
+	.hidden tv_rw_exit_commit
+	.globl tv_rw_exit_end
+	.hidden tv_rw_exit_end
+	.globl tv_rw_bail
+	.hidden tv_rw_bail
+	.globl tv_rw_reenter_ret
+	.hidden tv_rw_reenter_ret
+	.globl tv_rw_fallback_ret
+	.hidden tv_rw_fallback_ret
+	.globl tv_rw_keyless_ret
+	.hidden tv_rw_keyless_ret
+tv_rw_entry:
+	/* Test the magic without touching the flags (not yet saved): rcx
+	 * becomes zero when it matches, and jrcxz reads no flags. */
+	mov %gs:RW_MAGIC, %r11
+	lea -TV_RW_MAGIC(%r11), %r11
+	xchg %r11, %rcx
+	jrcxz 1f
+	lea -2(%r11), %rcx
+	jmp *%rcx
+tv_rw_keyless_ret:	/* (arm64 traps here; x86_64 takes the site's own syscall) */
+1:	mov %r11, %gs:RW_RET
+	mov %rsp, %gs:RW_SP
+	mov %rax, %gs:RW_RAX
+	mov %rbx, %gs:RW_RBX
+	mov %rdx, %gs:RW_RDX
+	mov %rsi, %gs:RW_RSI
+	mov %rdi, %gs:RW_RDI
+	mov %rbp, %gs:RW_RBP
+	mov %r8, %gs:RW_R8
+	mov %r9, %gs:RW_R9
+	mov %r10, %gs:RW_R10
+	mov %r12, %gs:RW_R12
+	mov %r13, %gs:RW_R13
+	mov %r14, %gs:RW_R14
+	mov %r15, %gs:RW_R15
+	mov %gs:RW_STACK, %rsp
+	pushfq
+	popq %gs:RW_FLAGS
+	cld
+	xor %ebp, %ebp
+	call tv_rw_handle
+	test %eax, %eax
+	jnz 2f
+/* Done: back to the guest unless a signal was recorded meanwhile.  A
+ * signal before tv_rw_exit_commit moves the PC to tv_rw_bail; at the
+ * final jump every register is the guest's, and a signal handler treats
+ * the context as the guest's at rcx (signal.c). */
+tv_rw_exit_begin:
+	cmpl $0, %gs:RW_NPENDING
+	jne tv_rw_bail
+	/* popfq is slow: the arithmetic flags alone go back with sahf, and OF
+	 * with an add that overflows exactly when it was set; TF, DF or AC
+	 * set (never, at a libc wrapper) take popfq. */
+	testl $(X86_TF | X86_DF | X86_AC), %gs:RW_FLAGS
+	jnz 4f
+	mov %gs:RW_FLAGS, %rax
+	mov %eax, %ecx
+	shr $11, %ecx
+	and $1, %ecx
+	add $0x7f, %cl
+	mov %al, %ah
+	sahf
+	jmp 5f
+4:	pushq %gs:RW_FLAGS
+	popfq
+5:	RW_RESTORE
+	mov %gs:RW_RET, %rcx
+	mov %gs:RW_FLAGS, %r11
+	mov %gs:RW_SP, %rsp
+tv_rw_exit_commit:
+	jmp *%rcx
+tv_rw_exit_end:
+2:	cmp $2, %eax
+	je 3f
+/* Signals to deliver with the call's end: trap once more, from here, with
+ * every register the guest's; the SIGSYS handler takes the context from
+ * that frame (tv_rw_reentered) and returns through its own way out. */
+tv_rw_bail:
+	pushq %gs:RW_FLAGS
+	popfq
+	RW_RESTORE
+	mov %gs:RW_SP, %rsp
+	mov $__NR_rt_sigreturn, %eax
+	syscall
+tv_rw_reenter_ret:
+	ud2
+/* The call was not made: it traps from here, with every register the
+ * guest's; the SIGSYS handler puts the guest's PC in its frame
+ * (tv_rw_fallback) and makes the call as for any trap. */
+3:	pushq %gs:RW_FLAGS
+	popfq
+	RW_RESTORE
+	mov %gs:RW_SP, %rsp
+	syscall
+tv_rw_fallback_ret:
+	ud2
 
 	.section .note.GNU-stack,"",@progbits
