@@ -25,6 +25,8 @@
 #   TVISOR_AARCH64_CPU_MAX=0  no second boot on qemu's "max" CPU (SVE, PAC, BTI, MTE)
 #   TVISOR_AARCH64_MAX_CPU    its -cpu (default max,pauth-impdef=on)
 #   TVISOR_AARCH64_MAIN=0     no main run (to work on the -cpu max one)
+#   TVISOR_AARCH64_EAGER_LISTS  which case lists the --rewrite=eager run takes
+#                             (a regex; default core|signals, '.' for all)
 #   TVISOR_AARCH64_RUN        a command the VM runs instead of the suite (in
 #                             /payload: src/, build/), e.g. one compare.sh
 #                             case list with a filter, to debug quickly
@@ -176,6 +178,8 @@ done
 cp -a "$vm_root" "$p/root"
 # The tests themselves, as in the source tree.
 cp -R "$src/tests" "$p/src/" || abort payload "cannot copy $src/tests"
+# The man pages, which tests check the tools' options against.
+cp -R "$src/docs" "$p/src/" || abort payload "cannot copy $src/docs"
 # busybox's timeout knows -k but not GNU's --kill-after= (GNU takes both).
 for f in "$src"/tests/*.sh; do
 	[ -f "$f" ] && grep -q 'timeout --kill-after=' "$f" &&
@@ -252,7 +256,9 @@ for l in /bin/* /sbin/*; do
 done
 echo "kernel: $(uname -r) $(uname -m), $(grep -c ^processor /proc/cpuinfo) cpus, stack at $(sed -n 's/ .*\[stack\].*//p' /proc/self/maps)"
 EOF
-suite="UNIT_TESTS=\"$(echo $run_units)\" sh /payload/src/tests/run.sh /payload/src /payload/build"
+# Emulation is slow: the eager-rewrite run covers core and signals here
+# (TVISOR_AARCH64_EAGER_LISTS='.' for every list), x86_64 runs it on all.
+suite="EAGER_LISTS='${TVISOR_AARCH64_EAGER_LISTS:-core|signals}' UNIT_TESTS=\"$(echo $run_units)\" sh /payload/src/tests/run.sh /payload/src /payload/build"
 if [ -n "${TVISOR_AARCH64_RUN:-}" ]; then
 	suite=$TVISOR_AARCH64_RUN
 	skips=

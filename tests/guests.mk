@@ -31,7 +31,7 @@ GUEST_MK := $(srcdir)/tests/guests.mk
 
 # Guests built in every flavour, and guests for the dynamic flavours only.
 GUEST_NAMES := hello auxv fileio threads churn mem exitcode sigbasic sigmore \
-	sigintr stdio sysinfo procself cancel
+	sigintr stdio sysinfo procself cancel rwsite
 GUEST_DYN_NAMES := origin
 
 GUEST_HAVE_MUSL := $(strip $(MUSLCC))
