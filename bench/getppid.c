@@ -32,7 +32,10 @@
  *             is there to keep the read from blocking;
  *   write     write(/dev/null, 1 byte);
  *   openat    openat(AT_FDCWD, "/dev/null", O_RDONLY) then close(fd): both
- *             trapped (tvisor-nop --syscalls openat,close).
+ *             trapped (tvisor-nop --syscalls openat,close);
+ *   libc      getppid() through the libc's wrapper ("mov $nr, %eax;
+ *             syscall" on x86_64): the shape the rewrite tier rewrites
+ *             (docs/rewrite.md), where the inline asm above is not.
  * One "call" below is one such iteration.
  *
  * BENCH_THREADS=N (plain, allow-filter and inline-sigsys; not with
@@ -210,8 +213,8 @@ static void uc_set_ret(ucontext_t *uc, long v) { uc->uc_mcontext.regs[0] = (unsi
 #endif
 
 /* The measured call (BENCH_CALL): see the top of the file. */
-enum call { C_GETPPID, C_FCNTL, C_READ, C_WRITE, C_OPENAT };
-static const char *const call_names[] = { "getppid", "fcntl", "read", "write", "openat" };
+enum call { C_GETPPID, C_FCNTL, C_READ, C_WRITE, C_OPENAT, C_LIBC };
+static const char *const call_names[] = { "getppid", "fcntl", "read", "write", "openat", "libc" };
 static enum call which = C_GETPPID;
 static int call_fd = -1;		/* fcntl, write: /dev/null */
 static int pipe_fd[2] = { -1, -1 };	/* read */
@@ -246,6 +249,7 @@ static inline long the_call(void)
 	case C_READ: return raw_read();
 	case C_WRITE: return raw_write();
 	case C_OPENAT: return raw_openat();
+	case C_LIBC: return getppid();
 	default: return raw_getppid();
 	}
 }
@@ -489,6 +493,10 @@ static long run(enum mode m, long n)
 		for (long i = 0; i < n; i++)
 			r = raw_openat();
 		break;
+	case C_LIBC:
+		for (long i = 0; i < n; i++)
+			r = getppid();
+		break;
 	default:
 		for (long i = 0; i < n; i++)
 			r = raw_getppid();
@@ -634,6 +642,7 @@ static void choose_call(const char *call)
 			break;
 	switch (which) {
 	case C_GETPPID:
+	case C_LIBC:
 		break;
 	case C_FCNTL:
 	case C_WRITE:
@@ -654,7 +663,7 @@ static void choose_call(const char *call)
 		traps_per_call = 2;
 		break;
 	default:
-		fprintf(stderr, "getppid: BENCH_CALL must be getppid, fcntl, read, write or openat\n");
+		fprintf(stderr, "getppid: BENCH_CALL must be getppid, fcntl, read, write, openat or libc\n");
 		exit(2);
 	}
 }

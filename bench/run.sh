@@ -107,6 +107,9 @@ ttrace=
 if [ -x "$build/tvisor-trace" ] && cp "$build/tvisor-trace" "$tmp/tvisor-trace"; then
 	ttrace=$tmp/tvisor-trace
 fi
+# The rewrite tier's default on this arch, as --help says it.
+rw_default=
+[ -n "$tvisor" ] && rw_default=$("$tvisor" --help | sed -n 's/^The default rewrite mode on .* is \(.*\)\.$/\1/p')
 strace=$(command -v strace 2>/dev/null) || strace=
 proot=$(command -v proot 2>/dev/null) || proot=
 taskset=$(command -v taskset 2>/dev/null) || taskset=
@@ -214,7 +217,32 @@ class_table() {
 		"$_met" >>"$tmp/summary"
 }
 
+# The rewrite tier: getppid through the libc's wrapper, the site shape it
+# rewrites (the inline asm of the tables above is not one: those calls
+# always take SIGSYS).
+rewrite_table() {
+	call=libc
+	mhead "rewrite tier: getppid() through the libc wrapper (ns/call; x native, x inline-sigsys)"
+	native_ns=$(micro "$ITER" plain)
+	mrow "native plain" "$native_ns"
+	inline_ns=$(micro "$SLOW_ITER" inline-sigsys)
+	mrow "inline-sigsys (TRAP + in-process SIGSYS handler)" "$inline_ns"
+	for _mode in off lazy eager; do
+		_n=$ITER
+		[ $_mode = off ] && _n=$SLOW_ITER
+		mrow "tvisor-nop --rewrite=$_mode --syscalls getppid" \
+			"$(micro "$_n" plain "$tvisor" --rewrite=$_mode --syscalls getppid --)"
+	done
+	mrow "tvisor-nop -- (every call trapped, $rw_default)" "$(micro "$ITER" plain "$tvisor" --)"
+	mrow "strace -f --seccomp-bpf -e trace=getppid" \
+		"$(micro "$TRACE_ITER" plain "$strace" -f --seccomp-bpf -e trace=getppid -o /dev/null)"
+	echo "(a rewritten site's call: target <= 1.3x native)"
+	echo
+	call=getppid
+}
+
 calls_table() {
+	rewrite_table
 	: >"$tmp/summary"
 	class_table getppid getppid "getppid (ns/call; x native plain, x inline-sigsys)"
 	class_table fcntl fcntl "fcntl(fd, F_GETFD) on /dev/null (ns/call)"
@@ -520,9 +548,11 @@ real_table() {
 	done
 	RUNS=$_runs
 	real_row native "native"
-	real_row nop_all "tvisor-nop --" "$tvisor" --
+	real_row nop_all "tvisor-nop -- ($rw_default)" "$tvisor" --
+	real_row nop_off "tvisor-nop --rewrite=off --" "$tvisor" --rewrite=off --
 	real_row nop_open "tvisor-nop --syscalls openat" "$tvisor" --syscalls openat --
 	real_row trace_all "tvisor-trace -f -o /dev/null" "$ttrace" -f -o /dev/null
+	real_row trace_off "tvisor-trace --rewrite=off -f" "$ttrace" --rewrite=off -f -o /dev/null
 	real_row trace_open "tvisor-trace -f -e trace=openat" \
 		"$ttrace" -f -e trace=openat -o /dev/null
 	real_row strace_all "strace -f -o /dev/null" "$strace" -f -o /dev/null
@@ -534,9 +564,40 @@ real_table() {
 	echo "tvisor against strace (the rows above: tvisor's time / strace's time)"
 	real_head
 	vs_row "tvisor-nop -- / strace -f" nop_all strace_all
+	vs_row "tvisor-nop --rewrite=off / strace -f" nop_off strace_all
 	vs_row "tvisor-trace -f / strace -f" trace_all strace_all
+	vs_row "tvisor-trace --rewrite=off / strace -f" trace_off strace_all
 	vs_row "tvisor-nop openat / strace bpf openat" nop_open strace_open
 	vs_row "tvisor-trace openat / strace bpf openat" trace_open strace_open
+	echo
+
+	echo "sites rewritten / refused (trapped enough but no pattern or no atomic write), KiB of stubs"
+	echo "(one run each; summed over the run's processes)"
+	real_head
+	_runs=$RUNS
+	RUNS=1
+	sites_row lazy
+	sites_row eager
+	RUNS=$_runs
+	echo
+}
+
+# What the rewrite tier did in one run of each workload under tvisor-nop
+# (lazy and eager): sites rewritten (summed over the processes), sites that
+# trapped often enough but did not match or could not be written, and the
+# stub pages.
+sites_row() { # MODE
+	printf '%-40s' "tvisor-nop --rewrite=$1"
+	for _w in 1 2 3 4 5; do
+		_f=$tmp/rwstats.$1.$_w
+		rm -f "$_f"
+		if [ -z "$tvisor" ] || ! workload "$_w" "$tvisor" --rewrite="$1" --rewrite-stats="$_f" -- \
+			>/dev/null 2>>"$log" || [ ! -s "$_f" ]; then
+			cell n/a
+			continue
+		fi
+		cell "$(awk '{ w += $3; r += $6; k += $(NF-3) } END { printf "%d/%d, %dK", w, r, k }' "$_f")"
+	done
 	echo
 }
 
