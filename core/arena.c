@@ -55,14 +55,6 @@ void tv_arena_after_fork(void)
 	arena_lock.word = 0;
 }
 
-static int overlaps(uintptr_t a, uintptr_t alen, uintptr_t lo, uintptr_t hi)
-{
-	uintptr_t end = a + alen;
-	if (end < a)	/* wraps: it reaches everything above a */
-		end = ~(uintptr_t)0;
-	return a < hi && end > lo;
-}
-
 /* The monitor's image, in whole pages. */
 static void image_bounds(uintptr_t *lo, uintptr_t *hi)
 {
@@ -90,5 +82,6 @@ int tv_guard_overlaps(uintptr_t addr, size_t len)
 	image_bounds(&img_lo, &img_hi);
 	if (len == 0)
 		len = 1;
-	return overlaps(addr, len, img_lo, img_hi) || overlaps(addr, len, arena_lo, arena_hi);
+	return tv_range_overlaps(addr, len, img_lo, img_hi) ||
+	       tv_range_overlaps(addr, len, arena_lo, arena_hi);
 }

@@ -183,6 +183,16 @@ long tv_call_plain(struct tv_thread *t, const struct tv_call *c);
 uint64_t tv_block_all(void);
 void tv_set_mask(uint64_t mask);
 
+/* Does [a, a + alen) touch [lo, hi)?  A range that wraps reaches
+ * everything above a. */
+static inline int tv_range_overlaps(uintptr_t a, uintptr_t alen, uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t end = a + alen;
+	if (end < a)
+		end = ~(uintptr_t)0;
+	return a < hi && end > lo;
+}
+
 /* arena.c */
 int tv_arena_init(void);
 void *tv_arena_alloc(size_t len, size_t align);

@@ -271,10 +271,8 @@ static uintptr_t stub_site(uintptr_t pc)
 
 int tv_rw_overlaps(uintptr_t addr, size_t len)
 {
-	uintptr_t end = addr + (len ? len : 1);
-
 	for (int b = 0; b < __atomic_load_n(&nblocks, __ATOMIC_ACQUIRE); b++) {
-		if (addr < blocks[b] + TV_PAGE && end > blocks[b])
+		if (tv_range_overlaps(addr, len ? len : 1, blocks[b], blocks[b] + TV_PAGE))
 			return 1;
 	}
 	return 0;
