@@ -185,30 +185,117 @@ int tv_dprintf(int fd, const char *fmt, ...)
 	return (int)tv_write_all(fd, buf, (size_t)n);
 }
 
-#define E(x) [x] = #x
-static const char *const errno_names[] = {
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC),
-	E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(ENOTBLK),
-	E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL),
-	E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE),
-	E(EROFS), E(EMLINK), E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG),
-	E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENOSTR),
-	E(ENODATA), E(ETIME), E(ENOSR), E(EREMOTE), E(ENOLINK), E(EPROTO), E(EBADMSG),
-	E(EOVERFLOW), E(EILSEQ), E(EUSERS), E(ENOTSOCK), E(EDESTADDRREQ), E(EMSGSIZE),
-	E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT), E(ESOCKTNOSUPPORT),
-	E(EOPNOTSUPP), E(EPFNOSUPPORT), E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL),
-	E(ENETDOWN), E(ENETUNREACH), E(ENETRESET), E(ECONNABORTED), E(ECONNRESET),
-	E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ESHUTDOWN), E(ETOOMANYREFS), E(ETIMEDOUT),
-	E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY), E(EINPROGRESS),
-	E(ESTALE), E(EDQUOT), E(ECANCELED), E(EOWNERDEAD), E(ENOTRECOVERABLE),
-	E(ERFKILL), E(EHWPOISON), E(ENOMEDIUM), E(EMEDIUMTYPE), E(ENOKEY), E(EKEYEXPIRED),
-	E(EKEYREVOKED), E(EKEYREJECTED),
+/* Names and strerror() texts (glibc's wording, which strace prints). */
+#define E(x, text) [x] = { #x, text }
+static const struct { const char *name, *text; } errnos[] = {
+	E(EPERM, "Operation not permitted"),
+	E(ENOENT, "No such file or directory"),
+	E(ESRCH, "No such process"),
+	E(EINTR, "Interrupted system call"),
+	E(EIO, "Input/output error"),
+	E(ENXIO, "No such device or address"),
+	E(E2BIG, "Argument list too long"),
+	E(ENOEXEC, "Exec format error"),
+	E(EBADF, "Bad file descriptor"),
+	E(ECHILD, "No child processes"),
+	E(EAGAIN, "Resource temporarily unavailable"),
+	E(ENOMEM, "Cannot allocate memory"),
+	E(EACCES, "Permission denied"),
+	E(EFAULT, "Bad address"),
+	E(ENOTBLK, "Block device required"),
+	E(EBUSY, "Device or resource busy"),
+	E(EEXIST, "File exists"),
+	E(EXDEV, "Invalid cross-device link"),
+	E(ENODEV, "No such device"),
+	E(ENOTDIR, "Not a directory"),
+	E(EISDIR, "Is a directory"),
+	E(EINVAL, "Invalid argument"),
+	E(ENFILE, "Too many open files in system"),
+	E(EMFILE, "Too many open files"),
+	E(ENOTTY, "Inappropriate ioctl for device"),
+	E(ETXTBSY, "Text file busy"),
+	E(EFBIG, "File too large"),
+	E(ENOSPC, "No space left on device"),
+	E(ESPIPE, "Illegal seek"),
+	E(EROFS, "Read-only file system"),
+	E(EMLINK, "Too many links"),
+	E(EPIPE, "Broken pipe"),
+	E(EDOM, "Numerical argument out of domain"),
+	E(ERANGE, "Numerical result out of range"),
+	E(EDEADLK, "Resource deadlock avoided"),
+	E(ENAMETOOLONG, "File name too long"),
+	E(ENOLCK, "No locks available"),
+	E(ENOSYS, "Function not implemented"),
+	E(ENOTEMPTY, "Directory not empty"),
+	E(ELOOP, "Too many levels of symbolic links"),
+	E(ENOMSG, "No message of desired type"),
+	E(EIDRM, "Identifier removed"),
+	E(ENOSTR, "Device not a stream"),
+	E(ENODATA, "No data available"),
+	E(ETIME, "Timer expired"),
+	E(ENOSR, "Out of streams resources"),
+	E(EREMOTE, "Object is remote"),
+	E(ENOLINK, "Link has been severed"),
+	E(EPROTO, "Protocol error"),
+	E(EBADMSG, "Bad message"),
+	E(EOVERFLOW, "Value too large for defined data type"),
+	E(EILSEQ, "Invalid or incomplete multibyte or wide character"),
+	E(EUSERS, "Too many users"),
+	E(ENOTSOCK, "Socket operation on non-socket"),
+	E(EDESTADDRREQ, "Destination address required"),
+	E(EMSGSIZE, "Message too long"),
+	E(EPROTOTYPE, "Protocol wrong type for socket"),
+	E(ENOPROTOOPT, "Protocol not available"),
+	E(EPROTONOSUPPORT, "Protocol not supported"),
+	E(ESOCKTNOSUPPORT, "Socket type not supported"),
+	E(EOPNOTSUPP, "Operation not supported"),
+	E(EPFNOSUPPORT, "Protocol family not supported"),
+	E(EAFNOSUPPORT, "Address family not supported by protocol"),
+	E(EADDRINUSE, "Address already in use"),
+	E(EADDRNOTAVAIL, "Cannot assign requested address"),
+	E(ENETDOWN, "Network is down"),
+	E(ENETUNREACH, "Network is unreachable"),
+	E(ENETRESET, "Network dropped connection on reset"),
+	E(ECONNABORTED, "Software caused connection abort"),
+	E(ECONNRESET, "Connection reset by peer"),
+	E(ENOBUFS, "No buffer space available"),
+	E(EISCONN, "Transport endpoint is already connected"),
+	E(ENOTCONN, "Transport endpoint is not connected"),
+	E(ESHUTDOWN, "Cannot send after transport endpoint shutdown"),
+	E(ETOOMANYREFS, "Too many references: cannot splice"),
+	E(ETIMEDOUT, "Connection timed out"),
+	E(ECONNREFUSED, "Connection refused"),
+	E(EHOSTDOWN, "Host is down"),
+	E(EHOSTUNREACH, "No route to host"),
+	E(EALREADY, "Operation already in progress"),
+	E(EINPROGRESS, "Operation now in progress"),
+	E(ESTALE, "Stale file handle"),
+	E(EDQUOT, "Disk quota exceeded"),
+	E(ECANCELED, "Operation canceled"),
+	E(EOWNERDEAD, "Owner died"),
+	E(ENOTRECOVERABLE, "State not recoverable"),
+	E(ERFKILL, "Operation not possible due to RF-kill"),
+	E(EHWPOISON, "Memory page has hardware error"),
+	E(ENOMEDIUM, "No medium found"),
+	E(EMEDIUMTYPE, "Wrong medium type"),
+	E(ENOKEY, "Required key not available"),
+	E(EKEYEXPIRED, "Key has expired"),
+	E(EKEYREVOKED, "Key has been revoked"),
+	E(EKEYREJECTED, "Key was rejected by service"),
 };
 #undef E
 
+static int errno_known(int err)
+{
+	return err > 0 && (size_t)err < sizeof errnos / sizeof errnos[0] && errnos[err].name;
+}
+
 const char *tv_errno_name(int err)
 {
-	if (err > 0 && (size_t)err < sizeof errno_names / sizeof errno_names[0])
-		return errno_names[err];
-	return NULL;
+	return errno_known(err) ? errnos[err].name : NULL;
+}
+
+const char *tv_strerror(int err)
+{
+	return errno_known(err) ? errnos[err].text : "Unknown error";
 }

@@ -1,8 +1,8 @@
-/* Guest path resolution and guest/host translation: see path.h.  Pure: no
- * system calls, no globals, no libc, so it is the same code in the monitor
- * and in the hosted tests. */
+/* Guest path resolution and guest/host translation, public API (see
+ * tvisor.h).  Pure: no system calls, no globals, no libc, so it is the same
+ * code in the monitor and in the hosted tests. */
 #include <linux/errno.h>
-#include "path.h"
+#include "tvisor.h"
 
 static size_t slen(const char *s)
 {

@@ -168,6 +168,17 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/* The public names a tool calls (tvisor.h). */
+void *tv_memcpy(void *restrict d, const void *restrict s, size_t n)
+{
+	return memcpy(d, s, n);
+}
+
+void *tv_memset(void *d, int c, size_t n)
+{
+	return memset(d, c, n);
+}
+
 int tv_futex_wait(int *addr, int val)
 {
 	return (int)tv_sys4(__NR_futex, (long)addr, FUTEX_WAIT_PRIVATE, val, 0);

@@ -3,8 +3,8 @@
  * -w and -b do, without ptrace.
  *
  * Every path argument of the calls in the table below is resolved in the
- * guest's view (core/path.c: ".", ".." and symbolic links inside the root,
- * binds by longest guest prefix); dirfd-relative paths start from the
+ * guest's view (tv_path_resolve: ".", ".." and symbolic links inside the
+ * root, binds by longest guest prefix); dirfd-relative paths start from the
  * guest path of the dirfd.  The kernel then gets the result pinned: a
  * descriptor of the directory (or object) opened inside the root or bind
  * with openat2(RESOLVE_IN_ROOT), so that a link swapped in meanwhile
@@ -37,7 +37,6 @@
 #include <linux/resource.h>
 #include <asm/unistd.h>
 #include "tvisor.h"
-#include "path.h"
 
 #define NAME "tvisor-fs"
 #define TV_AF_UNIX 1	/* AF_UNIX: a libc constant, not in the UAPI headers */
@@ -59,14 +58,6 @@
 #endif
 
 /* ---- small helpers (no libc) ---- */
-
-static void mcpy(void *d, const void *s, size_t n)
-{
-	char *dd = d;
-	const char *ss = s;
-	while (n--)
-		*dd++ = *ss++;
-}
 
 static int starts(const char *s, const char *prefix)
 {
@@ -119,18 +110,7 @@ static char exe[TV_PATH_MAX];		/* what /proc/self/exe shows */
 static int exe_final;			/* exe is the ELF file, not a #! script */
 static char *launch;			/* the guest path of the directory we started in */
 static int started;			/* the guest has made a call */
-static int state_lock;
-
-static void lock(void)
-{
-	while (__atomic_exchange_n(&state_lock, 1, __ATOMIC_ACQUIRE))
-		tv_syscall6(__NR_sched_yield, 0, 0, 0, 0, 0, 0);
-}
-
-static void unlock(void)
-{
-	__atomic_store_n(&state_lock, 0, __ATOMIC_RELEASE);
-}
+static tv_lock_t state_lock;
 
 static int is_identity(const struct tv_path_view *v)
 {
@@ -192,7 +172,7 @@ static struct pstate *state_of(int pid, int write)
 /* A vfork child has exec'd or ended: its state goes. */
 static void drop_state(int pid)
 {
-	lock();
+	tv_lock(&state_lock);
 	for (struct pstate **p = &sharers; *p; p = &(*p)->next) {
 		if ((*p)->pid == pid) {
 			struct pstate *s = *p;
@@ -201,7 +181,7 @@ static void drop_state(int pid)
 			break;
 		}
 	}
-	unlock();
+	tv_unlock(&state_lock);
 }
 
 /* What one hook works with: a snapshot of the calling process's state. */
@@ -215,13 +195,13 @@ struct ctx {
 
 static void snapshot(struct ctx *x, int pid, int tid)
 {
-	lock();
+	tv_lock(&state_lock);
 	const struct pstate *s = state_of(pid, 0);
 	x->fv = s->view;
 	x->v = &s->view->pv;
 	x->cwd_real = s->cwd_real;
-	mcpy(x->cwd, s->cwd, tv_strlen(s->cwd) + 1);
-	unlock();
+	tv_memcpy(x->cwd, s->cwd, tv_strlen(s->cwd) + 1);
+	tv_unlock(&state_lock);
 	x->pid = pid;
 	x->tid = tid;
 }
@@ -283,13 +263,13 @@ static int target_to_guest(const struct tv_path_view *v, const char *t, char *ou
 
 	if (t[0] != '/' || n >= sizeof tmp)
 		return 0;
-	mcpy(tmp, t, n + 1);
+	tv_memcpy(tmp, t, n + 1);
 	if (deleted)
 		tmp[n - (sizeof del - 1)] = 0;
 	if (tv_path_to_guest(v, tmp, out, cap - (sizeof del - 1)) < 0)
 		return 0;
 	if (deleted)
-		mcpy(out + tv_strlen(out), del, sizeof del);
+		tv_memcpy(out + tv_strlen(out), del, sizeof del);
 	return 1;
 }
 
@@ -316,7 +296,7 @@ static long magic_value(const struct ctx *x, int m, const char *host, char *out,
 		size_t n = tv_strlen(s);
 		if (n + 1 > cap)
 			return -ENAMETOOLONG;
-		mcpy(out, s, n + 1);
+		tv_memcpy(out, s, n + 1);
 	}
 	return (long)tv_strlen(out);
 }
@@ -468,7 +448,7 @@ static long open_mapping(const struct ctx *x, const char *host, int which, const
 		(*rel)++;
 	if (anchor == ml && (ml == 1 || starts(m, "/proc/") || !tv_strcmp(m, "/proc")))
 		return NOPIN;
-	mcpy(top, m, anchor);
+	tv_memcpy(top, m, anchor);
 	top[anchor] = 0;
 	long fd = sys(__NR_openat, AT_FDCWD, (long)top, O_PATH | O_CLOEXEC, 0);
 	if (fd < 0 || anchor == ml)
@@ -505,7 +485,7 @@ static long pin(const struct ctx *x, const char *host, int which, int object, co
 		*last = rel[name] ? rel + name : ".";
 		if (name == 0)
 			goto out;
-		mcpy(dir, rel, name);
+		tv_memcpy(dir, rel, name);
 		dir[name] = 0;
 		fd = open_in(m, dir, O_DIRECTORY);
 	}
@@ -529,7 +509,7 @@ static int pinned_arg(const struct ctx *x, const char *host, int which, int obje
 
 	*fd = -1;
 	if (r == NOPIN) {
-		mcpy(out, host, tv_strlen(host) + 1);
+		tv_memcpy(out, host, tv_strlen(host) + 1);
 		return 0;
 	}
 	if (r < 0)
@@ -852,7 +832,7 @@ static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
 			r = resolve_at(&x, dirfd, path, mode, guest, host, &res);
 		if (r == 0 && exec) {
 			r = exec_path(c, mode, host, &res);
-			mcpy(arg[i], guest, tv_strlen(guest) + 1);
+			tv_memcpy(arg[i], guest, tv_strlen(guest) + 1);
 		} else if (r == 0) {
 			/* The open family names its object's directory too: it
 			 * may create the object; so do the calls with a flag for
@@ -880,7 +860,7 @@ static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
 		if (!rewrite[i])
 			continue;
 		char *m = d->mem + (i ? len[0] : 0);
-		mcpy(m, arg[i], len[i]);
+		tv_memcpy(m, arg[i], len[i]);
 		c->args[(int)s->path] = (long)m;
 		d->fds[i] = fds[i];
 		if (fds[i] < 0)
@@ -946,7 +926,7 @@ static long do_readlink(struct tv_call *c, int dirfd, long pathp, long buf, long
 		/* Links in the root hold guest paths; links in a bind hold
 		 * host paths, and /proc's hold host paths too. */
 		if (res.which < 0 || !target_to_guest(x.v, raw, out, sizeof out))
-			mcpy(out, raw, (size_t)n + 1);
+			tv_memcpy(out, raw, (size_t)n + 1);
 		n = (long)tv_strlen(out);
 	}
 	if (n < 0)
@@ -962,11 +942,11 @@ static long do_getcwd(int pid, long buf, long size)
 {
 	char copy[TV_PATH_MAX];
 
-	lock();
+	tv_lock(&state_lock);
 	const struct pstate *s = state_of(pid, 0);
 	size_t n = tv_strlen(s->cwd) + 1;
-	mcpy(copy, s->cwd, n);
-	unlock();
+	tv_memcpy(copy, s->cwd, n);
+	tv_unlock(&state_lock);
 	if ((unsigned long)size < n)
 		return -ERANGE;
 	if (tv_mem_write((uintptr_t)buf, copy, n) < 0)
@@ -980,17 +960,17 @@ static long do_getcwd(int pid, long buf, long size)
  * (glue_ok) is only ours. */
 static long set_cwd(int pid, const char *g, const char *h, int fd, int glue_ok)
 {
-	lock();
+	tv_lock(&state_lock);
 	long r = fd >= 0 ? sys(__NR_fchdir, fd, 0, 0, 0) : h ? sys(__NR_chdir, (long)h, 0, 0, 0) : -ENOENT;
 	if (r == 0 || (r == -ENOENT && glue_ok)) {
 		struct pstate *s = state_of(pid, 1);
 		if (s) {
-			mcpy(s->cwd, g, tv_strlen(g) + 1);
+			tv_memcpy(s->cwd, g, tv_strlen(g) + 1);
 			s->cwd_real = r == 0;
 		}
 		r = s ? 0 : -ENOMEM;
 	}
-	unlock();
+	tv_unlock(&state_lock);
 	return r;
 }
 
@@ -1095,13 +1075,13 @@ static long do_chroot(struct tv_call *c)
 		return -ENOTDIR;
 	if ((r = (int)chroot_view(x.fv, guest, &nv)) < 0)
 		return r;
-	lock();
+	tv_lock(&state_lock);
 	struct pstate *s = state_of(c->pid, 1);
 	char *root = NULL;
 	if (s && tv_path_normalize(s->chroot ? s->chroot : "/", guest + 1, path, sizeof path) == 0)
 		root = tv_strdup(path);
 	if (!root) {
-		unlock();
+		tv_unlock(&state_lock);
 		return -ENOMEM;	/* nv is lost: chroot is rare */
 	}
 	/* Views are never freed: another thread may be resolving in the old. */
@@ -1115,12 +1095,12 @@ static long do_chroot(struct tv_call *c)
 		s->cwd[1] = 0;
 	} else {
 		char rest[TV_PATH_MAX];
-		mcpy(rest, s->cwd + cut, tv_strlen(s->cwd + cut) + 1);
+		tv_memcpy(rest, s->cwd + cut, tv_strlen(s->cwd + cut) + 1);
 		if (!rest[0])
 			rest[0] = '/', rest[1] = 0;
-		mcpy(s->cwd, rest, tv_strlen(rest) + 1);
+		tv_memcpy(s->cwd, rest, tv_strlen(rest) + 1);
 	}
-	unlock();
+	tv_unlock(&state_lock);
 	return 0;
 }
 
@@ -1219,8 +1199,8 @@ static enum tv_verdict do_openat2(struct tv_call *c)
 		how.flags |= O_NOFOLLOW;	/* our walk followed them all */
 		c->args[0] = fd;
 	}
-	mcpy(d->mem, &how, sizeof how);
-	mcpy(d->mem + sizeof how, path, len);
+	tv_memcpy(d->mem, &how, sizeof how);
+	tv_memcpy(d->mem + sizeof how, path, len);
 	c->args[1] = (long)(d->mem + sizeof how);
 	c->args[2] = (long)d->mem;
 	c->args[3] = sizeof how;
@@ -1273,7 +1253,7 @@ static enum tv_verdict do_sockaddr(struct tv_call *c, int mode)
 	size_t n = 0;
 	while (n < (size_t)len - 2 && sa.sun_path[n])
 		n++;
-	mcpy(path, sa.sun_path, n);
+	tv_memcpy(path, sa.sun_path, n);
 	path[n] = 0;
 	snapshot(&x, c->pid, c->tid);
 	if (is_identity(x.v) && (path[0] == '/' || x.cwd_real))
@@ -1285,7 +1265,7 @@ static enum tv_verdict do_sockaddr(struct tv_call *c, int mode)
 	if (mode == FOLLOW || too_long)
 		r = pinned_arg(&x, host, res.which, mode == FOLLOW, 0, arg, &fd);
 	else
-		mcpy(arg, host, tv_strlen(host) + 1);
+		tv_memcpy(arg, host, tv_strlen(host) + 1);
 	if (r == 0 && fd < 0 && too_long) {
 		long k = long_sockpath(host, arg, sizeof arg);
 		r = k < 0 ? (int)k : 0;
@@ -1302,7 +1282,7 @@ static enum tv_verdict do_sockaddr(struct tv_call *c, int mode)
 	d->fds[0] = fd;
 	struct sockaddr_un *out = (struct sockaddr_un *)d->mem;
 	out->sun_family = TV_AF_UNIX;
-	mcpy(out->sun_path, arg, al + 1);
+	tv_memcpy(out->sun_path, arg, al + 1);
 	c->args[1] = (long)out;
 	c->args[2] = (long)(2 + al + 1);
 	return TV_RUN;
@@ -1342,17 +1322,17 @@ static void sockname_exit(struct tv_call *c, struct call_data *d)
 	size_t n = 0;
 	while (n < (size_t)len - 2 && n < sizeof sa.sun_path && sa.sun_path[n])
 		n++;
-	mcpy(host, sa.sun_path, n);
+	tv_memcpy(host, sa.sun_path, n);
 	host[n] = 0;
-	lock();
+	tv_lock(&state_lock);
 	const struct tv_path_view *v = &state_of(c->pid, 0)->view->pv;
-	unlock();
+	tv_unlock(&state_lock);
 	if (tv_path_to_guest(v, host, guest, sizeof guest) < 0)
 		return;
 	size_t gl = tv_strlen(guest);
 	if (gl >= sizeof sa.sun_path)
 		return;
-	mcpy(sa.sun_path, guest, gl + 1);
+	tv_memcpy(sa.sun_path, guest, gl + 1);
 	int newlen = (int)(2 + gl + 1);
 	size_t put = (size_t)(newlen < d->addr_cap ? newlen : d->addr_cap);
 	tv_mem_write((uintptr_t)d->addr, &sa, put);
@@ -1462,8 +1442,8 @@ static int host_path(const char *guest_path, char *host, size_t cap)
 	size_t n = tv_strlen(h);
 	if (n + 1 > cap)
 		return -ENAMETOOLONG;
-	mcpy(host, h, n + 1);
-	lock();
+	tv_memcpy(host, h, n + 1);
+	tv_lock(&state_lock);
 	if (!exe_final) {
 		/* /proc/self/exe names the ELF file: the last of the chain
 		 * that is not a #! script. */
@@ -1473,10 +1453,10 @@ static int host_path(const char *guest_path, char *host, size_t cap)
 			sys(__NR_pread64, fd, (long)head, 2, 0);
 			sys(__NR_close, fd, 0, 0, 0);
 		}
-		mcpy(exe, guest, tv_strlen(guest) + 1);
+		tv_memcpy(exe, guest, tv_strlen(guest) + 1);
 		exe_final = !(head[0] == '#' && head[1] == '!');
 	}
-	unlock();
+	tv_unlock(&state_lock);
 	return 0;
 }
 
@@ -1572,9 +1552,9 @@ static int exec_options(char **argv, int cap)
 {
 	int pid = (int)tv_syscall6(__NR_getpid, 0, 0, 0, 0, 0, 0);
 
-	lock();
+	tv_lock(&state_lock);
 	const char *root = state_of(pid, 0)->chroot;
-	unlock();
+	tv_unlock(&state_lock);
 	if (!root || cap < 2)
 		return 0;
 	argv[0] = "--tv-fs-chroot";
@@ -1682,7 +1662,7 @@ static int start(void)
 			return 1;
 		}
 	}
-	mcpy(main_state.cwd, g, tv_strlen(g) + 1);
+	tv_memcpy(main_state.cwd, g, tv_strlen(g) + 1);
 	main_state.cwd_real = sys(__NR_chdir, (long)h, 0, 0, 0) == 0;
 	return 0;
 }

@@ -130,21 +130,6 @@ static int is_err(long r)
 	return (unsigned long)r > -4096ul;
 }
 
-static void copy(void *dst, const void *src, size_t n)
-{
-	char *d = dst;
-	const char *s = src;
-	while (n--)
-		*d++ = *s++;
-}
-
-static void zero(void *dst, size_t n)
-{
-	char *d = dst;
-	while (n--)
-		*d++ = 0;
-}
-
 static uint64_t now_ns(int clock)
 {
 	struct __kernel_timespec ts = { 0, 0 };
@@ -152,28 +137,8 @@ static uint64_t now_ns(int clock)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* The classic three-state futex mutex, for the thread table, the pending
- * lines and the output.  (The core's tv_lock is not public.) */
-static int big_lock;
-
-static void lock(void)
-{
-	int c = 0;
-	if (__atomic_compare_exchange_n(&big_lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		return;
-	if (c != 2)
-		c = __atomic_exchange_n(&big_lock, 2, __ATOMIC_ACQUIRE);
-	while (c != 0) {
-		sys(__NR_futex, (long)&big_lock, FUTEX_WAIT_PRIVATE, 2, 0, 0, 0);
-		c = __atomic_exchange_n(&big_lock, 2, __ATOMIC_ACQUIRE);
-	}
-}
-
-static void unlock(void)
-{
-	if (__atomic_exchange_n(&big_lock, 0, __ATOMIC_RELEASE) == 2)
-		sys(__NR_futex, (long)&big_lock, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
-}
+/* For the thread table, the pending lines and the output. */
+static tv_lock_t big_lock;
 
 /* A growing string. */
 struct sb {
@@ -192,7 +157,7 @@ static int sb_reserve(struct sb *b, size_t more)
 	if (!p)
 		return -1;
 	if (b->p) {
-		copy(p, b->p, b->len);
+		tv_memcpy(p, b->p, b->len);
 		tv_free(b->p);
 	}
 	b->p = p;
@@ -204,7 +169,7 @@ static void sb_putn(struct sb *b, const char *s, size_t n)
 {
 	if (sb_reserve(b, n))
 		return;
-	copy(b->p + b->len, s, n);
+	tv_memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = 0;
 }
@@ -299,7 +264,6 @@ struct count {
 static struct count counts[NR_TABLE];
 
 static int reopen_output(void);
-static const char *err_text(long e);
 static void persist_failed(void);
 
 /* A write of the trace failed (-o /dev/full, a full disk, a closed pipe):
@@ -312,7 +276,7 @@ static void output_failed(long err)
 	if (__atomic_exchange_n(&out_failed, 1, __ATOMIC_RELAXED))
 		return;
 	tv_dprintf(2, "%s: %s: %s\n", TOOL, opt.outfile ? opt.outfile : "standard error",
-		   err_text(err));
+		   tv_strerror((int)-err));
 	persist_failed();
 }
 
@@ -338,111 +302,6 @@ static void emit(const char *buf, size_t len)
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* errno: names come from the runtime, messages from this table (the     */
-/* texts strerror() gives for them).                                    */
-
-static const char *const errno_text[] = {
-	[EPERM] = "Operation not permitted",
-	[ENOENT] = "No such file or directory",
-	[ESRCH] = "No such process",
-	[EINTR] = "Interrupted system call",
-	[EIO] = "Input/output error",
-	[ENXIO] = "No such device or address",
-	[E2BIG] = "Argument list too long",
-	[ENOEXEC] = "Exec format error",
-	[EBADF] = "Bad file descriptor",
-	[ECHILD] = "No child processes",
-	[EAGAIN] = "Resource temporarily unavailable",
-	[ENOMEM] = "Cannot allocate memory",
-	[EACCES] = "Permission denied",
-	[EFAULT] = "Bad address",
-	[ENOTBLK] = "Block device required",
-	[EBUSY] = "Device or resource busy",
-	[EEXIST] = "File exists",
-	[EXDEV] = "Invalid cross-device link",
-	[ENODEV] = "No such device",
-	[ENOTDIR] = "Not a directory",
-	[EISDIR] = "Is a directory",
-	[EINVAL] = "Invalid argument",
-	[ENFILE] = "Too many open files in system",
-	[EMFILE] = "Too many open files",
-	[ENOTTY] = "Inappropriate ioctl for device",
-	[ETXTBSY] = "Text file busy",
-	[EFBIG] = "File too large",
-	[ENOSPC] = "No space left on device",
-	[ESPIPE] = "Illegal seek",
-	[EROFS] = "Read-only file system",
-	[EMLINK] = "Too many links",
-	[EPIPE] = "Broken pipe",
-	[EDOM] = "Numerical argument out of domain",
-	[ERANGE] = "Numerical result out of range",
-	[EDEADLK] = "Resource deadlock avoided",
-	[ENAMETOOLONG] = "File name too long",
-	[ENOLCK] = "No locks available",
-	[ENOSYS] = "Function not implemented",
-	[ENOTEMPTY] = "Directory not empty",
-	[ELOOP] = "Too many levels of symbolic links",
-	[ENOMSG] = "No message of desired type",
-	[EIDRM] = "Identifier removed",
-	[ENODATA] = "No data available",
-	[ETIME] = "Timer expired",
-	[EPROTO] = "Protocol error",
-	[EBADMSG] = "Bad message",
-	[EOVERFLOW] = "Value too large for defined data type",
-	[EILSEQ] = "Invalid or incomplete multibyte or wide character",
-	[EUSERS] = "Too many users",
-	[ENOTSOCK] = "Socket operation on non-socket",
-	[EDESTADDRREQ] = "Destination address required",
-	[EMSGSIZE] = "Message too long",
-	[EPROTOTYPE] = "Protocol wrong type for socket",
-	[ENOPROTOOPT] = "Protocol not available",
-	[EPROTONOSUPPORT] = "Protocol not supported",
-	[ESOCKTNOSUPPORT] = "Socket type not supported",
-	[EOPNOTSUPP] = "Operation not supported",
-	[EPFNOSUPPORT] = "Protocol family not supported",
-	[EAFNOSUPPORT] = "Address family not supported by protocol",
-	[EADDRINUSE] = "Address already in use",
-	[EADDRNOTAVAIL] = "Cannot assign requested address",
-	[ENETDOWN] = "Network is down",
-	[ENETUNREACH] = "Network is unreachable",
-	[ENETRESET] = "Network dropped connection on reset",
-	[ECONNABORTED] = "Software caused connection abort",
-	[ECONNRESET] = "Connection reset by peer",
-	[ENOBUFS] = "No buffer space available",
-	[EISCONN] = "Transport endpoint is already connected",
-	[ENOTCONN] = "Transport endpoint is not connected",
-	[ESHUTDOWN] = "Cannot send after transport endpoint shutdown",
-	[ETOOMANYREFS] = "Too many references: cannot splice",
-	[ETIMEDOUT] = "Connection timed out",
-	[ECONNREFUSED] = "Connection refused",
-	[EHOSTDOWN] = "Host is down",
-	[EHOSTUNREACH] = "No route to host",
-	[EALREADY] = "Operation already in progress",
-	[EINPROGRESS] = "Operation now in progress",
-	[ESTALE] = "Stale file handle",
-	[EDQUOT] = "Disk quota exceeded",
-	[ECANCELED] = "Operation canceled",
-	[EOWNERDEAD] = "Owner died",
-	[ENOTRECOVERABLE] = "State not recoverable",
-	[ENOMEDIUM] = "No medium found",
-	[EMEDIUMTYPE] = "Wrong medium type",
-	[ENOKEY] = "Required key not available",
-	[EKEYEXPIRED] = "Key has expired",
-	[EKEYREVOKED] = "Key has been revoked",
-	[EKEYREJECTED] = "Key was rejected by service",
-	[ERFKILL] = "Operation not possible due to RF-kill",
-	[EHWPOISON] = "Memory page has hardware error",
-};
-
-/* strerror(), for the tool's own messages. */
-static const char *err_text(long e)
-{
-	if (e < 0 && (size_t)-e < sizeof errno_text / sizeof errno_text[0] && errno_text[-e])
-		return errno_text[-e];
-	return "error";
-}
-
 /* The kernel-internal restart codes, should one ever reach us. */
 static const char *restart_name(int e, const char **text)
 {
@@ -466,12 +325,8 @@ static void put_error(struct sb *o, long ret)
 		return;
 	}
 	name = tv_errno_name(e);
-	if (e > 0 && (size_t)e < sizeof errno_text / sizeof errno_text[0])
-		text = errno_text[e];
-	if (name && text)
-		sb_printf(o, "-1 %s (%s)", name, text);
-	else if (name)
-		sb_printf(o, "-1 %s", name);
+	if (name)
+		sb_printf(o, "-1 %s (%s)", name, tv_strerror(e));
 	else
 		sb_printf(o, "-1 (errno %d)", e);
 }
@@ -1711,7 +1566,7 @@ static void put_clone_flags(struct sb *o, unsigned long f, int with_signal)
 static void put_clone3(struct sb *o, unsigned long addr, unsigned long size)
 {
 	struct clone_args ca;
-	zero(&ca, sizeof ca);
+	tv_memset(&ca, 0, sizeof ca);
 	if (size > sizeof ca)
 		size = sizeof ca;
 	if (!addr || size < 64 || tv_mem_read(&ca, addr, size) < 0) {
@@ -1783,7 +1638,7 @@ static void put_prctl_args(struct sb *o, const struct call *c)
 static void put_open_how(struct sb *o, unsigned long addr, unsigned long size)
 {
 	struct open_how h;
-	zero(&h, sizeof h);
+	tv_memset(&h, 0, sizeof h);
 	if (!addr || size < sizeof h || tv_mem_read(&h, addr, sizeof h) < 0) {
 		put_ptr(o, addr);
 		return;
@@ -2031,12 +1886,12 @@ static int put_inet_details(struct sb *o, int fd)
 	unsigned char self[28], peer[28];
 	int len = sizeof self;
 
-	zero(self, sizeof self);
+	tv_memset(self, 0, sizeof self);
 	if (sys(__NR_getsockname, fd, (long)self, (long)&len, 0, 0, 0) < 0 || !(self[2] | self[3]))
 		return 0;
 	put_inet_end(o, self);
 	len = sizeof peer;
-	zero(peer, sizeof peer);
+	tv_memset(peer, 0, sizeof peer);
 	if (sys(__NR_getpeername, fd, (long)peer, (long)&len, 0, 0, 0) == 0 && !inet_unset(peer)) {
 		sb_puts(o, "->");
 		put_inet_end(o, peer);
@@ -2703,9 +2558,9 @@ static struct thr *thread_add(int tid)
 
 static struct thr *thread_get(int tid)
 {
-	lock();
+	tv_lock(&big_lock);
 	struct thr *t = thread_add(tid);
-	unlock();
+	tv_unlock(&big_lock);
 	return t;
 }
 
@@ -2885,7 +2740,7 @@ static void write_line(struct thr *t)
 {
 	const struct sig *s = sig_of(t->c.nr);
 
-	lock();
+	tv_lock(&big_lock);
 	if (!finished && shown(&t->c)) {
 		flush_pending(t);
 		outbuf.len = 0;
@@ -2905,7 +2760,7 @@ static void write_line(struct thr *t)
 		emit(outbuf.p, outbuf.len);
 	}
 	pend_unlink(t);
-	unlock();
+	tv_unlock(&big_lock);
 }
 
 /* A line of its own ("+++ exited with 0 +++"), under the lock. */
@@ -3133,7 +2988,7 @@ static int signal_shown(int n)
 
 static void on_signal(const struct tv_signal *s)
 {
-	lock();
+	tv_lock(&big_lock);
 	if (opt.lines && !finished && (opt.follow || s->tid == main_pid) && signal_shown(s->signo)) {
 		struct lead l;
 		flush_pending(NULL);
@@ -3155,7 +3010,7 @@ static void on_signal(const struct tv_signal *s)
 		process_end(s->tid, signal_shown(s->signo) ? note.p : NULL);
 		sb_free(&note);
 	}
-	unlock();
+	tv_unlock(&big_lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -3233,8 +3088,8 @@ static void persist_write(long off, const void *buf, size_t len)
 static void persist_header(uint32_t exec_len, const struct thr *exec)
 {
 	struct persist p;
-	zero(&p, sizeof p);
-	copy(p.magic, PERSIST_MAGIC, sizeof PERSIST_MAGIC);
+	tv_memset(&p, 0, sizeof p);
+	tv_memcpy(p.magic, PERSIST_MAGIC, sizeof PERSIST_MAGIC);
 	p.pid = main_pid;
 	p.out_fd = out_fd;
 	p.exec_len = exec_len;
@@ -3268,13 +3123,13 @@ static void new_state(void)
 /* dup2()/dup3() onto one of ours: ours moves out of the way first. */
 static void move_ours(long fd)
 {
-	lock();
+	tv_lock(&big_lock);
 	int n = move_high((int)fd, fd + 1), was_out = fd == out_fd;
 	if (was_out)
 		out_fd = n;
 	else
 		state_fd = n;
-	unlock();
+	tv_unlock(&big_lock);
 	if (was_out)
 		persist_header(0, NULL);
 }
@@ -3372,7 +3227,7 @@ static void write_now(struct thr *t, const struct sig *s)
 
 static void on_thread_exit(const struct tv_call *c)
 {
-	lock();
+	tv_lock(&big_lock);
 	if (opt.follow && !finished) {
 		if (nthreads <= 1 && c->tid == main_pid) {
 			process_exit(c->tid, c->args[0]);
@@ -3383,7 +3238,7 @@ static void on_thread_exit(const struct tv_call *c)
 		}
 	}
 	thread_remove(c->tid);
-	unlock();
+	tv_unlock(&big_lock);
 }
 
 /* The program's exit status, unless trace lines were lost: then not 0,
@@ -3407,7 +3262,7 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		t = thread_get(c->tid);
 		if (t) {
 			t->c.nr = c->nr;
-			copy(t->c.a, c->args, sizeof t->c.a);
+			tv_memcpy(t->c.a, c->args, sizeof t->c.a);
 			t->c.done = 0;
 			capture(&t->c, s);
 			if (opt.lines) {
@@ -3430,7 +3285,7 @@ static enum tv_verdict on_enter(struct tv_call *c)
 			write_now(t, sig_of(c->nr));
 	} else if (t) {
 		if (opt.lines) {
-			lock();
+			tv_lock(&big_lock);
 			t->state = ST_PENDING;
 			t->pprev = pend_tail;
 			t->pnext = NULL;
@@ -3439,7 +3294,7 @@ static enum tv_verdict on_enter(struct tv_call *c)
 			else
 				pend_head = t;
 			pend_tail = t;
-			unlock();
+			tv_unlock(&big_lock);
 		}
 		c->tool_data = t;
 		t->t0 = opt.summary || opt.times >= 0 ? now_ns(CLOCK_MONOTONIC) : 0;
@@ -3448,9 +3303,9 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
 		persist_exec(t);
 	if (c->nr == __NR_exit_group) {
-		lock();
+		tv_lock(&big_lock);
 		process_exit(c->tid, c->args[0]);
-		unlock();
+		tv_unlock(&big_lock);
 	} else if (c->nr == __NR_exit) {
 		on_thread_exit(c);
 	}
@@ -3471,10 +3326,10 @@ static void on_exit(struct tv_call *c)
 		tv_mem_read(&flags3, (uintptr_t)c->args[0], sizeof flags3);
 	if (opt.follow && c->ret > 0 &&
 	    ((c->nr == __NR_clone && (c->args[0] & CLONE_THREAD)) || (flags3 & CLONE_THREAD))) {
-		lock();
+		tv_lock(&big_lock);
 		if (!recently_gone((int)c->ret))
 			thread_add((int)c->ret);
-		unlock();
+		tv_unlock(&big_lock);
 	}
 	if (!t)
 		return;
@@ -3539,7 +3394,7 @@ static int parse_trace(const char *spec)
 	int neg = 0;
 
 	derive_classes();
-	zero(set, sizeof set);
+	tv_memset(set, 0, sizeof set);
 	if (*spec == '!')
 		neg = 1, spec++;
 	while (*spec) {
@@ -3549,7 +3404,7 @@ static int parse_trace(const char *spec)
 			n++;
 		if (n >= sizeof tok)
 			return usage_error("invalid system call '%s'", spec);
-		copy(tok, spec, n);
+		tv_memcpy(tok, spec, n);
 		tok[n] = 0;
 		spec += n + (spec[n] == ',');
 		char *name = tok;
@@ -3594,7 +3449,7 @@ static int parse_trace(const char *spec)
 		set[nr] = 1;
 	}
 	if (!opt.have_set)
-		zero(selected, sizeof selected);
+		tv_memset(selected, 0, sizeof selected);
 	opt.have_set = 1;
 	for (int i = 0; i < NR_TABLE; i++)
 		if (set[i] != neg)
@@ -3646,7 +3501,7 @@ static int parse_named(const char *spec, const char *what, name_bits_fn bits, ui
 			n++;
 		if (n >= sizeof tok)
 			return set_error(what, p);
-		copy(tok, p, n);
+		tv_memcpy(tok, p, n);
 		tok[n] = 0;
 		p += n + (p[n] == ',');
 		if (!n)
@@ -4104,7 +3959,7 @@ static int start(void)
 	if (opt.outfile) {
 		o = sys(__NR_openat, AT_FDCWD, (long)opt.outfile, O_WRONLY | O_CREAT | O_TRUNC, 0666, 0, 0);
 		if (o < 0) {
-			tv_dprintf(2, "%s: cannot open '%s': %s\n", TOOL, opt.outfile, err_text(o));
+			tv_dprintf(2, "%s: cannot open '%s': %s\n", TOOL, opt.outfile, tv_strerror((int)-o));
 			return 1;
 		}
 	} else {

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "path.h"
+#include "tvisor.h"
 
 #define REQUIRE(cond)                                                      \
 	do {                                                               \

@@ -1,6 +1,7 @@
 # Unit tests and the libFuzzer target for core/path.c, the guest path
-# resolver of tvisor-fs.  Included by the top-level Makefile: sources come
-# from $(srcdir), outputs go under unit/ and fuzz/ in the build directory.
+# resolver of the public API (tvisor-fs uses it).  Included by the
+# top-level Makefile: sources come from $(srcdir), outputs go under unit/
+# and fuzz/ in the build directory.
 # The tests are hosted (libc, sanitizers); path.c is the same file the
 # monitor links.
 
@@ -10,21 +11,21 @@ FUZZ_SECONDS ?= 30
 
 PATH_TEST_CFLAGS = -std=c11 -Wall -Wextra -Werror -g \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-I$(srcdir)/core
+	-I$(srcdir)/include
 PATH_FUZZ_CFLAGS = -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-I$(srcdir)/core
+	-I$(srcdir)/include
 
 UNIT_TESTS += unit/test_path
 
 unit/test_path: $(srcdir)/tests/unit/test_path.c $(srcdir)/core/path.c \
-		$(srcdir)/core/path.h
+		$(srcdir)/include/tvisor.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(PATH_TEST_CFLAGS) -o $@ $(srcdir)/tests/unit/test_path.c \
 		$(srcdir)/core/path.c
 
 fuzz/fuzz_path: $(srcdir)/tests/fuzz/fuzz_path.c $(srcdir)/core/path.c \
-		$(srcdir)/core/path.h
+		$(srcdir)/include/tvisor.h
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(PATH_FUZZ_CFLAGS) -o $@ $(srcdir)/tests/fuzz/fuzz_path.c \
 		$(srcdir)/core/path.c

@@ -22,7 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "path.h"
+#include "tvisor.h"
 
 static int failures;
 
