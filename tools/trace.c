@@ -263,6 +263,18 @@ struct count {
 };
 static struct count counts[NR_TABLE];
 
+/* -e inject=SET:..., -e fault=SET:...: what happens to the calls of SET,
+ * with strace's meaning.  The last expression naming a call decides for
+ * it; its invocations are counted per thread (struct thr). */
+struct inject {
+	long ret;			/* the result instead of running the call... */
+	int replace;			/* ...when set */
+	int signo;			/* sent to the thread on entry; 0: none */
+	uint64_t delay_enter, delay_exit;	/* nanoseconds */
+	unsigned first, last, step;	/* when=: these invocations (1 is the first) */
+};
+static const struct inject *injects[NR_TABLE];
+
 static int reopen_output(void);
 static void persist_failed(void);
 
@@ -1074,6 +1086,8 @@ struct call {
 	long cap[6];	/* in/out values read when the call was made */
 	long ret;
 	int done;	/* ret is known */
+	int injected;	/* ret came from -e inject=, the call did not run */
+	int delayed;	/* -e inject= delayed it */
 	uint64_t dur;	/* -T, -c: nanoseconds from entry to return */
 };
 
@@ -2514,6 +2528,8 @@ struct thr {
 	struct sb tail;			/* the rest, built by exit() */
 	uint64_t t0;			/* -c, -T: when the call started */
 	struct lead lead;		/* of the line of the current call */
+	unsigned *invocations;		/* -e inject=: calls seen, by number */
+	const struct inject *on_return;	/* -e inject=: what to do when this call returns */
 };
 
 #define HASH 256
@@ -2592,6 +2608,7 @@ static void thread_remove(int tid)
 	gone[gone_pos++ % (sizeof gone / sizeof gone[0])] = tid;
 	sb_free(&t->entry);
 	sb_free(&t->tail);
+	tv_free(t->invocations);
 	tv_free(t);
 }
 
@@ -2692,6 +2709,10 @@ static void put_tail(struct sb *o, const struct call *c, const struct sig *s)
 	}
 	sb_puts(o, "= ");
 	put_result(o, c, s);
+	if (c->injected)
+		sb_puts(o, " (INJECTED)");
+	if (c->delayed)
+		sb_puts(o, " (DELAYED)");
 	if (opt.times >= 0 && c->done && !(s && s->ret == R_NONE)) {
 		sb_puts(o, " <");
 		put_secs(o, c->dur, opt.times, 0);
@@ -3249,6 +3270,85 @@ static void exit_status(struct tv_call *c)
 		c->args[0] = 1;
 }
 
+/* The inject rule for this invocation of c's call, or NULL; counts the
+ * invocation in the thread's table.  Without -f only the first process's
+ * calls are touched, as strace touches only its tracees. */
+static const struct inject *inject_due(const struct tv_call *c)
+{
+	const struct inject *in = c->nr >= 0 && c->nr < NR_TABLE ? injects[c->nr] : NULL;
+	if (!in || !(opt.follow || c->tid == main_pid))
+		return NULL;
+	struct thr *t = thread_get(c->tid);
+	if (!t)
+		return NULL;
+	if (!t->invocations && !(t->invocations = tv_calloc(NR_TABLE, sizeof *t->invocations)))
+		return NULL;
+	unsigned n = t->invocations[c->nr];
+	if (n < ~0u)
+		t->invocations[c->nr] = ++n;
+	if (n < in->first || n > in->last || (n - in->first) % in->step)
+		return NULL;
+	t->on_return = in->replace ? NULL : in;
+	return in;
+}
+
+/* Waits ns nanoseconds whatever signals come meanwhile. */
+static void delay(uint64_t ns)
+{
+	struct __kernel_timespec until;
+	uint64_t end = now_ns(CLOCK_MONOTONIC) + ns;
+
+	until.tv_sec = (long long)(end / 1000000000);
+	until.tv_nsec = (long long)(end % 1000000000);
+	while (sys(__NR_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, (long)&until, 0, 0, 0) ==
+	       -EINTR)
+		;
+}
+
+/* The signal of signal=, with si_code SI_KERNEL as the kernel sends
+ * strace's.  The monitor delivers it when the call returns. */
+static void inject_signal(const struct inject *in, const struct tv_call *c)
+{
+	int info[32] = { in->signo, 0, SI_KERNEL };	/* a siginfo_t */
+
+	sys(__NR_rt_tgsigqueueinfo, c->pid, c->tid, in->signo, (long)info, 0, 0);
+}
+
+/* What the rule does on entry: the delay, and for a call it replaces the
+ * result (1 and *ret), the signal and the exit delay at once.  The signal
+ * of a call that runs is sent when it returns (inject_return): sent now,
+ * it would reach the guest before the call (the monitor delivers a
+ * signal that comes before its interruptible window opens, then makes
+ * the call), and the call would count as a new invocation each time. */
+static int inject_enter(const struct inject *in, const struct tv_call *c, long *ret)
+{
+	if (in->delay_enter)
+		delay(in->delay_enter);
+	if (!in->replace)
+		return 0;
+	if (in->signo)
+		inject_signal(in, c);
+	if (in->delay_exit)
+		delay(in->delay_exit);
+	*ret = in->ret;
+	return 1;
+}
+
+/* What the rule does when a call it did not replace returns. */
+static void inject_return(const struct tv_call *c)
+{
+	struct thr *t = thread_get(c->tid);
+	const struct inject *in = t ? t->on_return : NULL;
+
+	if (!in)
+		return;
+	t->on_return = NULL;
+	if (in->delay_exit)
+		delay(in->delay_exit);
+	if (in->signo)
+		inject_signal(in, c);
+}
+
 static enum tv_verdict on_enter(struct tv_call *c)
 {
 	long answer;
@@ -3264,6 +3364,8 @@ static enum tv_verdict on_enter(struct tv_call *c)
 			t->c.nr = c->nr;
 			tv_memcpy(t->c.a, c->args, sizeof t->c.a);
 			t->c.done = 0;
+			t->c.injected = 0;
+			t->c.delayed = 0;
 			capture(&t->c, s);
 			if (opt.lines) {
 				lead_now(&t->lead, c->nr);
@@ -3273,6 +3375,14 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		}
 	}
 	int answered = guard(c, &answer);
+	const struct inject *in = answered ? NULL : inject_due(c);
+	if (in && t)
+		t->c.delayed = in->delay_enter || in->delay_exit;
+	if (in && inject_enter(in, c, &answer)) {
+		answered = 1;
+		if (t)
+			t->c.injected = 1;
+	}
 
 	if (t && (answered || (sig_of(c->nr) && sig_of(c->nr)->ret == R_NONE))) {
 		/* Finished here: the guard's answer, or a call with no return. */
@@ -3300,6 +3410,8 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		t->t0 = opt.summary || opt.times >= 0 ? now_ns(CLOCK_MONOTONIC) : 0;
 	}
 
+	if (answered)
+		return tv_return(c, answer);
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
 		persist_exec(t);
 	if (c->nr == __NR_exit_group) {
@@ -3311,8 +3423,6 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	}
 	if (c->nr == __NR_exit_group || c->nr == __NR_exit)
 		exit_status(c);
-	if (answered)
-		return tv_return(c, answer);
 	return TV_RUN;
 }
 
@@ -3331,6 +3441,8 @@ static void on_exit(struct tv_call *c)
 			thread_add((int)c->ret);
 		tv_unlock(&big_lock);
 	}
+	if (c->nr >= 0 && c->nr < NR_TABLE && injects[c->nr])
+		inject_return(c);
 	if (!t)
 		return;
 	t->c.ret = c->ret;
@@ -3385,16 +3497,15 @@ static void derive_classes(void)
 	}
 }
 
-/* -e trace=SET: names, numbers, %classes, all, none; "!" in front negates
- * the whole set, "?" in front of a name forgives an unknown one.  Several
- * -e trace= add up. */
-static int parse_trace(const char *spec)
+/* A set of calls, as -e trace= and -e inject= name them: names, numbers,
+ * %classes, all, none; "!" in front negates the whole set, "?" in front
+ * of a name forgives an unknown one.  set[nr] becomes 1 for the members. */
+static int parse_set(const char *spec, unsigned char *set)
 {
-	static unsigned char set[NR_TABLE];
 	int neg = 0;
 
 	derive_classes();
-	tv_memset(set, 0, sizeof set);
+	tv_memset(set, 0, NR_TABLE);
 	if (*spec == '!')
 		neg = 1, spec++;
 	while (*spec) {
@@ -3448,12 +3559,23 @@ static int parse_trace(const char *spec)
 		}
 		set[nr] = 1;
 	}
+	for (int i = 0; i < NR_TABLE; i++)
+		set[i] = set[i] != neg;
+	return 0;
+}
+
+/* -e trace=SET.  Several -e trace= add up. */
+static int parse_trace(const char *spec)
+{
+	static unsigned char set[NR_TABLE];
+
+	if (parse_set(spec, set) < 0)
+		return -1;
 	if (!opt.have_set)
 		tv_memset(selected, 0, sizeof selected);
 	opt.have_set = 1;
 	for (int i = 0; i < NR_TABLE; i++)
-		if (set[i] != neg)
-			selected[i] = 1;
+		selected[i] |= set[i];
 	return 0;
 }
 
@@ -3580,16 +3702,193 @@ static uint64_t fds_bits(const char *name)
 	return lookup_bits(t, name);
 }
 
+/* Digits at *p, advancing it: 0, or -1 when there are none or too many. */
+static int take_number(const char **p, unsigned long *v)
+{
+	const char *q = *p;
+
+	*v = 0;
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (*v > 0xffffffffffful)
+			return -1;
+		*v = *v * 10 + (unsigned long)(*q - '0');
+	}
+	if (q == *p)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+/* A delay as strace reads it: a decimal number of microseconds, or with
+ * the unit s, ms, us or ns after it ("1.5ms"). */
+static int parse_delay(const char *v, uint64_t *ns)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{ "", 1000 }, { "s", 1000000000 }, { "ms", 1000000 }, { "us", 1000 }, { "ns", 1 },
+	};
+	const char *p = v;
+	unsigned long whole, frac = 0, scale = 1;
+
+	if (take_number(&p, &whole) < 0)
+		return usage_error("invalid delay '%s'", v);
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (scale < 1000000000) {
+				frac = frac * 10 + (unsigned long)(*p - '0');
+				scale *= 10;
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (!tv_strcmp(p, units[i].unit)) {
+			*ns = whole * units[i].ns + frac * units[i].ns / scale;
+			return 0;
+		}
+	}
+	return usage_error("invalid delay '%s' (a number, then s, ms, us or ns)", v);
+}
+
+/* when=FIRST[..LAST][+[STEP]]: FIRST alone is one invocation; "..LAST"
+ * ends a range, "+" leaves it open (or up to LAST), "+STEP" takes every
+ * STEP-th. */
+static int parse_when(const char *v, struct inject *in)
+{
+	const char *p = v;
+	unsigned long first, last = 0, step = 1;
+	int ranged = 0;
+
+	if (take_number(&p, &first) < 0 || first < 1 || first > 65535)
+		return usage_error("invalid when= '%s' (FIRST[..LAST][+[STEP]], from 1)", v);
+	if (p[0] == '.' && p[1] == '.') {
+		p += 2;
+		ranged = 1;
+		if (take_number(&p, &last) < 0 || last < first || last > 65534)
+			return usage_error("invalid when= '%s': LAST must be FIRST..65534", v);
+	}
+	if (*p == '+') {
+		p++;
+		if (!ranged)
+			last = ~0u;
+		if (*p && (take_number(&p, &step) < 0 || step < 1 || step > 65535))
+			return usage_error("invalid when= '%s': STEP must be 1..65535", v);
+	} else if (!ranged) {
+		last = first;
+	}
+	if (*p)
+		return usage_error("invalid when= '%s' (FIRST[..LAST][+[STEP]])", v);
+	in->first = (unsigned)first;
+	in->last = (unsigned)last;
+	in->step = (unsigned)step;
+	return 0;
+}
+
+/* error=: a name (ENOENT) or a number 1..4095; the result -errno. */
+static int parse_errno(const char *v, long *ret)
+{
+	unsigned long n;
+
+	if (tv_parse_ulong(v, &n) == 0) {
+		if (n < 1 || n > 4095)
+			return usage_error("invalid error '%s' (1..4095)", v);
+		*ret = -(long)n;
+		return 0;
+	}
+	for (int e = 1; e <= 4095; e++) {
+		const char *name = tv_errno_name(e);
+		if (name && !tv_strcmp(name, v)) {
+			*ret = -e;
+			return 0;
+		}
+	}
+	return usage_error("invalid error '%s'", v);
+}
+
+/* -e inject=SET:KEY=VALUE...: error=, retval=, signal=, delay_enter=,
+ * delay_exit=, when=.  -e fault= is the same with error=ENOSYS when no
+ * error= is given. */
+static int parse_inject(const char *spec, int fault)
+{
+	static unsigned char set[NR_TABLE];
+	struct inject in = { .first = 1, .last = ~0u, .step = 1 };
+	const char *colon = tv_strchr(spec, ':');
+	char names[512];
+	size_t n = colon ? (size_t)(colon - spec) : tv_strlen(spec);
+	int error = 0, retval = 0;
+
+	if (n >= sizeof names)
+		return usage_error("invalid system call set '%s'", spec);
+	tv_memcpy(names, spec, n);
+	names[n] = 0;
+	for (const char *p = colon; p && *p == ':';) {
+		char tok[128];
+		const char *next = tv_strchr(p + 1, ':');
+		size_t len = next ? (size_t)(next - p - 1) : tv_strlen(p + 1);
+		if (len >= sizeof tok)
+			return usage_error("invalid inject option '%s'", p + 1);
+		tv_memcpy(tok, p + 1, len);
+		tok[len] = 0;
+		p = next;
+		char *val = tv_strchr(tok, '=');
+		if (!val)
+			return usage_error("invalid inject option '%s' (KEY=VALUE)", tok);
+		*val++ = 0;
+		int r;
+		if (!tv_strcmp(tok, "error")) {
+			r = parse_errno(val, &in.ret);
+			error = 1;
+		} else if (!tv_strcmp(tok, "retval") && !fault) {
+			unsigned long v;
+			r = tv_parse_ulong(val, &v) == 0 ? 0 : usage_error("invalid retval '%s'", val);
+			in.ret = (long)v;
+			retval = 1;
+		} else if (!tv_strcmp(tok, "signal") && !fault) {
+			uint64_t bit = signal_bits(val);
+			r = bit ? 0 : usage_error("invalid signal '%s'", val);
+			in.signo = bit ? __builtin_ctzll(bit) + 1 : 0;
+		} else if (!tv_strcmp(tok, "delay_enter") && !fault) {
+			r = parse_delay(val, &in.delay_enter);
+		} else if (!tv_strcmp(tok, "delay_exit") && !fault) {
+			r = parse_delay(val, &in.delay_exit);
+		} else if (!tv_strcmp(tok, "when")) {
+			r = parse_when(val, &in);
+		} else {
+			r = usage_error(fault ? "unsupported fault option '%s' (error= and when= are)"
+					      : "unsupported inject option '%s' (error=, retval=, signal=, "
+						"delay_enter=, delay_exit= and when= are)", tok);
+		}
+		if (r < 0)
+			return r;
+	}
+	if (error && retval)
+		return usage_error("%s: error= and retval= exclude each other", spec);
+	if (fault && !error)
+		in.ret = -ENOSYS, error = 1;
+	in.replace = error || retval;
+	if (!in.replace && !in.signo && !in.delay_enter && !in.delay_exit)
+		return usage_error("%s: inject needs error=, retval=, signal=, delay_enter= or "
+				   "delay_exit=", spec);
+	if (parse_set(names, set) < 0)
+		return -1;
+	struct inject *rule = tv_malloc(sizeof *rule);
+	if (!rule)
+		return usage_error("%s: out of memory", spec);
+	*rule = in;
+	for (int i = 0; i < NR_TABLE; i++)
+		if (set[i])
+			injects[i] = rule;
+	return 0;
+}
+
 /* -e KEY=VALUE, and the long options that are one (--signal=SET). */
 static int qualify(const char *key, size_t klen, const char *val)
 {
-	enum { K_TRACE, K_SIGNAL, K_STATUS, K_QUIET, K_FDS };
+	enum { K_TRACE, K_SIGNAL, K_STATUS, K_QUIET, K_FDS, K_INJECT, K_FAULT };
 	static const struct { const char *key; int k; } keys[] = {
 		{ "trace", K_TRACE }, { "t", K_TRACE }, { "trace_syscalls", K_TRACE },
 		{ "signal", K_SIGNAL }, { "signals", K_SIGNAL }, { "s", K_SIGNAL },
 		{ "status", K_STATUS }, { "quiet", K_QUIET }, { "silent", K_QUIET },
 		{ "silence", K_QUIET }, { "q", K_QUIET }, { "decode-fds", K_FDS },
-		{ "decode-fd", K_FDS },
+		{ "decode-fd", K_FDS }, { "inject", K_INJECT }, { "fault", K_FAULT },
 	};
 	uint64_t set;
 	int k = -1, r;
@@ -3614,9 +3913,12 @@ static int qualify(const char *key, size_t klen, const char *val)
 		r = parse_named(val, "decode-fds", fds_bits, DF_ALL, &set);
 		opt.fds = (unsigned)set;
 		return r;
+	case K_INJECT:
+	case K_FAULT:
+		return parse_inject(val, k == K_FAULT);
 	}
-	return usage_error("unsupported -e qualifier '%s' (trace=, signal=, status=, quiet= and "
-			   "decode-fds= are)", key);
+	return usage_error("unsupported -e qualifier '%s' (trace=, signal=, status=, quiet=, "
+			   "decode-fds=, inject= and fault= are)", key);
 }
 
 /* -e EXPR: KEY=VALUE, or a set of calls alone (trace=). */
@@ -3744,6 +4046,7 @@ static int long_option(int argc, char **argv)
 		{ "--syscall-number", 'n', ARG_NONE, NULL }, { "--always-show-pid", 'P', ARG_NONE, NULL },
 		{ "--strings-in-hex", 'x', ARG_MAY, NULL }, { "--successful-only", 'z', ARG_NONE, NULL },
 		{ "--failed-only", 'Z', ARG_NONE, NULL }, { "--attach", 'p', ARG_NEED, NULL },
+		{ "--inject", 'e', ARG_NEED, "inject" }, { "--fault", 'e', ARG_NEED, "fault" },
 	};
 	const char *a = argv[0];
 
@@ -3986,7 +4289,7 @@ static const int *syscall_set(void)
 	if (all)
 		return NULL;
 	for (int i = 0; i < NR_TABLE; i++)
-		if (selected[i] && tv_syscall_name(i))
+		if ((selected[i] || injects[i]) && tv_syscall_name(i))
 			list[n++] = i;
 	list[n++] = __NR_exit;
 	list[n++] = __NR_exit_group;
@@ -4015,6 +4318,10 @@ TV_TOOL(.name = TOOL,
 		 "  -e status=SET        show only calls that are successful, failed, unfinished\n"
 		 "  -z, -Z               show only calls that succeed; that fail\n"
 		 "  -e quiet=SET         no messages of SET (exit: the +++ exited lines)\n"
+		 "  -e inject=SET:OPT... tamper with the calls of SET; OPT: error=ENOENT,\n"
+		 "                       retval=N, signal=SIG, delay_enter=T, delay_exit=T\n"
+		 "                       (T: 10, 1.5ms, 2s...), when=FIRST[..LAST][+[STEP]]\n"
+		 "  -e fault=SET[:error=E][:when=EXPR]  inject=, error=ENOSYS by default\n"
 		 "  -f                   trace every thread, with [pid N] when there are several\n"
 		 "  -c                   count time, calls and errors; a table at the end\n"
 		 "  -C                   like -c, and the trace too\n"
