@@ -29,6 +29,8 @@ static void usage(int fd)
 		"                     trapped a few times (lazy) or at its first trap (eager)\n"
 		"      --rewrite-stats=FILE  at each process's exit_group, append to FILE\n"
 		"                     how many sites were rewritten\n"
+		"      --no-vdso      hide the vDSO from PROGRAM: clock_gettime, gettimeofday,\n"
+		"                     time and getcpu become system calls the tool sees\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"
 		"PROGRAM runs in this process under a seccomp filter; its system calls\n"
@@ -101,7 +103,8 @@ static int parse_options(int argc, char **argv)
 		}
 		/* The monitor's own options, given again at every exec. */
 		int *flag = !tv_strcmp(a, "--pair") ? &tv_g.pair :
-			    !tv_strcmp(a, "--exact-proc") ? &tv_g.exact_proc : NULL;
+			    !tv_strcmp(a, "--exact-proc") ? &tv_g.exact_proc :
+			    !tv_strcmp(a, "--no-vdso") ? &tv_g.no_vdso : NULL;
 		if (flag) {
 			*flag = 1;
 			tv_g.tool_argv[tv_g.tool_argc++] = a;
@@ -401,7 +404,8 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	if (reexec_argv0)
 		argv[prog] = reexec_argv0;
 	struct tv_program p;
-	struct tv_stack_spec spec = { .envp = envp, .envc = envc, .kernel_auxv = auxv };
+	struct tv_stack_spec spec = { .envp = envp, .envc = envc, .kernel_auxv = auxv,
+				      .hide_vdso = tv_g.no_vdso };
 	uintptr_t entry = load_program(path, argv + prog, argc - prog, &p, &spec);
 	spec.argv = p.argv;
 	spec.argc = p.argc;

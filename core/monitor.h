@@ -133,6 +133,7 @@ struct tv_global {
 	long nr_max;
 	int pair;		/* --pair: every hook runs on a kernel thread */
 	int exact_proc;		/* --exact-proc: the core traps /proc/self's path calls */
+	int no_vdso;		/* --no-vdso: the guest's auxv has no AT_SYSINFO_EHDR */
 	int rewrite;		/* --rewrite: enum tv_rewrite */
 	const char *rewrite_stats;	/* --rewrite-stats=FILE: what it did, at exit_group */
 	struct tv_ksigaction guest_sigsys;	/* the guest's view of SIGSYS */

@@ -102,7 +102,8 @@ uintptr_t tv_stack_build(char *lo, char *hi, const struct tv_stack_spec *s)
 		}
 	}
 
-	/* The pointer block: argc, argv, NULL, envp, NULL, auxv, AT_NULL. */
+	/* The pointer block: argc, argv, NULL, envp, NULL, auxv, AT_NULL
+	 * (a hidden vDSO's pair leaves a slot unused). */
 	size_t words = 1 + (size_t)s->argc + 1 + (size_t)s->envc + 1 + 2 * (npairs + 1);
 	uintptr_t sp = ((uintptr_t)top - words * 8) & ~15ul;
 	uint64_t *w = (uint64_t *)sp;
@@ -115,6 +116,8 @@ uintptr_t tv_stack_build(char *lo, char *hi, const struct tv_stack_spec *s)
 	*w++ = 0;
 	for (size_t i = 0; i < npairs; i++) {
 		uint64_t type = av[2 * i];
+		if (type == AT_SYSINFO_EHDR && s->hide_vdso)
+			continue;
 		*w++ = type;
 		*w++ = guest_value(s, type, av[2 * i + 1], execfn, random, plat, bplat);
 	}

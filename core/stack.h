@@ -12,6 +12,7 @@ struct tv_stack_spec {
 	int envc;
 	const char *execfn;		/* AT_EXECFN's string */
 	const uint64_t *kernel_auxv;	/* the monitor's own auxv, AT_NULL-terminated */
+	int hide_vdso;			/* leave AT_SYSINFO_EHDR out (--no-vdso) */
 	/* What the guest's auxv says instead of the monitor's: */
 	uint64_t phdr, phent, phnum, entry, base;
 };

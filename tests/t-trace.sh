@@ -505,6 +505,32 @@ else
 	echo "SKIP: always-show-pid (no strace)"
 fi
 
+# --no-vdso (a monitor option, so every tool has it): the program's auxv
+# has no AT_SYSINFO_EHDR (33), so its clock reads are system calls the
+# tracer sees; without it they go through the vDSO, unseen (by strace too).
+py=/usr/bin/python3
+if [ -x $py ]; then
+	cat >"$tmp/vdso.py" <<'PY'
+import struct, time
+with open("/proc/self/auxv", "rb") as f:
+    types = [t for t, v in struct.iter_unpack("QQ", f.read())]
+time.clock_gettime(time.CLOCK_BOOTTIME)
+print("vdso" if 33 in types else "no vdso")
+PY
+	run "$tool" -e trace=clock_gettime -o "$tmp/vd1" -- $py "$tmp/vdso.py" >"$tmp/vd1.out" 2>&1
+	run "$tool" --no-vdso -e trace=clock_gettime -o "$tmp/vd2" -- $py "$tmp/vdso.py" >"$tmp/vd2.out" 2>&1
+	if [ "$(cat "$tmp/vd1.out")" = vdso ] && ! grep -q BOOTTIME "$tmp/vd1" &&
+		[ "$(cat "$tmp/vd2.out")" = "no vdso" ] &&
+		grep -q '^clock_gettime(CLOCK_BOOTTIME, {tv_sec=[0-9]*, tv_nsec=[0-9]*}) *= 0$' "$tmp/vd2"; then
+		pass no-vdso
+	else
+		cat "$tmp/vd1.out" "$tmp/vd2.out" "$tmp/vd2" >"$tmp/vd.all" 2>&1
+		fail no-vdso "the vDSO's calls are not seen with --no-vdso, or seen without" "$tmp/vd.all"
+	fi
+else
+	echo "SKIP: no-vdso ($py is missing)"
+fi
+
 # -c with -Z counts what -Z shows: strace 6.3 and later (6.1 counted every
 # call: its NEWS, "Fixed --status filtering when -c option is in use").
 if [ $have_strace = 1 ]; then
@@ -551,7 +577,7 @@ done
 "$tool" --help >"$tmp/help" 2>&1
 missing=
 for o in -o -e -f -c -C -s -t -tt -ttt -T -r -n -x -xx -y -yy -z -Z -q -qq \
-	signal= status= quiet= inject= fault= when= --always-show-pid ' -p'; do
+	signal= status= quiet= inject= fault= when= --always-show-pid --no-vdso ' -p'; do
 	grep -q -e "$o" "$tmp/help" || missing="$missing $o"
 	grep -q -e "$(echo "$o" | sed 's/-/\\\\-/g')" "$src/docs/tvisor-trace.1" || missing="$missing man:$o"
 done

@@ -22,7 +22,7 @@ int main(void)
 	uint64_t kauxv[] = {
 		AT_PHDR, 1, AT_PHENT, 2, AT_PHNUM, 3, AT_PAGESZ, 4096, AT_BASE, 5, AT_ENTRY, 6,
 		AT_RANDOM, (uint64_t)(uintptr_t)random_bytes, AT_PLATFORM, (uint64_t)(uintptr_t)"x86_64",
-		AT_EXECFN, 7, AT_HWCAP, 0xabc, AT_NULL, 0,
+		AT_EXECFN, 7, AT_HWCAP, 0xabc, AT_SYSINFO_EHDR, 0x7fff0000, AT_NULL, 0,
 	};
 	struct tv_stack_spec s = {
 		.argv = argv, .argc = 4, .envp = envp, .envc = 2, .execfn = "/bin/prog",
@@ -53,7 +53,8 @@ int main(void)
 	for (; av[2 * n] != AT_NULL; n++)
 		if (av[2 * n] < 64)
 			got[av[2 * n]] = av[2 * n + 1];
-	check(n == 10, "auxv-count-kept");
+	check(n == 11, "auxv-count-kept");
+	check(got[AT_SYSINFO_EHDR] == 0x7fff0000, "vdso-kept");
 	check(got[AT_PHDR] == 0x1040 && got[AT_PHENT] == 56 && got[AT_PHNUM] == 9 &&
 		      got[AT_ENTRY] == 0x1100 && got[AT_BASE] == 0x7000, "auxv-guest-values");
 	check(got[AT_PAGESZ] == 4096 && got[AT_HWCAP] == 0xabc, "auxv-kernel-values-kept");
@@ -63,6 +64,15 @@ int main(void)
 	check(!strcmp((char *)(uintptr_t)got[AT_EXECFN], "/bin/prog"), "at-execfn");
 	check(got[AT_EXECFN] > got[AT_RANDOM] && (char *)(uintptr_t)got[AT_EXECFN] < buf + size + 64,
 	      "execfn-at-top");
+
+	/* --no-vdso: the same stack without AT_SYSINFO_EHDR, nothing else lost. */
+	s.hide_vdso = 1;
+	sp = tv_stack_build(buf, buf + size + 64, &s);
+	av = (uint64_t *)sp + 9;
+	int vdso = 0;
+	for (n = 0; av[2 * n] != AT_NULL; n++)
+		vdso |= av[2 * n] == AT_SYSINFO_EHDR;
+	check(sp != 0 && n == 10 && !vdso, "vdso-hidden");
 	free(buf);
 	return failures != 0;
 }
