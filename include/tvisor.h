@@ -78,7 +78,8 @@ static inline enum tv_verdict tv_return(struct tv_call *c, long v)
 }
 
 /* How a new process was made: what fork_parent() and fork_child() see.
- * Each sees the pids as its own pid namespace does. */
+ * The parent's ids are as the parent sees them; child_pid as the side
+ * called sees it (they differ only with CLONE_NEWPID). */
 struct tv_fork {
 	int parent_pid;		/* the process that made it */
 	int parent_tid;		/* the thread that made it */
@@ -184,7 +185,8 @@ struct tv_tool {
 	 * that thread, after the tool's enter() (and thread_exit()) for the
 	 * call, with every signal blocked, before the call.  status is the
 	 * call's argument.  Called once: another thread that ends the process
-	 * meanwhile waits for it.  Not called for a fatal signal (signal()
+	 * meanwhile waits for it.  exit_group is trapped for this hook even if
+	 * the tool does not list it.  Not called for a fatal signal (signal()
 	 * sees s->fatal; SIGKILL is seen by nothing) nor for execve. */
 	void (*process_exit)(int pid, int status);
 };
