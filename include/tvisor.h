@@ -147,7 +147,7 @@ struct tv_tool {
 	 * changes the parent's state: per-process state must then be kept
 	 * apart by pid.  With CLONE_VFORK the parent is suspended until the
 	 * child has exec'd or ended, and its fork_parent() runs after all of
-	 * the child's hooks: it may restore what the child's changed. */
+	 * the child's hooks: it may restore what the child changed. */
 
 	/* A new thread of this process (clone with CLONE_THREAD), on that
 	 * thread, before its first guest instruction, with every signal
