@@ -79,6 +79,8 @@ static void thread_child_start(void *arg)
 	struct tv_thread *n = arg;
 
 	n->g_tid = tv_gettid();
+	if (tv_tool.thread_start)
+		tv_tool.thread_start(n->pid, n->g_tid);
 	tv_rw_thread_start(n);
 	tv_sigreturn_at(n->resume_sp);
 }
@@ -115,6 +117,7 @@ static void process_child_start(void *arg)
 		tv_g.nthreads = 1;
 		tv_g.kthreads = 0;
 		tv_g.brk_lock.word = 0;
+		tv_g.exiting = 0;
 		tv_alloc_after_fork();
 		tv_arena_after_fork();
 		tv_threads_after_fork(n);
@@ -124,6 +127,9 @@ static void process_child_start(void *arg)
 	n->g_tid = pid;
 	if (n->clone_flags & CLONE_CLEAR_SIGHAND)
 		tv_signals_clear_handlers(n);
+	n->fork.child_pid = pid;
+	if (tv_tool.fork_child)
+		tv_tool.fork_child(&n->fork);
 	tv_rw_thread_start(n);
 	tv_sigreturn_at(n->resume_sp);
 }
@@ -137,9 +143,15 @@ static long clone_process(struct tv_thread *t, tv_ucontext *uc, const struct req
 	if (!n)
 		return -ENOMEM;
 	char *top = prepare_child(t, n, uc, ca);
+	n->fork = (struct tv_fork){ .parent_pid = t->pid, .parent_tid = t->g_tid, .flags = ca->flags };
 	tv_rw_clone_begin(t, ca->flags);
 	long r = clone_blocked(rq, top, process_child_start, n);
 	tv_rw_clone_end(t, ca->flags);
+	if (r > 0 && tv_tool.fork_parent) {
+		struct tv_fork f = { .parent_pid = t->pid, .parent_tid = t->g_tid,
+				     .child_pid = (int)r, .flags = ca->flags };
+		tv_tool.fork_parent(&f);
+	}
 
 	/* Our copy of a fork child's region is free at once; a vfork child
 	 * has exec'd or exited by now (its K, if it made one, is gone once

@@ -70,7 +70,9 @@ static const struct tv_sysrow rows[ROWS] = {
 	[__NR_madvise] = GUARDED(TV_GUARD_RANGE, 0, 0),
 	[__NR_mremap] = GUARDED(TV_GUARD_FLAG_OR_RANGE, 3, MREMAP_FIXED),
 	[__NR_shmat] = ALWAYS_DIRECT(tv_emu_memory),
-	[__NR_exit_group] = { .emulate = tv_emu_exit_group, .need = NEED_STATS, .direct = 1 },
+	/* The tool's process_exit hook, and --rewrite-stats, come first. */
+	[__NR_exit_group] = { .emulate = tv_emu_exit_group, .need = NEED_STATS | NEED_EXIT_HOOK,
+			      .direct = 1 },
 #ifdef __NR_arch_prctl
 	/* The rewrite tier's stub path finds its thread by the GS base. */
 	[__NR_arch_prctl] = { .emulate = tv_emu_arch_prctl, .need = NEED_REWRITE },
@@ -104,6 +106,8 @@ static int core_needs(long nr)
 	if ((need & NEED_REWRITE) && tv_g.rewrite)
 		return 1;
 	if ((need & NEED_STATS) && tv_g.rewrite_stats)
+		return 1;
+	if ((need & NEED_EXIT_HOOK) && tv_tool.process_exit)
 		return 1;
 	return (need & NEED_PROC) && tv_g.exact_proc;
 }

@@ -1,7 +1,8 @@
 /* Calls the core performs itself rather than as the guest made them: the
  * guest's view of its signal mask, pending set and sigaltstack, brk, the
- * memory calls that could reach the monitor, thread exit, and task
- * directory listings.  dispatch.c says which call goes where. */
+ * memory calls that could reach the monitor, thread and process exit
+ * (with the tool's lifecycle hooks), and task directory listings.
+ * dispatch.c says which call goes where. */
 #include <linux/sched.h>
 #include <linux/mman.h>
 #include <linux/shm.h>
@@ -191,13 +192,33 @@ long tv_emu_getdents(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	return tv_call_plain(t, c);
 }
 
-/* Is t the last guest thread of its process?  A CLONE_VM child process
- * shares our counter's memory: it is taken to be alone in its process. */
+/* A process made with CLONE_VM but not CLONE_THREAD shares the counters
+ * of tv_g with its parent: it is taken to be alone in its process. */
+static int shares_parent_memory(const struct tv_thread *t)
+{
+	return (t->clone_flags & CLONE_VM) && !(t->clone_flags & CLONE_THREAD);
+}
+
+/* Is t the last guest thread of its process? */
 static int last_guest_thread(const struct tv_thread *t)
 {
-	if ((t->clone_flags & CLONE_VM) && !(t->clone_flags & CLONE_THREAD))
+	if (shares_parent_memory(t))
 		return 1;
 	return __atomic_sub_fetch(&tv_g.nthreads, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+/* The tool's process_exit hook, once per process, with every signal
+ * blocked: a thread that ends the process while another runs it waits
+ * for that one's exit_group. */
+static void process_exit_hook(const struct tv_thread *t, long status)
+{
+	if (!tv_tool.process_exit)
+		return;
+	if (!shares_parent_memory(t) && __atomic_exchange_n(&tv_g.exiting, 1, __ATOMIC_ACQ_REL)) {
+		for (;;)
+			tv_futex_wait(&tv_g.exiting, 1);
+	}
+	tv_tool.process_exit(t->pid, (int)status);
 }
 
 /* SYS_exit of one guest thread.  The region is free for reuse once the
@@ -210,10 +231,28 @@ long tv_emu_exit(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	(void)uc;
 	tv_block_all();
 	tv_signals_requeue(t, 1);
+	if (tv_tool.thread_exit)
+		tv_tool.thread_exit(t->pid, t->g_tid, (int)c->args[0]);
 	tv_rw_thread_end(t);
-	if (last_guest_thread(t) && __atomic_load_n(&tv_g.kthreads, __ATOMIC_ACQUIRE))
-		tv_exit_group((int)c->args[0]);
+	if (last_guest_thread(t)) {
+		process_exit_hook(t, c->args[0]);
+		if (__atomic_load_n(&tv_g.kthreads, __ATOMIC_ACQUIRE))
+			tv_exit_group((int)c->args[0]);
+	}
 	tv_thread_retire(t);
 	for (;;)
 		tv_sys1(__NR_exit, c->args[0]);
+}
+
+/* exit_group: the tool's process_exit hook, and --rewrite-stats. */
+long tv_emu_exit_group(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+{
+	(void)uc;
+	if (tv_tool.process_exit) {
+		tv_block_all();
+		process_exit_hook(t, c->args[0]);
+	}
+	if (tv_g.rewrite_stats)
+		tv_rw_report();
+	return tv_call_plain(t, c);
 }

@@ -229,6 +229,8 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	/* The tool's words for the new program come after --tv-exec, which
 	 * keeps them from being passed on again at the next exec. */
 	margv[n++] = "--tv-exec";
+	if (tv_tool.exec)
+		tv_tool.exec(t->pid, t->g_tid, path);
 	if (tv_tool.exec_options)
 		n += tv_tool.exec_options(margv + n, TOOL_EXEC_WORDS);
 	long gfd = tv_gfilter_save(t);

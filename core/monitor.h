@@ -71,6 +71,7 @@ struct tv_thread {
 	void *region;
 	uintptr_t resume_sp;		/* a new thread's first frame */
 	unsigned long clone_flags;	/* how a new thread or process was made */
+	struct tv_fork fork;		/* a new process: for the tool's fork_child() */
 	/* The guest's virtual sigaltstack (the real one is the monitor's). */
 	uintptr_t guest_ss_sp;
 	size_t guest_ss_size;
@@ -142,6 +143,7 @@ struct tv_global {
 	size_t auxv_size;
 	int nthreads;		/* live guest threads of this process */
 	int kthreads;		/* kernel threads were made in this process */
+	int exiting;		/* a thread is ending the process (tool's process_exit) */
 	char **tool_argv;	/* the tool options, given again at every exec */
 	int tool_argc;
 };
@@ -162,6 +164,7 @@ enum tv_need {
 	NEED_PROC = 8,		/* with --exact-proc: /proc/self paths show the guest */
 	NEED_REWRITE = 16,	/* while the rewrite tier is on */
 	NEED_STATS = 32,	/* with --rewrite-stats */
+	NEED_EXIT_HOOK = 64,	/* when the tool has a process_exit hook */
 };
 
 enum tv_rewrite { TV_REWRITE_OFF, TV_REWRITE_LAZY, TV_REWRITE_EAGER };
@@ -220,7 +223,7 @@ int tv_install_filter(const int *nrs, unsigned long flags);
 
 /* emulate.c: calls the core itself performs. */
 tv_emulate_fn tv_emu_sigprocmask, tv_emu_sigpending, tv_emu_sigaltstack, tv_emu_brk,
-	tv_emu_memory, tv_emu_exit, tv_emu_getdents;
+	tv_emu_memory, tv_emu_exit, tv_emu_exit_group, tv_emu_getdents;
 long tv_guest_altstack_set(struct tv_thread *t, const stack_t *ss, uintptr_t sp);
 
 /* clone.c */
@@ -284,7 +287,8 @@ __attribute__((noreturn)) void tv_rw_reentered(struct tv_thread *t, tv_ucontext 
 					       const siginfo_t *si);
 void tv_rw_fallback(struct tv_thread *t, tv_ucontext *uc, const siginfo_t *si);
 int tv_rw_guest_context(tv_ucontext *uc);
-tv_emulate_fn tv_emu_arch_prctl, tv_emu_exit_group;
+tv_emulate_fn tv_emu_arch_prctl;
+void tv_rw_report(void);
 
 /* exec.c */
 tv_emulate_fn tv_emu_execve;

@@ -479,22 +479,18 @@ int tv_rw_guest_context(tv_ucontext *uc)
 	return guest;
 }
 
-/* exit_group with --rewrite-stats=FILE: what the rewrite tier did in
+/* --rewrite-stats=FILE, at exit_group: what the rewrite tier did in
  * this process, a line appended to FILE, for bench/ and tests. */
-long tv_emu_exit_group(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
+void tv_rw_report(void)
 {
-	(void)uc;
 	int n[4] = { 0 };
-
-	if (!tv_g.rewrite_stats)
-		return tv_call_plain(t, c);
 	int fd = (int)tv_sys4(__NR_openat, AT_FDCWD, (long)tv_g.rewrite_stats,
 			      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+
 	for (unsigned i = 0; sites && i < SITES; i++)
 		n[sites[i].state] += sites[i].pc != 0;
 	tv_dprintf(fd, "%s: rewrite: %d sites rewritten, %d refused, %d restored, %d seen; %d KiB of stubs\n",
 		   tv_tool.name, n[SITE_REWRITTEN], n[SITE_REFUSED], n[SITE_RESTORED], n[SITE_SEEN],
 		   nblocks * (int)(TV_PAGE / 1024));
 	tv_sys1(__NR_close, fd);
-	return tv_call_plain(t, c);
 }

@@ -77,6 +77,18 @@ static inline enum tv_verdict tv_return(struct tv_call *c, long v)
 	return TV_RETURN;
 }
 
+/* How a new process was made: what fork_parent() and fork_child() see.
+ * The parent's ids are as the parent sees them; child_pid as the side
+ * called sees it (they differ only with CLONE_NEWPID). */
+struct tv_fork {
+	int parent_pid;		/* the process that made it */
+	int parent_tid;		/* the thread that made it */
+	int child_pid;
+	/* The clone flags (fork: SIGCHLD; vfork: CLONE_VM | CLONE_VFORK |
+	 * SIGCHLD).  With CLONE_VM the child shares the tool's memory. */
+	unsigned long flags;
+};
+
 struct tv_tool {
 	const char *name;	/* program name for messages, e.g. "tvisor-nop" */
 	const char *summary;	/* one line for --help */
@@ -119,6 +131,64 @@ struct tv_tool {
 	 * inside the monitor's signal handling: it must not block.  Not called
 	 * for signals that stop, continue or are ignored.  May be NULL. */
 	void (*signal)(const struct tv_signal *s);
+
+	/* Lifecycle hooks, each may be NULL.  Each runs once per event, on
+	 * the guest thread named below (never on a paired kernel thread, even
+	 * with .pair), on the monitor's stack of that thread; a signal for the
+	 * guest that arrives meanwhile is delivered after it.  They may use
+	 * the tv_* runtime and make syscalls, and should not block for long.
+	 *
+	 * A tool's memory is per process, as the guest's is: a fork child
+	 * starts with a copy of the tool's state as it was at the fork, which
+	 * fork_child() makes its own (a lock another thread held at the fork
+	 * is still held in the copy: reset it there).  A child made with
+	 * CLONE_VM but without CLONE_THREAD (vfork, posix_spawn) shares the
+	 * parent's memory, so every hook of the child, fork_child() included,
+	 * changes the parent's state: per-process state must then be kept
+	 * apart by pid.  With CLONE_VFORK the parent is suspended until the
+	 * child has exec'd or ended, and its fork_parent() runs after all of
+	 * the child's hooks: it may restore what the child changed. */
+
+	/* A new thread of this process (clone with CLONE_THREAD), on that
+	 * thread, before its first guest instruction, with every signal
+	 * blocked; it may run while its creator still returns from clone.
+	 * Not called for the first thread (start() is) nor for a new
+	 * process's (fork_child() is). */
+	void (*thread_start)(int pid, int tid);
+	/* A guest thread ends by exit(2), on that thread, after the tool's
+	 * enter() for the call, with every signal blocked.  status is exit's
+	 * argument.  For the process's last thread process_exit() follows.
+	 * Threads that end with their process (exit_group, a fatal signal,
+	 * another thread's execve) are not reported one by one. */
+	void (*thread_exit)(int pid, int tid, int status);
+	/* After fork, vfork, or clone or clone3 without CLONE_THREAD made a
+	 * process, in the parent, on the thread that made it, before the
+	 * tool's exit() for the call.  Not called when the call fails. */
+	void (*fork_parent)(const struct tv_fork *f);
+	/* The same, in the new process, on its only thread, before its first
+	 * guest instruction, with every signal blocked.  The child does not
+	 * see the tool's exit() for the call that made it. */
+	void (*fork_child)(const struct tv_fork *f);
+	/* A guest's execve or execveat is about to replace the program: on
+	 * the thread that made it, after the tool's enter(), once the monitor
+	 * has found the program executable (an error the kernel would give
+	 * returns to the guest without this hook), just before exec_options()
+	 * and the monitor's own execve.  path is the file the new instance
+	 * of the tool opens (for execveat with a descriptor, a /proc/self/fd
+	 * path).  This instance ends here; the new one runs start() with
+	 * tv_reexec() == 1.  Should the monitor's execve still fail (no
+	 * memory, or a signal arrived: the call then runs again after the
+	 * guest's handler, and exec() with it), the guest's call returns that
+	 * error and the tool's exit() sees it. */
+	void (*exec)(int pid, int tid, const char *path);
+	/* The process ends by exit_group, or by exit of its last thread: on
+	 * that thread, after the tool's enter() (and thread_exit()) for the
+	 * call, with every signal blocked, before the call.  status is the
+	 * call's argument.  Called once: another thread that ends the process
+	 * meanwhile waits for it.  exit_group is trapped for this hook even if
+	 * the tool does not list it.  Not called for a fatal signal (signal()
+	 * sees s->fatal; SIGKILL is seen by nothing) nor for execve. */
+	void (*process_exit)(int pid, int status);
 };
 
 /* 1 when this instance of the tool was started by a guest's execve. */

@@ -17,10 +17,12 @@
 #   guests/origin.dyn, guests/origin.musldyn and their shared libraries
 #                        (dynamic flavours only: $ORIGIN and dlopen)
 #   guests/waitstatus    the wait-status helper of tests/compare.sh
-#   guests/fs-probe, guests/trace-*, guests/fs-NAME (tests/fs/NAME.c)
-#                        static programs tests/t-fs.sh and tests/t-trace.sh
-#                        run (built here so that the tests need no compiler:
-#                        the arm64 VM has none)
+#   guests/fs-probe, guests/trace-*, guests/fs-NAME (tests/fs/NAME.c),
+#   guests/hooks         static programs tests/t-fs.sh, tests/t-trace.sh
+#                        and tests/t-hooks.sh run (built here so that the
+#                        tests need no compiler: the arm64 VM has none)
+#   guests/tvisor-hooks  tests/tools/hooks.c, a tool that logs its
+#                        lifecycle hooks, for tests/t-hooks.sh
 # Defines GUESTS (every file built here) and the targets `guests` and
 # `clean-guests`.  Typical use:
 #   tests/compare.sh ./tvisor-nop $(srcdir)/tests/cases-core.txt guests
@@ -50,12 +52,13 @@ GUEST_LIBS_SO := guests/libtvorigin-gnu.so guests/libtvplugin-gnu.so \
 
 # Static programs of the tool tests, in one flavour.
 GUEST_TOOL_NAMES := fs-probe trace-write trace-file trace-mmap trace-misc trace-str \
-	trace-threads trace-fdguard trace-exec trace-signals
+	trace-threads trace-fdguard trace-exec trace-signals trace-fork hooks
 GUEST_TOOL_BINS := $(GUEST_TOOL_NAMES:%=guests/%)
 # tvisor-fs's escape tests: tests/fs/NAME.c is guests/fs-NAME.
 GUEST_FS_BINS := $(patsubst $(srcdir)/tests/fs/%.c,guests/fs-%,$(wildcard $(srcdir)/tests/fs/*.c))
 
-GUESTS := $(GUEST_BINS) $(GUEST_LIBS_SO) guests/waitstatus $(GUEST_TOOL_BINS) $(GUEST_FS_BINS)
+GUESTS := $(GUEST_BINS) $(GUEST_LIBS_SO) guests/waitstatus $(GUEST_TOOL_BINS) $(GUEST_FS_BINS) \
+	guests/tvisor-hooks
 
 .PHONY: guests clean-guests
 guests: $(GUESTS)
@@ -134,3 +137,9 @@ $(GUEST_TOOL_BINS): guests/%: $(GUEST_SRC)/%.c $(GUEST_MK)
 $(GUEST_FS_BINS): guests/fs-%: $(srcdir)/tests/fs/%.c $(GUEST_MK)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -static -o $@ $< $(GUEST_LIBS)
+
+# --- a tool of the tests, linked as the tools are (Makefile.in) ---------------
+
+guests/tvisor-hooks: obj/tests/tools/hooks.o libtvisor.a
+	@mkdir -p $(@D)
+	$(CC) $(MON_LDFLAGS) -o $@ $< libtvisor.a -lgcc

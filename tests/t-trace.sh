@@ -4,7 +4,8 @@
 # values that differ from run to run are masked (addresses, pids, random
 # bytes).  Then -o, -e trace=, -c, -s, errno texts, -f with a blocking
 # call, -t, the exit status, the guard on the tool's own descriptors,
-# execve (the trace and the -c counts go on in the new image), and the
+# execve (the trace and the -c counts go on in the new image), fork and
+# vfork children under -f, -c and -c -f, and the
 # "--- SIG" / "+++ killed by" lines of signals; then each strace option
 # that adds to a line or chooses lines (-T -r -n -z -Z -e status= -x -xx
 # -y -yy -e signal= -e quiet= --always-show-pid), the same program under
@@ -24,7 +25,7 @@ fi
 # The guests (tests/guests/trace-*.c, built static by make) start their
 # own calls right at their entry point, under strace as under the monitor,
 # with no dynamic loader whose search for libraries could differ.
-guests="write file mmap misc str threads fdguard exec signals"
+guests="write file mmap misc str threads fdguard exec signals fork"
 for g in $guests; do
 	if [ ! -x "$build/guests/trace-$g" ]; then
 		echo "FAIL: guests ($build/guests/trace-$g is not built)"
@@ -114,9 +115,11 @@ done
 # --- signals: "--- SIGUSR1 {...} ---" and "+++ killed by SIGTERM +++" as strace --
 # prints them (pids masked), and the same death.  No core files: strace says
 # "(core dumped)" from the wait status, the tool from RLIMIT_CORE.
+# The child's CPU times in a SIGCHLD are the scheduler's (strace adds
+# "/* 0.01 s */" to one that is not 0): masked too.
 notes() {
 	sed -E 's/^(\[pid +[0-9]+\] |[0-9]+ +)//' "$1" | grep -e '^+++' -e '^---' |
-		sed -E 's/si_pid=[0-9]+/si_pid=N/'
+		sed -E 's/si_pid=[0-9]+/si_pid=N/; s/si_([us])time=[0-9]+( \/\* [0-9.]+ s \*\/)?/si_\1time=T/g'
 }
 for how in handled TERM SEGV; do
 	if [ $have_strace = 0 ]; then
@@ -313,6 +316,89 @@ if [ "$(table "$tmp/x2" | grep '^write ')" = "write 2 0" ] &&
 	pass "execve-summary"
 else
 	fail "execve-summary" "-c counts lost across execve" "$tmp/x2"
+fi
+
+# --- fork and vfork children ------------------------------------------------------
+# Each process's lines in order, the processes in the order they first
+# appear, their pids named P1, P2, ... wherever they stand (the lines of
+# two processes interleave as the scheduler ran them, not as the tracer
+# wrote them): a call cut by another process's line is joined again, and
+# the "--- SIGCHLD" lines go (the tool shows no signal whose default
+# action is to ignore it, see the man page).  Addresses are masked first,
+# so that no pid is found inside one.  strace's first execve goes.
+byproc() {
+	sed -E 's/0x[0-9a-f]+/0xX/g; s/\\x[0-9a-f]{2}/\\xNN/g' "$1" | awk '
+	function pids(l,   out, num, pre, post) {
+		out = ""
+		while (match(l, /[0-9]+/)) {
+			num = substr(l, RSTART, RLENGTH)
+			pre = substr(l, RSTART - 1, 1); post = substr(l, RSTART + RLENGTH, 1)
+			if ((num in name) && pre !~ /[A-Za-z0-9]/ && post !~ /[A-Za-z0-9]/)
+				num = name[num]
+			out = out substr(l, 1, RSTART - 1) num
+			l = substr(l, RSTART + RLENGTH)
+		}
+		return out l
+	}
+	/^[0-9]+ / {
+		pid = $1; line = $0; sub(/^[0-9]+ +/, "", line)
+		if (!(pid in name)) { name[pid] = "P" (++n); order[n] = pid }
+		if (line ~ /^---/) next
+		if (line ~ /^<\.\.\. [a-z0-9_]+ resumed>/) {
+			sub(/^<\.\.\. [a-z0-9_]+ resumed>/, "", line)
+			text[pid, cnt[pid]] = text[pid, cnt[pid]] line
+			next
+		}
+		sub(/ <unfinished \.\.\.>$/, "", line)
+		text[pid, ++cnt[pid]] = line
+	}
+	END {
+		for (i = 1; i <= n; i++)
+			for (k = 1; k <= cnt[order[i]]; k++) {
+				l = pids(text[order[i], k])
+				sub(/ +=  ?/, " = ", l)
+				print name[order[i]] " " l
+			}
+	}' | sed -E '1{/^P1 execve\(/d;}'
+}
+if [ $have_strace = 1 ]; then
+	run strace -f -o "$tmp/sk" ./trace-fork >/dev/null 2>&1
+	run "$tool" -f -o "$tmp/tk" -- ./trace-fork >/dev/null 2>&1
+	byproc "$tmp/sk" >"$tmp/sk.n"
+	byproc "$tmp/tk" >"$tmp/tk.n"
+	if grep -q '^P2 +++ exited with 3 +++$' "$tmp/tk.n"; then
+		same fork-follow "$tmp/sk.n" "$tmp/tk.n"
+	else
+		fail fork-follow "the child's exit is not its own" "$tmp/tk"
+	fi
+	# Without -f only the first process: no line, "+++" or table of the
+	# children, nor of the programs they execute.
+	run strace -o "$tmp/sk1" ./trace-fork >/dev/null 2>&1
+	run "$tool" -o "$tmp/tk1" -- ./trace-fork >/dev/null 2>&1
+	kids='s/^(clone|vfork|wait4)(.*) = [0-9]+$/\1\2 = N/; s/^wait4\([0-9]+/wait4(N/'
+	norm "$tmp/sk1" | drop_execve | sed -E "$kids" >"$tmp/sk1.n"
+	norm "$tmp/tk1" | sed -E "$kids" >"$tmp/tk1.n"
+	if [ "$(grep -c '^+++' "$tmp/tk1")" = 1 ]; then
+		same fork-no-follow "$tmp/sk1.n" "$tmp/tk1.n"
+	else
+		fail fork-no-follow "a child's +++ line" "$tmp/tk1"
+	fi
+	# -c: one table, of the first process's calls; -c -f: one table of
+	# every process's.
+	for f in "" -f; do
+		name=fork-summary$f
+		run strace -c $f -o "$tmp/skc" ./trace-fork >/dev/null 2>&1
+		run "$tool" -c $f -o "$tmp/tkc" -- ./trace-fork >/dev/null 2>&1
+		table "$tmp/skc" >"$tmp/skc.t"
+		table "$tmp/tkc" >"$tmp/tkc.t"
+		if [ "$(grep -c ' total$' "$tmp/tkc")" = 1 ]; then
+			same "$name" "$tmp/skc.t" "$tmp/tkc.t"
+		else
+			fail "$name" "not one table" "$tmp/tkc"
+		fi
+	done
+else
+	echo "SKIP: fork (no strace)"
 fi
 
 # --- strace's options, each against strace on the same program ---------------

@@ -26,9 +26,16 @@
  * close_range() skips them, fcntl(F_SETFD) on them is ignored, and
  * dup2()/dup3() onto one first moves ours elsewhere.
  *
- * What the tool infers for want of lifecycle hooks in the API: the end of the process from exit_group/exit in enter(),
- * new threads from clone's result, an execve's success from the next
- * image's start().
+ * Processes.  The lifecycle hooks tell the end of a thread and of the
+ * process; new threads come from clone's result, an execve's success from
+ * the next image's start().  A fork child starts with a copy of the
+ * tracer's state: fork_child() makes it the child's own, with -f (its
+ * lines, its "+++ exited", a state fd of its own for its execve), or
+ * silences it without -f, as strace does not follow it then.  The -c
+ * counts of every followed process go to one table, in a shared memfd,
+ * which the first process prints when it ends.  A child that shares our
+ * memory (vfork, posix_spawn) shares this state too: it keeps the
+ * parent's, and only its own exit is told apart (by pid).
  *
  * Everything runs without a libc: the tv_* runtime of tvisor.h, the
  * kernel's UAPI headers, and the raw system calls tv_syscall6() makes. */
@@ -256,12 +263,26 @@ static int out_fd = -1;		/* where lines go */
 static int state_fd = -1;	/* the memfd that crosses execve */
 static int main_pid;		/* the traced process */
 static int finished;		/* the process is ending: print nothing more */
+static int detached;		/* --tv-trace-detached: a process we do not follow (exec_options) */
 static long tz_offset;		/* seconds east of UTC, for -t */
 
 struct count {
 	uint64_t calls, errors, ns;
 };
-static struct count counts[NR_TABLE];
+
+/* The -c counts of every process of the trace: a memfd mapped shared,
+ * which fork children inherit and an execve's new image maps again (its
+ * descriptor is ours, like out_fd).  Without it, counts of our own. */
+struct shared {
+	char magic[8];
+	int32_t root_pid;	/* the process that prints the table */
+	struct count counts[NR_TABLE];
+};
+#define SHARED_MAGIC "tvshare"
+static struct count own_counts[NR_TABLE];
+static struct count *counts = own_counts;
+static struct shared *shared;
+static int shared_fd = -1;
 
 /* -e inject=SET:..., -e fault=SET:...: what happens to the calls of SET,
  * with strace's meaning.  The last expression naming a call decides for
@@ -2597,6 +2618,14 @@ static void pend_unlink(struct thr *t)
 }
 
 /* Under the lock: forget a thread that has ended. */
+static void thread_free(struct thr *t)
+{
+	sb_free(&t->entry);
+	sb_free(&t->tail);
+	tv_free(t->invocations);
+	tv_free(t);
+}
+
 static void thread_remove(int tid)
 {
 	struct thr **p = slot(tid), *t = *p;
@@ -2606,10 +2635,7 @@ static void thread_remove(int tid)
 	*p = t->hnext;
 	nthreads--;
 	gone[gone_pos++ % (sizeof gone / sizeof gone[0])] = tid;
-	sb_free(&t->entry);
-	sb_free(&t->tail);
-	tv_free(t->invocations);
-	tv_free(t);
+	thread_free(t);
 }
 
 static uint64_t last_lead;	/* -r: the monotonic time of the last leader */
@@ -2897,16 +2923,21 @@ static void process_end(int tid, const char *note)
 		if (note)
 			write_note(main_pid, note);
 	}
-	if (opt.summary)
+	if (opt.summary && (!shared || shared->root_pid == main_pid))
 		summary();
 	finished = 1;
+}
+
+static void exit_note(char *note, size_t cap, long code)
+{
+	tv_snprintf(note, cap, "+++ exited with %d +++\n", (int)(code & 0xff));
 }
 
 static void process_exit(int tid, long code)
 {
 	char note[48];
 
-	tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(code & 0xff));
+	exit_note(note, sizeof note, code);
 	process_end(tid, opt.quiet & Q_EXIT ? NULL : note);
 }
 
@@ -3023,7 +3054,8 @@ static void on_signal(const struct tv_signal *s)
 		sb_puts(&outbuf, " ---\n");
 		emit(outbuf.p, outbuf.len);
 	}
-	if (s->fatal) {
+	/* (A child that shares our memory is not the process we trace.) */
+	if (s->fatal && sys(__NR_getpid, 0, 0, 0, 0, 0, 0) == main_pid) {
 		struct sb note = { 0 };
 		sb_puts(&note, "+++ killed by ");
 		put_signame(&note, s->signo, 1);
@@ -3043,7 +3075,7 @@ struct persist {
 	int32_t out_fd;
 	uint32_t exec_len;	/* an execve line waiting for "= 0" */
 	uint32_t exec_traced;	/* that execve is traced: count it */
-	uint32_t ncounts;
+	int32_t shared_fd;	/* the -c counts (struct shared), or -1 */
 	uint32_t out_failed;	/* a write of the trace failed (the exit status) */
 	uint64_t exec_t0;	/* -T: when that execve started */
 	struct lead exec_lead;	/* its leader */
@@ -3052,11 +3084,10 @@ struct persist {
 #define PERSIST_MAGIC "tvtrace"
 #define PERSIST_EXEC_OFF ((long)sizeof(struct persist))
 #define PERSIST_EXEC_CAP 8192
-#define PERSIST_COUNTS_OFF (PERSIST_EXEC_OFF + PERSIST_EXEC_CAP)
 
 static int is_ours(long fd)
 {
-	return fd >= 0 && (fd == out_fd || fd == state_fd);
+	return fd >= 0 && (fd == out_fd || fd == state_fd || fd == shared_fd);
 }
 
 /* Where our descriptors go: FD_HINT, or lower when RLIMIT_NOFILE is. */
@@ -3111,11 +3142,12 @@ static void persist_header(uint32_t exec_len, const struct thr *exec)
 	struct persist p;
 	tv_memset(&p, 0, sizeof p);
 	tv_memcpy(p.magic, PERSIST_MAGIC, sizeof PERSIST_MAGIC);
-	p.pid = main_pid;
+	/* (Not main_pid: a vfork child writes its execve here.) */
+	p.pid = (int32_t)sys(__NR_getpid, 0, 0, 0, 0, 0, 0);
 	p.out_fd = out_fd;
 	p.exec_len = exec_len;
 	p.exec_traced = exec != NULL;
-	p.ncounts = opt.summary ? NR_TABLE : 0;
+	p.shared_fd = shared_fd;
 	p.out_failed = (uint32_t)out_failed;
 	if (exec) {
 		p.exec_t0 = exec->t0;
@@ -3145,13 +3177,10 @@ static void new_state(void)
 static void move_ours(long fd)
 {
 	tv_lock(&big_lock);
-	int n = move_high((int)fd, fd + 1), was_out = fd == out_fd;
-	if (was_out)
-		out_fd = n;
-	else
-		state_fd = n;
+	int *ours = fd == out_fd ? &out_fd : fd == state_fd ? &state_fd : &shared_fd;
+	*ours = move_high((int)fd, fd + 1);
 	tv_unlock(&big_lock);
-	if (was_out)
+	if (ours != &state_fd)	/* the state's header names the others */
 		persist_header(0, NULL);
 }
 
@@ -3183,13 +3212,18 @@ static int guard(struct tv_call *c, long *ret)
 		return 0;
 	case __NR_close_range: {
 		unsigned long lo = (unsigned)a[0], hi = (unsigned)a[1];
-		long ours[2] = { out_fd < state_fd ? out_fd : state_fd,
-				 out_fd < state_fd ? state_fd : out_fd };
+		long ours[3] = { out_fd, state_fd, shared_fd };
 		int hit = 0;
 		long r = 0;
 		if (lo > hi)
 			return 0;
-		for (int i = 0; i < 2; i++) {
+		for (int i = 1; i < 3; i++)	/* in ascending order */
+			for (int k = i; k > 0 && ours[k - 1] > ours[k]; k--) {
+				long x = ours[k];
+				ours[k] = ours[k - 1];
+				ours[k - 1] = x;
+			}
+		for (int i = 0; i < 3; i++) {
 			if (ours[i] < 0 || (unsigned long)ours[i] < lo || (unsigned long)ours[i] > hi)
 				continue;
 			if (lo < (unsigned long)ours[i] && r == 0)
@@ -3212,7 +3246,7 @@ static int guard(struct tv_call *c, long *ret)
 /* The hooks.                                                           */
 
 /* Before an execve: should it succeed, the next image writes its line
- * with "= 0", counts it, and goes on with the -c counts so far. */
+ * with "= 0" and counts it. */
 static void persist_exec(struct thr *t)
 {
 	uint32_t len = 0;
@@ -3227,8 +3261,6 @@ static void persist_exec(struct thr *t)
 		}
 		sb_free(&line);
 	}
-	if (opt.summary)
-		persist_write(PERSIST_COUNTS_OFF, counts, sizeof counts);
 	persist_header(len, t);
 }
 
@@ -3246,20 +3278,105 @@ static void write_now(struct thr *t, const struct sig *s)
 	write_line(t);
 }
 
-static void on_thread_exit(const struct tv_call *c)
+/* A thread's exit: its own "+++ exited" line, unless it is the last,
+ * whose line is the process's (process_exit follows). */
+static void on_thread_exit(int pid, int tid, int status)
+{
+	(void)pid;
+	tv_lock(&big_lock);
+	if (opt.follow && opt.lines && !finished && nthreads > 1 && !(opt.quiet & Q_EXIT)) {
+		char note[48];
+		exit_note(note, sizeof note, status);
+		write_note(tid, note);
+	}
+	thread_remove(tid);
+	tv_unlock(&big_lock);
+}
+
+/* The end of the process we trace, or with -f of a child that shares our
+ * memory (vfork): only its own line. */
+static void on_process_exit(int pid, int status)
 {
 	tv_lock(&big_lock);
-	if (opt.follow && !finished) {
-		if (nthreads <= 1 && c->tid == main_pid) {
-			process_exit(c->tid, c->args[0]);
-		} else if (opt.lines && !(opt.quiet & Q_EXIT)) {
+	if (pid == main_pid) {
+		process_exit(pid, status);
+	} else if (opt.follow) {
+		if (opt.lines && !finished && !(opt.quiet & Q_EXIT)) {
 			char note[48];
-			tv_snprintf(note, sizeof note, "+++ exited with %d +++\n", (int)(c->args[0] & 0xff));
-			write_note(c->tid, note);
+			exit_note(note, sizeof note, status);
+			write_note(pid, note);
+		}
+		thread_remove(pid);
+	}
+	tv_unlock(&big_lock);
+}
+
+/* Under the lock (or alone): forget every thread (and its pending line). */
+static void forget_threads(void)
+{
+	for (int i = 0; i < HASH; i++) {
+		while (threads[i]) {
+			struct thr *t = threads[i];
+			threads[i] = t->hnext;
+			thread_free(t);
 		}
 	}
-	thread_remove(c->tid);
+	nthreads = 0;
+	pend_head = pend_tail = NULL;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd > 2)
+		sys(__NR_close, *fd, 0, 0, 0, 0, 0);
+	*fd = -1;
+}
+
+/* A fork child, alone with a copy of our state taken while other threads
+ * may have held the lock or been half-way through a line.  Followed (-f),
+ * it is a traced process of its own: its threads, its lines, a state fd
+ * for its execve; the -c counts stay shared.  Not followed, it is silent,
+ * and so are the programs it executes (exec_options).  A child that
+ * shares our memory (vfork) must leave it to the parent. */
+static void on_fork_child(const struct tv_fork *f)
+{
+	if (f->flags & CLONE_VM)
+		return;
+	big_lock = (tv_lock_t){ 0 };
+	forget_threads();
+	if (!opt.follow) {
+		close_fd(&out_fd);
+		close_fd(&state_fd);
+		close_fd(&shared_fd);
+		finished = 1;
+		return;
+	}
+	main_pid = f->child_pid;
+	if (state_fd >= 0) {
+		close_fd(&state_fd);
+		new_state();
+	}
+}
+
+/* A vfork child has exec'd or ended by now: the line of its execve,
+ * left pending in the table it shared with us, is finished elsewhere (in
+ * its new image) or never. */
+static void on_fork_parent(const struct tv_fork *f)
+{
+	if (!(f->flags & CLONE_VFORK))
+		return;
+	tv_lock(&big_lock);
+	thread_remove(f->child_pid);
 	tv_unlock(&big_lock);
+}
+
+/* A process we do not follow runs its programs silently too. */
+static int exec_options(char **argv, int cap)
+{
+	if (opt.follow || cap < 1 || sys(__NR_getpid, 0, 0, 0, 0, 0, 0) == main_pid)
+		return 0;
+	argv[0] = "--tv-trace-detached";
+	return 1;
 }
 
 /* The program's exit status, unless trace lines were lost: then not 0,
@@ -3414,13 +3531,6 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		return tv_return(c, answer);
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
 		persist_exec(t);
-	if (c->nr == __NR_exit_group) {
-		tv_lock(&big_lock);
-		process_exit(c->tid, c->args[0]);
-		tv_unlock(&big_lock);
-	} else if (c->nr == __NR_exit) {
-		on_thread_exit(c);
-	}
 	if (c->nr == __NR_exit_group || c->nr == __NR_exit)
 		exit_status(c);
 	return TV_RUN;
@@ -4078,6 +4188,11 @@ static int option(int argc, char **argv)
 {
 	const char *a = argv[0];
 
+	if (!tv_strcmp(a, "--tv-trace-detached")) {
+		detached = 1;
+		return 1;
+	}
+
 	if (a[0] == '-' && a[1] == '-')
 		return long_option(argc, argv);
 	if (a[0] != '-' || !a[1])
@@ -4207,13 +4322,10 @@ static int reopen_output(void)
  * the image before left in the state fd (p): that execve succeeded. */
 static void resume_exec(int fd, const struct persist *p)
 {
-	state_fd = fd;
 	out_failed = (int)p->out_failed;
 	last_lead = p->last_lead;
-	if (opt.summary && p->ncounts == NR_TABLE)
-		sys(__NR_pread64, fd, (long)counts, sizeof counts, PERSIST_COUNTS_OFF, 0, 0);
 	if (opt.summary && p->exec_traced && (opt.status & CS_SUCCESSFUL))
-		counts[__NR_execve].calls++;
+		__atomic_fetch_add(&counts[__NR_execve].calls, 1, __ATOMIC_RELAXED);
 	if (p->exec_len && p->exec_len < PERSIST_EXEC_CAP && opt.lines) {
 		struct thr *t = thread_get(main_pid);
 		struct sb *e = t ? &t->entry : NULL;
@@ -4230,7 +4342,55 @@ static void resume_exec(int fd, const struct persist *p)
 			write_line(t);
 		}
 	}
-	persist_header(0, NULL);
+	/* A state of our own from here: that one may be a vfork parent's. */
+	close_fd(&fd);
+	new_state();
+}
+
+/* -c: the shared counts an image before made (fd), or new ones. */
+static void map_shared(int fd)
+{
+	long m = sys(__NR_mmap, 0, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (is_err(m))
+		return;
+	if (tv_strncmp(((struct shared *)m)->magic, SHARED_MAGIC, sizeof SHARED_MAGIC)) {
+		sys(__NR_munmap, m, sizeof *shared, 0, 0, 0, 0);
+		return;
+	}
+	shared = (struct shared *)m;
+	shared_fd = fd;
+	counts = shared->counts;
+}
+
+static void new_shared(void)
+{
+	long fd = sys(__NR_memfd_create, (long)"tvisor-trace-counts", 0, 0, 0, 0, 0);
+	if (fd < 0)
+		return;		/* counts of our own: a child's are lost */
+	long m = sys(__NR_ftruncate, fd, sizeof *shared, 0, 0, 0, 0);
+	if (m == 0)
+		m = sys(__NR_mmap, 0, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (is_err(m)) {
+		sys(__NR_close, fd, 0, 0, 0, 0, 0);
+		return;
+	}
+	shared = (struct shared *)m;
+	tv_memcpy(shared->magic, SHARED_MAGIC, sizeof SHARED_MAGIC);
+	shared->root_pid = main_pid;
+	counts = shared->counts;
+	shared_fd = move_high((int)fd, 0);
+}
+
+/* A program run by a process we do not follow: no trace, and none of
+ * our descriptors. */
+static void start_detached(int fd, const struct persist *p)
+{
+	int out = p->out_fd, counts_fd = p->shared_fd;
+
+	close_fd(&out);
+	close_fd(&counts_fd);
+	close_fd(&fd);
+	finished = 1;
 }
 
 static int start(void)
@@ -4246,8 +4406,16 @@ static int start(void)
 
 	/* After the guest's execve: the descriptors of the image before. */
 	int fd = find_state(&p);
+	if (detached) {
+		if (fd >= 0)
+			start_detached(fd, &p);
+		finished = 1;
+		return 0;
+	}
 	if (fd >= 0 && sys(__NR_fcntl, p.out_fd, F_GETFD, 0, 0, 0, 0) >= 0) {
 		out_fd = p.out_fd;
+		if (opt.summary && p.shared_fd >= 0)
+			map_shared(p.shared_fd);
 		if (p.pid == main_pid) {
 			resume_exec(fd, &p);
 			return 0;
@@ -4271,14 +4439,15 @@ static int start(void)
 			o = 2;
 	}
 	out_fd = o == 2 ? 2 : move_high((int)o, 0);
+	if (opt.summary)
+		new_shared();
 	new_state();
 	return 0;
 }
 
 /* Only the selected calls are trapped, plus those the tool itself needs:
- * exit and exit_group (the end of a thread or of the process), clone and
- * clone3 (new threads, for -f), dup2/dup3/close_range (our descriptors),
- * and with -c execve (the counts go on in the new image). */
+ * exit and exit_group (the exit status when lines were lost), clone and
+ * clone3 (new threads, for -f), dup2/dup3/close_range (our descriptors). */
 static const int *syscall_set(void)
 {
 	static int list[NR_TABLE + 16];
@@ -4300,10 +4469,6 @@ static const int *syscall_set(void)
 	list[n++] = __NR_dup2;
 #endif
 	list[n++] = __NR_close_range;
-	if (opt.summary) {
-		list[n++] = __NR_execve;	/* the counts cross it */
-		list[n++] = __NR_execveat;
-	}
 	list[n] = -1;
 	return list;
 }
@@ -4341,4 +4506,9 @@ TV_TOOL(.name = TOOL,
 	.syscall_set = syscall_set,
 	.enter = on_enter,
 	.exit = on_exit,
-	.signal = on_signal);
+	.exec_options = exec_options,
+	.signal = on_signal,
+	.thread_exit = on_thread_exit,
+	.fork_parent = on_fork_parent,
+	.fork_child = on_fork_child,
+	.process_exit = on_process_exit);
