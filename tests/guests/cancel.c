@@ -19,7 +19,7 @@ static int pipefd[2];
 static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
 static sem_t sem;
-static atomic_int started, cleanups;
+static atomic_int started, cancel_sent, cleanups;
 
 static void cleanup(void *arg)
 {
@@ -90,13 +90,17 @@ static void *busy(void *arg)
 	return NULL;
 }
 
+/* Sleeps until the cancel has been sent: nanosleep is not a cancellation
+ * point while disabled.  (Waiting a fixed time instead raced with a busy
+ * machine, where the 20 ms before the cancel can outlast it.) */
 static void *disabled(void *arg)
 {
-	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	struct timespec ts = { 0, 1000 * 1000 };
 	(void)arg;
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	atomic_store(&started, 1);
-	nanosleep(&ts, NULL); /* not a cancellation point while disabled */
+	while (!atomic_load(&cancel_sent))
+		nanosleep(&ts, NULL);
 	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 	pthread_testcancel(); /* acted upon here */
 	return (void *)1;
@@ -109,12 +113,14 @@ static void run(const char *name, void *(*fn)(void *))
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 
 	atomic_store(&started, 0);
+	atomic_store(&cancel_sent, 0);
 	atomic_store(&cleanups, 0);
 	pthread_create(&t, NULL, fn, NULL);
 	while (!atomic_load(&started))
 		sched_yield();
 	nanosleep(&ts, NULL); /* let it reach the blocking call; either way works */
 	int rc = pthread_cancel(t);
+	atomic_store(&cancel_sent, 1);
 	pthread_join(t, &rv);
 	printf("cancel %-10s rc=%d canceled=%s cleanups=%d\n", name, rc,
 	       rv == PTHREAD_CANCELED ? "yes" : "no", atomic_load(&cleanups));
