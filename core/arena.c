@@ -1,32 +1,42 @@
 /* All memory the monitor takes after start-up comes from one range of
- * address space reserved next to its image, so that keeping the guest off
- * the monitor's memory is two range checks (guard_overlaps).  The range is
- * reserved PROT_NONE and costs nothing until a piece is handed out; pieces
- * are never returned to the kernel, only reused by their owners (thread
- * regions, allocator chunks and blocks). */
+ * address space next to its image, so that keeping the guest off the
+ * monitor's memory is two range checks (guard_overlaps).  Pieces are
+ * mapped only as they are handed out: the guest's RLIMIT_AS counts every
+ * mapping of the process, so a reservation of the whole range would cost
+ * the guest 16 GiB of its limit.  The guards keep the guest's own mappings
+ * out of the rest of the range (emulate.c: a hint there is dropped), and
+ * the kernel, which places mappings top-down from far above, does not
+ * reach it.  Pieces are never returned to the kernel, only reused by their
+ * owners (thread regions, allocator chunks and blocks).  When the range
+ * next to the image is taken, the arena is a PROT_NONE reservation where
+ * the kernel puts it, mapped over piece by piece. */
 #include <linux/mman.h>
 #include <linux/errno.h>
 #include "monitor.h"
 
 #define ARENA_SIZE (16ul << 30)		/* address space only */
-#define ARENA_ALIGN (1ul << 30)
 
 extern const char __ehdr_start[], _end[];
 
 static uintptr_t arena_lo, arena_hi, arena_next;
+static int arena_reserved;	/* the range is a PROT_NONE mapping of ours */
 static tv_lock_t arena_lock;
 
 int tv_arena_init(void)
 {
-	uintptr_t hint = ((uintptr_t)_end + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	long p = (long)tv_mmap((void *)hint, ARENA_SIZE, PROT_NONE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	uintptr_t lo = ((uintptr_t)_end + TV_PAGE - 1) & ~(TV_PAGE - 1);
+	long p = (long)tv_mmap((void *)lo, TV_PAGE, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
-	if (tv_is_err(p))
+	if (!tv_is_err(p)) {
+		tv_munmap((void *)p, TV_PAGE);
+	} else {
 		p = (long)tv_mmap(NULL, ARENA_SIZE, PROT_NONE,
 				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (tv_is_err(p))
-		return (int)p;
+		if (tv_is_err(p))
+			return (int)p;
+		arena_reserved = 1;
+	}
 	arena_lo = arena_next = (uintptr_t)p;
 	arena_hi = arena_lo + ARENA_SIZE;
 	return 0;
@@ -44,8 +54,9 @@ void *tv_arena_alloc(size_t len, size_t align)
 	tv_unlock(&arena_lock);
 	if (!fits)
 		return NULL;
+	int fixed = arena_reserved ? MAP_FIXED : MAP_FIXED_NOREPLACE;
 	long r = (long)tv_mmap((void *)p, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+			       MAP_PRIVATE | MAP_ANONYMOUS | fixed, -1, 0);
 	return tv_is_err(r) ? NULL : (void *)r;
 }
 

@@ -134,6 +134,16 @@ static void process_child_start(void *arg)
 	tv_sigreturn_at(n->resume_sp);
 }
 
+/* What a vfork child left in the memory it shared with us: its own
+ * table of dispositions, and its execve's copies of its arguments. */
+static void vfork_child_gone(const struct tv_thread *t, struct tv_thread *n)
+{
+	if (n->actions != t->actions)
+		tv_free(n->actions);
+	tv_exec_args_free(&n->exec_args);
+	tv_free(n->exec_margv);
+}
+
 /* fork, vfork, and clone without CLONE_THREAD. */
 static long clone_process(struct tv_thread *t, tv_ucontext *uc, const struct request *rq)
 {
@@ -155,8 +165,10 @@ static long clone_process(struct tv_thread *t, tv_ucontext *uc, const struct req
 
 	/* Our copy of a fork child's region is free at once; a vfork child
 	 * has exec'd or exited by now (its K, if it made one, is gone once
-	 * the kernel clears k_alive); a CLONE_VM child that runs on keeps
-	 * its region. */
+	 * the kernel clears k_alive), and what it allocated in our memory is
+	 * ours to free; a CLONE_VM child that runs on keeps its region. */
+	if (r >= 0 && (ca->flags & CLONE_VM) && (ca->flags & CLONE_VFORK))
+		vfork_child_gone(t, n);
 	if (r < 0 || !(ca->flags & CLONE_VM) || (ca->flags & CLONE_VFORK))
 		tv_thread_discard(n);
 	return r;

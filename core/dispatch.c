@@ -63,7 +63,7 @@ static const struct tv_sysrow rows[ROWS] = {
 	/* Task directories list the kernel threads, when there are any. */
 	[__NR_getdents64] = { .emulate = tv_emu_getdents, .need = NEED_PAIRED, .direct = 1 },
 	/* The guest may not unmap, remap or change the monitor's memory. */
-	[__NR_mmap] = GUARDED(TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED),
+	[__NR_mmap] = GUARDED(TV_GUARD_RANGE, 0, 0),
 	[__NR_munmap] = GUARDED(TV_GUARD_RANGE, 0, 0),
 	[__NR_mprotect] = GUARDED(TV_GUARD_RANGE, 0, 0),
 	[__NR_pkey_mprotect] = GUARDED(TV_GUARD_RANGE, 0, 0),

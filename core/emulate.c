@@ -143,15 +143,24 @@ static int reaches_monitor(long addr, long len)
 
 /* The guest may not unmap, remap or change the monitor's memory (its image
  * and its arena): such a call fails as for a range the kernel rejects, and
- * changes nothing.  Calls that cannot land there (no MAP_FIXED, or
- * MAP_FIXED_NOREPLACE) are left to the kernel. */
-static long guard_memory(const struct tv_call *c)
+ * changes nothing.  The arena is mapped only where it is used (arena.c),
+ * so a mapping the guest asks for there without MAP_FIXED fails as for a
+ * range in use (MAP_FIXED_NOREPLACE), or has its hint dropped: the kernel
+ * then places it elsewhere, as it would next to a mapping in the way. */
+static long guard_memory(struct tv_call *c)
 {
-	const long *a = c->args;
+	long *a = c->args;
 
 	switch (c->nr) {
 	case __NR_mmap:
-		return (a[3] & MAP_FIXED) && reaches_monitor(a[0], a[1]) ? -ENOMEM : 0;
+		if (!reaches_monitor(a[0], a[1]))
+			return 0;
+		if (a[3] & MAP_FIXED)
+			return -ENOMEM;
+		if (a[3] & MAP_FIXED_NOREPLACE)
+			return -EEXIST;
+		a[0] = 0;
+		return 0;
 	case __NR_munmap:
 		return reaches_monitor(a[0], a[1]) ? -EINVAL : 0;
 	case __NR_mprotect:
@@ -163,9 +172,10 @@ static long guard_memory(const struct tv_call *c)
 			return -EINVAL;
 		return (a[3] & MREMAP_FIXED) && reaches_monitor(a[4], a[2]) ? -EINVAL : 0;
 	case __NR_shmat:
-		/* Only SHM_REMAP may replace a mapping; a segment's size is not
-		 * known here, so any address in the monitor is refused. */
-		return (a[2] & SHM_REMAP) && a[1] && reaches_monitor(a[1], TV_PAGE) ? -EINVAL : 0;
+		/* As onto a range in use (SHM_REMAP would replace it): a
+		 * segment's size is not known here, so any address in the
+		 * monitor is refused. */
+		return a[1] && reaches_monitor(a[1], TV_PAGE) ? -EINVAL : 0;
 	}
 	return 0;
 }

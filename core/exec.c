@@ -163,19 +163,15 @@ static long check_program(const char *path)
 /* The guest's argv and envp, as do_execveat_common copies them: within
  * arg_room() with the file's name (name_size bytes), and a pointer for
  * argv[0] even when argc is 0 (the kernel then adds an empty argv[0], one
- * byte more).  What was read is in *x, also on an error (free_args). */
-struct exec_args {
-	char **argv, **envp;
-	int argc, envc;
-};
-
-static void free_args(struct exec_args *x)
+ * byte more).  What was read is in *x, also on an error (tv_exec_args_free). */
+void tv_exec_args_free(struct tv_exec_args *x)
 {
 	free_vector(x->argv, (size_t)x->argc);
 	free_vector(x->envp, (size_t)x->envc);
+	*x = (struct tv_exec_args){ 0 };
 }
 
-static long read_args(const struct tv_call *c, size_t name_size, struct exec_args *x)
+static long read_args(const struct tv_call *c, size_t name_size, struct tv_exec_args *x)
 {
 	int at = c->nr == __NR_execveat;
 	size_t room = arg_room(), bytes = name_size;
@@ -199,7 +195,7 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
 	(void)uc;
 	char path[PATH_CAP], execfn[PATH_CAP];
-	struct exec_args x = { 0 };
+	struct tv_exec_args x = { 0 };
 	int keep_fd = -1;
 
 	long r = exec_path(c, path, &keep_fd, execfn);
@@ -210,7 +206,7 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	if (r < 0) {
 		if (keep_fd >= 0)
 			tv_sys1(__NR_close, keep_fd);
-		free_args(&x);
+		tv_exec_args_free(&x);
 		return r;
 	}
 
@@ -220,7 +216,7 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	int n = 0;
 	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
 	if (!margv) {
-		free_args(&x);
+		tv_exec_args_free(&x);
 		return -ENOMEM;
 	}
 	margv[n++] = tv_g.monitor_path;
@@ -265,12 +261,16 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	 * guest's handler first, and the guest's execve runs again. */
 	struct tv_call exec = { .nr = __NR_execve,
 				.args = { (long)tv_g.monitor_path, (long)margv, (long)x.envp } };
+	t->exec_args = x;
+	t->exec_margv = margv;
 	r = tv_call_plain(t, &exec);
+	t->exec_margv = NULL;
+	t->exec_args = (struct tv_exec_args){ 0 };
 	if (keep_fd >= 0)
 		tv_sys1(__NR_close, keep_fd);
 	if (gfd >= 0)
 		tv_sys1(__NR_close, gfd);
 	tv_free(margv);
-	free_args(&x);
+	tv_exec_args_free(&x);
 	return r;
 }

@@ -49,6 +49,12 @@ struct tv_pending {
 
 struct tv_gfilter;
 
+/* A guest's argv and envp, copied for its execve (exec.c). */
+struct tv_exec_args {
+	char **argv, **envp;
+	int argc, envc;
+};
+
 struct tv_thread {
 	/* First, and npending right after it: entry.S reaches both through
 	 * the thread key (arch rewrite.h). */
@@ -79,6 +85,10 @@ struct tv_thread {
 	int guest_sigsys_blocked;
 	int sigsys_pending;	/* a kill -SYS the guest blocks, held back */
 	siginfo_t sigsys_info;
+	/* A vfork child's execve leaves what it copied in the memory it
+	 * shares with its parent, which frees it once the child is gone. */
+	struct tv_exec_args exec_args;
+	char **exec_margv;
 };
 
 _Static_assert(THREAD_OFF + sizeof(struct tv_thread) <= REGION_SIZE, "tv_thread fits its page");
@@ -292,6 +302,7 @@ void tv_rw_report(void);
 
 /* exec.c */
 tv_emulate_fn tv_emu_execve;
+void tv_exec_args_free(struct tv_exec_args *x);
 
 /* procself.c */
 tv_emulate_fn tv_emu_procself;

@@ -3,15 +3,17 @@
  * fails with the documented error while the monitor keeps working:
  *   mmap MAP_FIXED over it -> ENOMEM, munmap -> EINVAL, mprotect,
  *   pkey_mprotect, madvise -> ENOMEM, mremap (from or onto it) -> EINVAL,
- *   shmat SHM_REMAP -> EINVAL, the kernel writing into it on the guest's
+ *   shmat SHM_REMAP -> EINVAL; in the arena's address space that the
+ *   monitor has not mapped yet: mmap MAP_FIXED_NOREPLACE -> EEXIST, shmat
+ *   -> EINVAL, a hint there lands elsewhere; the kernel writing into it on the guest's
  *   behalf (read, process_vm_writev) -> EFAULT;
  *   SIGSYS ignored, blocked (also raw, all signals, and in a second thread)
  *   or given a handler by the program does not stop the interception, and
  *   the program's handler never sees the monitor's traps.
  * The monitor's image and arena are found in /proc/self/maps: the image is
- * what maps the file argv[1] (the tool), plus the anonymous pages right
- * after it; the arena is the run of anonymous mappings that starts at the
- * first 1 GiB boundary above the image.
+ * what maps the file argv[1] (the tool); the arena is the run of anonymous
+ * mappings right after it (with the image's bss), mapped where the monitor
+ * uses it, in 16 GiB of address space kept for it (ARENA_SPAN).
  * Output: "ok NAME" or "not ok NAME (detail)" lines, then "alive". */
 #include "../lifecycle/util.c"
 #include <limits.h>
@@ -24,6 +26,8 @@
 #ifndef SHM_REMAP
 #define SHM_REMAP 040000
 #endif
+
+#define ARENA_SPAN (16ul << 30)
 
 static uintptr_t img_lo, img_hi, arena_lo, arena_hi, data_page;
 static char exe_want[PATH_MAX];
@@ -80,9 +84,7 @@ static int find_monitor(const char *tool)
 			img_hi = hi;
 			if (perms[1] == 'w')
 				data_page = lo;
-		} else if (img_hi && lo == img_hi && !path[0] && !arena_lo && lo < ((img_hi + (1ul << 30) - 1) & ~((1ul << 30) - 1))) {
-			img_hi = hi; /* bss */
-		} else if (img_hi && !arena_lo && !path[0] && lo == ((img_hi + (1ul << 30) - 1) & ~((1ul << 30) - 1))) {
+		} else if (img_hi && !arena_lo && !path[0] && lo == img_hi) {
 			arena_lo = lo;
 			arena_hi = hi;
 			in_arena = 1;
@@ -164,6 +166,27 @@ int main(int argc, char **argv)
 	TRY("madvise-image", madvise((void *)img_lo, (size_t)pg, MADV_DONTNEED), ENOMEM);
 	TRY("madvise-arena", madvise((void *)arena_lo, (size_t)pg, MADV_DONTNEED), ENOMEM);
 	alive("madvise");
+	/* The arena's address space past what is mapped: kept all the same. */
+	uintptr_t hole = img_hi + ARENA_SPAN / 2;
+	TRY("mmap-noreplace-arena-space", mmap((void *)hole, (size_t)pg, PROT_READ,
+					       MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0,
+	    EEXIST);
+	TRY("mmap-fixed-arena-space", mmap((void *)hole, (size_t)pg, PROT_READ,
+					   MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0, ENOMEM);
+	{
+		char *p = mmap((void *)hole, (size_t)pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int inside = p != MAP_FAILED && (uintptr_t)p + (uintptr_t)pg > img_lo &&
+			     (uintptr_t)p < img_hi + ARENA_SPAN;
+		if (p != MAP_FAILED && !inside) {
+			say("ok mmap-hint-arena-space-lands-elsewhere");
+		} else {
+			say("not ok mmap-hint-arena-space-lands-elsewhere (%p)", (void *)p);
+			failures++;
+		}
+		if (p != MAP_FAILED)
+			munmap(p, (size_t)pg);
+	}
+	alive("arena-space");
 	TRY("mremap-from-image", mremap((void *)img_lo, (size_t)pg, (size_t)(2 * pg), MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0,
 	    EINVAL);
 	{
@@ -178,6 +201,7 @@ int main(int argc, char **argv)
 		int id = shmget(IPC_PRIVATE, (size_t)pg, IPC_CREAT | 0600);
 		if (id >= 0) {
 			TRY("shmat-remap-image", shmat(id, (void *)img_lo, SHM_REMAP) == (void *)-1 ? -1 : 0, EINVAL);
+			TRY("shmat-arena-space", shmat(id, (void *)hole, 0) == (void *)-1 ? -1 : 0, EINVAL);
 			shmctl(id, IPC_RMID, NULL);
 		} else {
 			say("ok shmat-remap-image # SKIP no SysV shm");
