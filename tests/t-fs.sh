@@ -490,6 +490,27 @@ for f in (lambda: os.setuid(55), lambda: os.setresuid(-1, 0, -1), lambda: os.set
 		mine=$(cd / && asuser "$fs" -0 -- python3 -c "$py" 2>&1)
 		theirs=$(cd / && python3 -c "$py" 2>&1)
 		same kernel-setids "$mine" "$theirs"
+		# The table crosses fork and exec, also when the program closes
+		# every descriptor it does not know first (close, close_range,
+		# dup2 over them), as Python's subprocess does.
+		py='import os, subprocess
+open("x", "w").close(); os.chown("x", 5, 6)
+st = ["stat", "-c", "%u:%g %n", "x"]
+print(subprocess.run(st, capture_output=True, text=True).stdout.strip())
+for fd in range(3, 2000):
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+os.closerange(3, 100000)
+for fd in (1023, 1024, 4000):
+    os.dup2(1, fd)
+print(subprocess.run(st, capture_output=True, text=True).stdout.strip(), flush=True)
+os.execvp("stat", st)'
+		mkdir "$tmp/native"
+		mine=$(cd "$U/tmp" && asuser "$fs" -0 -- python3 -c "$py" 2>&1)
+		theirs=$(cd "$tmp/native" && python3 -c "$py" 2>&1)
+		same kernel-fake-ids-exec "$mine" "$theirs"
 	else
 		skip kernel-setids "no python3"
 	fi

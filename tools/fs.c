@@ -37,6 +37,7 @@
 #include <linux/resource.h>
 #include <linux/mman.h>
 #include <linux/memfd.h>
+#include <linux/close_range.h>
 #include <linux/utsname.h>
 #include <asm/stat.h>
 #include <asm/unistd.h>
@@ -1415,6 +1416,7 @@ struct owners {
 };
 static struct owners *owners;
 static long table_fd = -1;
+static uint64_t table_ino;	/* table_fd's, to know it is still ours */
 
 static void owners_lock(void)
 {
@@ -1480,8 +1482,60 @@ static int owners_start(void)
 	} else {
 		sys(__NR_fcntl, fd, F_SETFD, FD_CLOEXEC, 0);
 	}
+	struct statx st;
+	if (tv_syscall6(__NR_statx, fd, (long)"", AT_EMPTY_PATH, STATX_INO, (long)&st, 0) < 0)
+		return -1;
 	table_fd = fd;
+	table_ino = st.stx_ino;
 	return owners_map(fd) < 0 ? -1 : 0;
+}
+
+/* Is table_fd still the table?  (A guest's dup2 may have put a file of
+ * its own there, which must not become the next program's table.) */
+static int table_is_ours(void)
+{
+	struct statx st;
+
+	return table_fd >= 0 &&
+	       tv_syscall6(__NR_statx, table_fd, (long)"", AT_EMPTY_PATH, STATX_INO, (long)&st, 0) == 0 &&
+	       st.stx_ino == table_ino;
+}
+
+static int is_dup(long nr)
+{
+#ifdef __NR_dup2
+	if (nr == __NR_dup2)
+		return 1;
+#endif
+	return nr == __NR_dup3;
+}
+
+/* The guest must not lose the table's descriptor by accident: close() of
+ * it fails with EBADF, as if it were not open, close_range() skips it,
+ * and dup2()/dup3() onto it first moves it.  1 with *ret set when the
+ * call is answered here. */
+static int guard_table(struct tv_call *c, long *ret)
+{
+	const long *a = c->args;
+	unsigned long fd = (unsigned long)table_fd, lo = (unsigned)a[0], hi = (unsigned)a[1];
+
+	if (table_fd < 0)
+		return 0;
+	if (c->nr == __NR_close && a[0] == table_fd) {
+		*ret = -EBADF;
+		return 1;
+	}
+	if (c->nr == __NR_close_range && lo <= fd && fd <= hi && !(a[2] & CLOSE_RANGE_CLOEXEC)) {
+		long r = lo < fd ? sys(__NR_close_range, (long)lo, (long)fd - 1, a[2], 0) : 0;
+		*ret = r == 0 && fd < hi ? sys(__NR_close_range, (long)fd + 1, (long)hi, a[2], 0) : r;
+		return 1;
+	}
+	if (is_dup(c->nr) && a[1] == table_fd && a[0] != a[1]) {
+		long n = sys(__NR_fcntl, table_fd, F_DUPFD_CLOEXEC, table_fd + 1, 0);
+		if (n >= 0)
+			table_fd = n;	/* the dup2 closes the old one */
+	}
+	return 0;
 }
 
 static struct creds *creds_of(int pid, int write)
@@ -1626,7 +1680,10 @@ static const int id_nrs[] = {
 
 /* What -0 and -i trap besides the path calls (some are path calls too). */
 static const int fake_nrs[] = {
-	__NR_fstat, __NR_fchown, __NR_fchmod,
+	__NR_fstat, __NR_fchown, __NR_fchmod, __NR_close, __NR_close_range, __NR_dup3,
+#ifdef __NR_dup2
+	__NR_dup2,
+#endif
 };
 
 static int id_call_nr(long nr)
@@ -1879,6 +1936,9 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		__atomic_store_n(&started, 1, __ATOMIC_RELAXED);
 	if (fake_ids && id_call_nr(c->nr))
 		return do_id(c);
+	long ret;
+	if (fake_ids && guard_table(c, &ret))
+		return tv_return(c, ret);
 	if (fake_ids && (c->nr == __NR_fchown || c->nr == __NR_fchmod)) {
 		long r = change_allowed(c);
 		return r < 0 ? tv_return(c, r) : TV_RUN;
@@ -2141,8 +2201,8 @@ static int exec_options(char **argv, int cap)
 	}
 	/* The table's descriptor stays open for the next program, which
 	 * makes it close-on-exec again (and so does on_exit() if execve
-	 * fails).  A guest that closed it starts the next one empty. */
-	if (table_fd >= 0 && cap >= n + 2 && sys(__NR_fcntl, table_fd, F_SETFD, 0, 0) == 0) {
+	 * fails). */
+	if (table_is_ours() && cap >= n + 2 && sys(__NR_fcntl, table_fd, F_SETFD, 0, 0) == 0) {
 		tv_snprintf(fd, sizeof fd, "%ld", table_fd);
 		argv[n++] = "--tv-fs-table";
 		argv[n++] = fd;
