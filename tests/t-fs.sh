@@ -538,6 +538,16 @@ os.execvp("stat", st)'
 	same kernel-tar-xp "$mine" "$theirs"
 	host=$(find "$U/tmp/d" ! -user 65534 -o -perm /6000 2>&1)
 	[ -z "$host" ] && pass fake-ids-host-untouched || fail fake-ids-host-untouched "$host"
+	# A removed file's entry goes with it: a new file that gets its inode
+	# shows its own owner (as does one renamed over it); a hard link keeps
+	# the entry.
+	cmds='mkdir /tmp/rm && cd /tmp/rm && echo a >a && chown 5:6 a && chmod 4711 a;
+	busybox stat -c "%n %u:%g %a" a; rm a; echo b >b; busybox stat -c "%n %u:%g %a" b;
+	echo c >c; chown 7 c; mv b c; busybox stat -c "%n %u:%g %a" c;
+	echo d >d; ln d e; chown 9 d; rm d; busybox stat -c "%n %u:%g %a" e'
+	mine=$(cd / && asuser "$fs" -0 -r "$U" -- /bin/busybox sh -c "$cmds" 2>&1)
+	theirs=$(cd / && chroot "$R" /bin/busybox sh -c "$cmds" 2>&1)
+	same kernel-fake-ids-unlink "$mine" "$theirs"
 	# The table is the session's: a new one starts empty.
 	mine=$(cd / && asuser "$fs" -0 -r "$U" -- /bin/busybox stat -c "%u:%g %a" /tmp/d/other 2>&1)
 	same fake-ids-session "$mine" "0:0 640"

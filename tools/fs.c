@@ -38,6 +38,7 @@
 #include <linux/mman.h>
 #include <linux/memfd.h>
 #include <linux/close_range.h>
+#include <linux/fs.h>
 #include <linux/utsname.h>
 #include <asm/stat.h>
 #include <asm/unistd.h>
@@ -1885,6 +1886,52 @@ static void change_exit(struct tv_call *c)
 	c->ret = o ? 0 : -ENOMEM;
 }
 
+/* Does the call remove a name (the one of spec *which)? */
+static int removes(const struct tv_call *c, int *which)
+{
+	switch (c->nr) {
+#ifdef __NR_unlink
+	case __NR_unlink:
+	case __NR_rmdir:
+#endif
+	case __NR_unlinkat:
+		*which = 0;
+		return 1;
+#ifdef __NR_rename
+	case __NR_rename:
+	case __NR_renameat:
+#endif
+	case __NR_renameat2:
+		*which = 1;
+		return c->nr != __NR_renameat2 || !(c->args[4] & RENAME_EXCHANGE);
+	}
+	return 0;
+}
+
+/* A file's last name is going (unlink, rmdir, rename over it): what the
+ * table says of it goes too, before its inode can be reused.  (Also when
+ * the call then fails, which is rare; the file then shows its host
+ * owner.) */
+static void forget(struct tv_call *c, const struct entry *e)
+{
+	struct statx st;
+	int i;
+
+	if (!removes(c, &i))
+		return;
+	const struct pspec *s = &e->p[i];
+	long dirfd = s->dirfd >= 0 ? c->args[(int)s->dirfd] : AT_FDCWD;
+	if (tv_syscall6(__NR_statx, dirfd, c->args[(int)s->path], AT_SYMLINK_NOFOLLOW,
+			STATX_INO | STATX_NLINK | STATX_TYPE, (long)&st, 0) < 0 ||
+	    (st.stx_nlink > 1 && !S_ISDIR(st.stx_mode)))
+		return;
+	owners_lock();
+	struct owner *o = owner_slot(st.stx_dev_major, st.stx_dev_minor, st.stx_ino, 0);
+	if (o)
+		o->uid = o->gid = o->mode = UNSET;	/* the slot stays: probes pass it */
+	owners_unlock();
+}
+
 static void ids_exit(struct tv_call *c)
 {
 	if (c->ret != 0 && (c->ret != -EPERM || !change_target(c, &(long){ 0 }, &(long){ 0 },
@@ -1981,6 +2028,8 @@ static enum tv_verdict on_enter(struct tv_call *c)
 		return TV_RUN;	/* see on_exit */
 	}
 	enum tv_verdict v = generic(c, e);
+	if (v == TV_RUN && fake_ids)
+		forget(c, e);
 	if (v == TV_RUN && fake_ids && change_target(c, &(long){ 0 }, &(long){ 0 }, &(long){ 0 })) {
 		/* Judged on the pinned path, before the kernel changes it. */
 		long r = change_allowed(c);
