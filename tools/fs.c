@@ -16,6 +16,10 @@
  * links of the process itself (cwd, root, exe, fd/N) show the guest's view.
  * io_uring, whose operations take paths the filter never sees, is refused.
  *
+ * With -0 or -i (proot's), the guest sees fake ids and a table of what its
+ * chown and chmod set, shared by the session (see "-0, -i and -k" below);
+ * -k makes uname show another kernel release.
+ *
  * Rewritten paths live in monitor memory (the call runs in the same address
  * space) from enter() to exit(), in one block hung on c->tool_data.
  *
