@@ -1468,31 +1468,38 @@ static long owners_map(long fd)
 	return 0;
 }
 
+/* Maps the table on fd, which must be one (the right size); it stays open,
+ * close-on-exec. */
+static int table_open(long fd)
+{
+	struct statx st;
+
+	if (tv_syscall6(__NR_statx, fd, (long)"", AT_EMPTY_PATH, STATX_INO | STATX_SIZE, (long)&st,
+			0) < 0 ||
+	    st.stx_size != sizeof *owners || owners_map(fd) < 0)
+		return -1;
+	sys(__NR_fcntl, fd, F_SETFD, FD_CLOEXEC, 0);
+	table_fd = fd;
+	table_ino = st.stx_ino;
+	return 0;
+}
+
 /* The table of the session: the previous program's, or a new one. */
 static int owners_start(void)
 {
-	long fd = opt_table_fd;
-
-	if (fd < 0) {
-		fd = sys(__NR_memfd_create, (long)"tvisor-fs-owners", MFD_CLOEXEC, 0, 0);
-		if (fd < 0 || sys(__NR_ftruncate, fd, sizeof *owners, 0, 0) < 0)
-			return -1;
-		if (fd_floor > 0) {
-			long hi = sys(__NR_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor, 0);
-			if (hi >= 0) {
-				sys(__NR_close, fd, 0, 0, 0);
-				fd = hi;
-			}
-		}
-	} else {
-		sys(__NR_fcntl, fd, F_SETFD, FD_CLOEXEC, 0);
-	}
-	struct statx st;
-	if (tv_syscall6(__NR_statx, fd, (long)"", AT_EMPTY_PATH, STATX_INO, (long)&st, 0) < 0)
+	if (opt_table_fd >= 0 && table_open(opt_table_fd) == 0)
+		return 0;
+	long fd = sys(__NR_memfd_create, (long)"tvisor-fs-owners", MFD_CLOEXEC, 0, 0);
+	if (fd < 0 || sys(__NR_ftruncate, fd, sizeof *owners, 0, 0) < 0)
 		return -1;
-	table_fd = fd;
-	table_ino = st.stx_ino;
-	return owners_map(fd) < 0 ? -1 : 0;
+	if (fd_floor > 0) {
+		long hi = sys(__NR_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor, 0);
+		if (hi >= 0) {
+			sys(__NR_close, fd, 0, 0, 0);
+			fd = hi;
+		}
+	}
+	return table_open(fd);
 }
 
 /* Is table_fd still the table?  (A guest's dup2 may have put a file of
