@@ -569,8 +569,9 @@ os.execvp("stat", st)'
 fi
 out=$("$fs" --help 2>&1)
 missing=
-for o in -r, --root -w, --cwd -b, --bind -0, --root-id -i, --change-id -k, --kernel-release; do
-	printf '%s\n' "$out" | grep -q -- "$o" || missing="$missing $o"
+for o in "-r, --root" "-w, --cwd" "-b, --bind" "-0, --root-id" "-i, --change-id" \
+	"-k, --kernel-release"; do
+	printf '%s\n' "$out" | grep -q -- "$o" || missing="$missing '$o'"
 done
 [ -z "$missing" ] && pass help-options || fail help-options "--help lacks$missing"
 "$fs" -i 5 -- /probe >/dev/null 2>&1

@@ -1509,7 +1509,8 @@ static int table_is_ours(void)
 	struct statx st;
 
 	return table_fd >= 0 &&
-	       tv_syscall6(__NR_statx, table_fd, (long)"", AT_EMPTY_PATH, STATX_INO, (long)&st, 0) == 0 &&
+	       tv_syscall6(__NR_statx, table_fd, (long)"", AT_EMPTY_PATH, STATX_INO, (long)&st,
+			   0) == 0 &&
 	       st.stx_ino == table_ino;
 }
 
@@ -1539,7 +1540,9 @@ static int guard_table(struct tv_call *c, long *ret)
 	}
 	if (c->nr == __NR_close_range && lo <= fd && fd <= hi && !(a[2] & CLOSE_RANGE_CLOEXEC)) {
 		long r = lo < fd ? sys(__NR_close_range, (long)lo, (long)fd - 1, a[2], 0) : 0;
-		*ret = r == 0 && fd < hi ? sys(__NR_close_range, (long)fd + 1, (long)hi, a[2], 0) : r;
+		if (r == 0 && fd < hi)
+			r = sys(__NR_close_range, (long)fd + 1, (long)hi, a[2], 0);
+		*ret = r;
 		return 1;
 	}
 	if (is_dup(c->nr) && a[1] == table_fd && a[0] != a[1]) {
@@ -2384,7 +2387,8 @@ static int start(void)
 
 static const int *syscall_set(void)
 {
-	const size_t n_id = sizeof id_nrs / sizeof id_nrs[0], n_fake = sizeof fake_nrs / sizeof fake_nrs[0];
+	const size_t n_id = sizeof id_nrs / sizeof id_nrs[0];
+	const size_t n_fake = sizeof fake_nrs / sizeof fake_nrs[0];
 	int *nrs = tv_calloc(N_TABLE + n_id + n_fake + 2, sizeof *nrs);
 	size_t n = 0;
 	if (!nrs)
