@@ -21,7 +21,11 @@
 #     a link to the host while another thread uses it, and structures the
 #     monitor cannot read, reach nothing outside; a vfork child's chdir
 #     and chroot are its own; a chroot survives exec; execveat's
-#     AT_SYMLINK_NOFOLLOW judges the guest's file.
+#     AT_SYMLINK_NOFOLLOW judges the guest's file;
+#   - issue 13: -k against proot -k; -0 and -i run as uid 65534 (setpriv)
+#     against proot -0 and -i (ids, stat of the user's files, chown's
+#     status), and against root natively (set*id rules, tar xpf: owners
+#     and modes remembered across processes and programs).
 # Prints PASS:/FAIL:/SKIP: lines (tests/run.sh counts them).
 set -u
 build=$2
@@ -421,6 +425,158 @@ for c in "/lnk echo run" "/bin/busybox echo run"; do
 	theirs=$(cd "$tmp" && chroot "$R" /fs-spawn nofollow $c 2>&1)
 	same "execveat-nofollow${c%% *}" "$mine" "$theirs"
 done
+
+# ---- issue 13: -0, -i and -k, as proot has them ---------------------------
+# -k: uname shows the release, as under proot -k.
+if command -v proot >/dev/null 2>&1; then
+	mine=$(cd "$tmp" && "$fs" -k 9.8.7-tv -r "$R" -w / -- /bin/busybox uname -srm 2>&1)
+	theirs=$(cd "$tmp" && proot -k 9.8.7-tv -r "$R" -w / /bin/busybox uname -srm 2>&1)
+	case $mine in
+	*" 9.8.7-tv "*) same proot-kernel-release "$mine" "$theirs" ;;
+	*) fail proot-kernel-release "got '$mine'" ;;
+	esac
+else
+	skip proot-kernel-release "no proot"
+fi
+long=$(awk 'BEGIN { for (i = 0; i < 65; i++) printf "9" }')
+"$fs" -k "$long" -- /probe >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && pass kernel-release-too-long || fail kernel-release-too-long "status $rc"
+
+# -0 and -i run as an unprivileged user (uid 65534) on a copy of the root
+# that it owns: what proot -0 and -i show, and where proot does not go so
+# far (the ids set*id sets, chown and chmod remembered) what root sees
+# natively.
+# (busybox's setpriv, in the arm64 VM, cannot change ids: python3 can.)
+become='import os, sys
+os.setgroups([]); os.setgid(65534); os.setuid(65534); os.execvp(sys.argv[1], sys.argv[1:])'
+asuser() {
+	if [ "$as" = setpriv ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+	else
+		python3 -c "$become" "$@"
+	fi
+}
+as=
+if [ "$(id -u)" = 0 ]; then
+	if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+		as=setpriv
+	elif python3 -c "$become" true 2>/dev/null; then
+		as=python3
+	fi
+fi
+if [ -z "$as" ]; then
+	skip fake-ids "needs root, and setpriv(1) or python3 to run as an unprivileged user"
+else
+	U=$tmp/uroot
+	reset_tmp
+	cp -a "$R" "$U"
+	chown -R 65534:65534 "$U"
+	chmod 755 "$tmp"
+	# Ids and the owners of the user's files, and whether chown succeeds.
+	if command -v proot >/dev/null 2>&1; then
+		for o in -0 "-i 1000:1001"; do
+			cmds='id; stat -c "%u:%g %a %n" / /etc/passwd /bin/busybox; cd /tmp;
+			echo x >f; chown 0:0 f; echo "chown $?"; chgrp 7 f; echo "chgrp $?";
+			chmod 640 f; echo "chmod $?"; chown 1000 f; echo "chown $?"'
+			# shellcheck disable=SC2086
+			mine=$(cd / && asuser "$fs" $o -r "$U" -- /bin/busybox sh -c "$cmds" 2>&1)
+			rm -f "$U/tmp/f"
+			# shellcheck disable=SC2086
+			theirs=$(cd / && asuser proot $o -r "$U" /bin/busybox sh -c "$cmds" 2>&1)
+			rm -f "$U/tmp/f"
+			same "proot-ids${o%% *}" "$mine" "$theirs"
+		done
+	else
+		skip proot-ids "no proot"
+	fi
+	# set*id and setgroups change what get*id say, by the kernel's rules:
+	# as root natively.  (proot -0 does the same but for getgroups.)
+	if command -v python3 >/dev/null 2>&1; then
+		py='import os
+os.setgroups([4, 5]); os.setresgid(7, 8, 9); print(os.getresgid(), os.getgroups())
+os.setresuid(1, 2, 0); print(os.getresuid(), os.geteuid())
+for f in (lambda: os.setuid(55), lambda: os.setresuid(-1, 0, -1), lambda: os.setuid(3),
+          lambda: os.setuid(0), lambda: os.setgroups([1])):
+    try:
+        f(); print(os.getresuid())
+    except OSError as e:
+        print(e)'
+		mine=$(cd / && asuser "$fs" -0 -- python3 -c "$py" 2>&1)
+		theirs=$(cd / && python3 -c "$py" 2>&1)
+		same kernel-setids "$mine" "$theirs"
+		# The table crosses fork and exec, also when the program closes
+		# every descriptor it does not know first (close, close_range,
+		# dup2 over them), as Python's subprocess does.
+		py='import os, subprocess
+open("x", "w").close(); os.chown("x", 5, 6)
+st = ["stat", "-c", "%u:%g %n", "x"]
+print(subprocess.run(st, capture_output=True, text=True).stdout.strip())
+for fd in range(3, 2000):
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+os.closerange(3, 100000)
+for fd in (1023, 1024, 4000):
+    os.dup2(1, fd)
+print(subprocess.run(st, capture_output=True, text=True).stdout.strip(), flush=True)
+os.execvp("stat", st)'
+		mkdir "$tmp/native"
+		mine=$(cd "$U/tmp" && asuser "$fs" -0 -- python3 -c "$py" 2>&1)
+		theirs=$(cd "$tmp/native" && python3 -c "$py" 2>&1)
+		same kernel-fake-ids-exec "$mine" "$theirs"
+	else
+		skip kernel-setids "no python3"
+	fi
+	# tar xpf of root's files: the owners, modes and set-id bits it sets
+	# are what stat shows afterwards, in other processes and programs,
+	# as for root; a directory without write permission can be written
+	# (root may).  On the host the files stay the user's, without set-id
+	# bits.
+	A=$tmp/tarsrc
+	mkdir -p "$A/d/ro" "$A/d/sub"
+	echo a >"$A/d/suid" && chown 0:0 "$A/d/suid" && chmod 4755 "$A/d/suid"
+	echo b >"$A/d/other" && chown 5:6 "$A/d/other" && chmod 640 "$A/d/other"
+	echo c >"$A/d/sub/none" && chown 7:0 "$A/d/sub/none" && chmod 0 "$A/d/sub/none"
+	chown 0:5 "$A/d/ro" && chmod 555 "$A/d/ro"
+	ln -s suid "$A/d/link"
+	chown -h 9:9 "$A/d/link"
+	tar -C "$A" -cf "$R/a.tar" d
+	cp "$R/a.tar" "$U/a.tar"
+	cmds='cd /tmp && busybox tar -xpf /a.tar && echo y >d/ro/new && echo wrote;
+	busybox find d | busybox sort | busybox xargs busybox stat -c "%n %u:%g %a %F";
+	busybox sh -c "busybox ls -ln d/suid"; chmod u-s d/suid; busybox stat -c "%n %u:%g %a" d/suid'
+	mine=$(cd / && asuser "$fs" -0 -r "$U" -- /bin/busybox sh -c "$cmds" 2>&1)
+	reset_tmp
+	theirs=$(cd / && chroot "$R" /bin/busybox sh -c "$cmds" 2>&1)
+	same kernel-tar-xp "$mine" "$theirs"
+	host=$(find "$U/tmp/d" ! -user 65534 -o -perm -4000 -o -perm -2000 2>&1)
+	[ -z "$host" ] && pass fake-ids-host-untouched || fail fake-ids-host-untouched "$host"
+	# A removed file's entry goes with it: a new file that gets its inode
+	# shows its own owner (as does one renamed over it); a hard link keeps
+	# the entry.
+	cmds='mkdir /tmp/rm && cd /tmp/rm && echo a >a && chown 5:6 a && chmod 4711 a;
+	busybox stat -c "%n %u:%g %a" a; rm a; echo b >b; busybox stat -c "%n %u:%g %a" b;
+	echo c >c; chown 7 c; mv b c; busybox stat -c "%n %u:%g %a" c;
+	echo d >d; ln d e; chown 9 d; rm d; busybox stat -c "%n %u:%g %a" e'
+	mine=$(cd / && asuser "$fs" -0 -r "$U" -- /bin/busybox sh -c "$cmds" 2>&1)
+	theirs=$(cd / && chroot "$R" /bin/busybox sh -c "$cmds" 2>&1)
+	same kernel-fake-ids-unlink "$mine" "$theirs"
+	# The table is the session's: a new one starts empty.
+	mine=$(cd / && asuser "$fs" -0 -r "$U" -- /bin/busybox stat -c "%u:%g %a" /tmp/d/other 2>&1)
+	same fake-ids-session "$mine" "0:0 640"
+fi
+out=$("$fs" --help 2>&1)
+missing=
+for o in "-r, --root" "-w, --cwd" "-b, --bind" "-0, --root-id" "-i, --change-id" \
+	"-k, --kernel-release"; do
+	printf '%s\n' "$out" | grep -q -- "$o" || missing="$missing '$o'"
+done
+[ -z "$missing" ] && pass help-options || fail help-options "--help lacks$missing"
+"$fs" -i 5 -- /probe >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && pass change-id-bad || fail change-id-bad "status $rc"
 
 # ---- usage errors ------------------------------------------------------------
 "$fs" -r "$tmp/nothere" -- /probe >/dev/null 2>"$tmp/err"

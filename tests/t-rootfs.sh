@@ -5,7 +5,8 @@
 # under `proot -r DIR` (and exit the same way); where proot is wrong, under
 # the kernel's chroot(8).  ci/test.sh builds the root
 # file system before `make check`; without it (and TVISOR_ROOTFS unset)
-# this is one SKIP.
+# this is one SKIP.  Last, dpkg -i under -0 as an unprivileged user
+# against root's dpkg -i (issue 13).
 # Usage: tests/t-rootfs.sh SRCDIR BUILDDIR; prints PASS:/FAIL:/SKIP: lines.
 set -u
 build=$2
@@ -85,3 +86,45 @@ check write-file 'f=/tmp/tvisor-rootfs.$$; echo hello >$f; cat $f; rm $f; test !
 check exit-status 'ls /nonexistent; echo "status $?"; exit 7'
 check pipeline 'seq 1 2000 | sort -rn | head -n 3 | tr "\n" " "; echo'
 check sh-script 'printf "#!/bin/sh\necho from script \$0\n" >/tmp/s.$$; chmod +x /tmp/s.$$; /tmp/s.$$ | sed "s/\.[0-9]*$//"; rm /tmp/s.$$'
+
+# Issue 13: dpkg -i as an unprivileged user (uid 65534) under -0, on a
+# copy of the root it owns, of a package with root's set-uid file and
+# another user's file, whose postinst chowns and chmods: what dpkg says and
+# stat shows afterwards must be what root sees natively (chroot(8)).
+if ! command -v setpriv >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1 ||
+	[ "$(id -u)" != 0 ]; then
+	echo "SKIP: dpkg-as-fake-root (needs root, setpriv(1) and dpkg-deb)"
+	exit 0
+fi
+P=$tmp/pkg
+mkdir -p "$P/DEBIAN" "$P/usr/bin" "$P/var/lib/tvtest"
+printf 'Package: tvtest\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@example.org>\nDescription: t\n' \
+	>"$P/DEBIAN/control"
+printf '#!/bin/sh\nset -e\nchown 7:8 /var/lib/tvtest/data\nchmod 2750 /var/lib/tvtest\necho postinst "$1"\n' \
+	>"$P/DEBIAN/postinst"
+chmod 755 "$P/DEBIAN/postinst"
+echo hi >"$P/usr/bin/tvtest" && chmod 4755 "$P/usr/bin/tvtest"
+echo d >"$P/var/lib/tvtest/data" && chown 5:6 "$P/var/lib/tvtest/data"
+U=$tmp/uroot
+cp -a "$root" "$U" && dpkg-deb -b "$P" "$U/t.deb" >/dev/null && chown -R 65534:65534 "$U" &&
+	chmod 755 "$tmp" || { echo "FAIL: dpkg-as-fake-root (cannot make the copy)"; exit 0; }
+cmds='dpkg -i /t.deb && dpkg -s tvtest | grep Status
+stat -c "%n %U:%G %a" /usr/bin/tvtest /var/lib/tvtest /var/lib/tvtest/data
+ls -ln /usr/bin/tvtest | cut -c1-10; dpkg --verify tvtest && echo verified'
+mine=$(cd / && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C \
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$fs" -0 -r "$U" -- /bin/sh -c "$cmds" 2>&1 </dev/null)
+bad=$(find "$U/usr/bin/tvtest" "$U/var/lib/tvtest" ! -user 65534 -o -perm /6000)
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$U" dpkg --purge tvtest >/dev/null 2>&1
+theirs=$(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C \
+	chroot "$U" /bin/sh -c "$cmds" 2>&1 </dev/null)
+if [ "$mine" != "$theirs" ]; then
+	echo "FAIL: dpkg-as-fake-root (differs from root's)"
+	printf '%s\n' "$mine" >"$tmp/mine"
+	printf '%s\n' "$theirs" >"$tmp/theirs"
+	diff "$tmp/mine" "$tmp/theirs" | head -12 | sed 's/^/    /'
+elif [ -n "$bad" ]; then
+	echo "FAIL: dpkg-as-fake-root (host files not the user's, or set-id: $bad)"
+else
+	echo "PASS: dpkg-as-fake-root"
+fi

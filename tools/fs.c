@@ -16,6 +16,10 @@
  * links of the process itself (cwd, root, exe, fd/N) show the guest's view.
  * io_uring, whose operations take paths the filter never sees, is refused.
  *
+ * With -0 or -i (proot's), the guest sees fake ids and a table of what its
+ * chown and chmod set, shared by the session (see "-0, -i and -k" below);
+ * -k makes uname show another kernel release.
+ *
  * Rewritten paths live in monitor memory (the call runs in the same address
  * space) from enter() to exit(), in one block hung on c->tool_data.
  *
@@ -35,6 +39,12 @@
 #include <linux/kcmp.h>
 #include <linux/sched.h>
 #include <linux/resource.h>
+#include <linux/mman.h>
+#include <linux/memfd.h>
+#include <linux/close_range.h>
+#include <linux/fs.h>
+#include <linux/utsname.h>
+#include <asm/stat.h>
 #include <asm/unistd.h>
 #include "tvisor.h"
 
@@ -88,6 +98,19 @@ struct view {
 	size_t anchor;
 };
 
+/* The ids a process has in the guest's eyes, with -0 or -i (setresuid(2)
+ * and setgroups(2) change them, as root's would); a fork child inherits
+ * them with our memory, an exec through --tv-fs-cred. */
+#define MAX_GROUPS 128
+struct id {
+	uint32_t r, e, s, fs;
+};
+struct creds {
+	struct id uid, gid;
+	int ngroups;		/* -1: the kernel's list (no setgroups yet) */
+	uint32_t groups[MAX_GROUPS];
+};
+
 /* What each process has of its own.  A vfork child (posix_spawn, Python's
  * subprocess) runs in its parent's memory, so its chdir and chroot would
  * move its parent too: it gets a copy, found by its pid. */
@@ -98,6 +121,7 @@ struct pstate {
 	const char *chroot;	/* the root as a path of the options' view, or NULL */
 	int cwd_real;		/* the process's real working directory is its host path */
 	char cwd[TV_PATH_MAX];	/* the guest's working directory */
+	struct creds cred;	/* with -0 or -i */
 };
 
 static const char *opt_root, *opt_cwd, *opt_chroot;
@@ -1358,12 +1382,628 @@ static int made_vfork_child(const struct tv_call *c)
 	return (flags & CLONE_VFORK) != 0;
 }
 
+/* ---- -0, -i and -k: the ids and the kernel release the guest sees ---- */
+
+/* With -0 (or -i UID:GID) the guest runs with those ids, as proot -0 and
+ * -i show them: the get*id calls answer from the process's creds, the
+ * set*id calls and setgroups change them under the kernel's rules (euid 0
+ * may do anything), stat shows the files the user owns as owned by the
+ * saved ids, and chown and chmod succeed: what they set is remembered by
+ * file (device and inode) in a table every process of the session shares,
+ * and stat shows it.  The host file keeps its owner; its mode gets the
+ * permission bits asked for plus the owner's read and write (and search,
+ * for a directory), so that the fake root can still use it, and never the
+ * set-id bits, which live in the table only. */
+static int fake_ids;			/* -0 or -i given */
+static uint32_t opt_uid, opt_gid;	/* their ids */
+static uint32_t real_uid, real_gid;	/* ours, as the kernel has them */
+static const char *opt_release;		/* -k */
+static const char *opt_cred;		/* --tv-fs-cred, from the previous program */
+static long opt_table_fd = -1;		/* --tv-fs-table, from the previous program */
+
+#define UNSET 0xffffffffu
+#define N_OWNERS (1u << 18)
+#define PROBES 256
+
+struct owner {
+	uint32_t major, minor;
+	uint64_t ino;			/* 0: a free slot */
+	uint32_t uid, gid, mode;	/* UNSET where chown or chmod did not set it */
+	uint32_t pad;
+};
+
+/* In a shared memfd: forked processes share it, and the next program gets
+ * its descriptor (table_fd, close-on-exec but for the execve).  The
+ * lock is a spin lock: tv_lock's futex is private to one address space. */
+struct owners {
+	int lock;
+	struct owner e[N_OWNERS];
+};
+static struct owners *owners;
+static long table_fd = -1;
+static uint64_t table_ino;	/* table_fd's, to know it is still ours */
+
+static void owners_lock(void)
+{
+	int z = 0;
+	while (!__atomic_compare_exchange_n(&owners->lock, &z, 1, 0, __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED)) {
+		z = 0;
+		tv_syscall6(__NR_sched_yield, 0, 0, 0, 0, 0, 0);
+	}
+}
+
+static void owners_unlock(void)
+{
+	__atomic_store_n(&owners->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The slot of a file, with the lock held; a new one if add, else NULL
+ * when it has none (or the table is full). */
+static struct owner *owner_slot(uint32_t major, uint32_t minor, uint64_t ino, int add)
+{
+	uint64_t h = (ino * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)major << 20 ^ minor);
+
+	for (uint32_t i = 0; i < PROBES; i++) {
+		struct owner *o = &owners->e[(h + i) & (N_OWNERS - 1)];
+		if (o->ino == ino && o->major == major && o->minor == minor)
+			return o;
+		if (o->ino == 0) {
+			if (!add)
+				return NULL;
+			*o = (struct owner){ major, minor, ino, UNSET, UNSET, UNSET, 0 };
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static long owners_map(long fd)
+{
+	void *m = (void *)tv_syscall6(__NR_mmap, 0, sizeof *owners, PROT_READ | PROT_WRITE,
+				      MAP_SHARED, fd, 0);
+	if ((unsigned long)m > -4096ul)
+		return (long)m;
+	owners = m;
+	return 0;
+}
+
+/* Maps the table on fd, which must be one (the right size); it stays open,
+ * close-on-exec. */
+static int table_open(long fd)
+{
+	struct statx st;
+
+	if (tv_syscall6(__NR_statx, fd, (long)"", AT_EMPTY_PATH, STATX_INO | STATX_SIZE, (long)&st,
+			0) < 0 ||
+	    st.stx_size != sizeof *owners || owners_map(fd) < 0)
+		return -1;
+	sys(__NR_fcntl, fd, F_SETFD, FD_CLOEXEC, 0);
+	table_fd = fd;
+	table_ino = st.stx_ino;
+	return 0;
+}
+
+/* The table of the session: the previous program's, or a new one. */
+static int owners_start(void)
+{
+	if (opt_table_fd >= 0 && table_open(opt_table_fd) == 0)
+		return 0;
+	long fd = sys(__NR_memfd_create, (long)"tvisor-fs-owners", MFD_CLOEXEC, 0, 0);
+	if (fd < 0 || sys(__NR_ftruncate, fd, sizeof *owners, 0, 0) < 0)
+		return -1;
+	if (fd_floor > 0) {
+		long hi = sys(__NR_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor, 0);
+		if (hi >= 0) {
+			sys(__NR_close, fd, 0, 0, 0);
+			fd = hi;
+		}
+	}
+	return table_open(fd);
+}
+
+/* Is table_fd still the table?  (A guest's dup2 may have put a file of
+ * its own there, which must not become the next program's table.) */
+static int table_is_ours(void)
+{
+	struct statx st;
+
+	return table_fd >= 0 &&
+	       tv_syscall6(__NR_statx, table_fd, (long)"", AT_EMPTY_PATH, STATX_INO, (long)&st,
+			   0) == 0 &&
+	       st.stx_ino == table_ino;
+}
+
+static int is_dup(long nr)
+{
+#ifdef __NR_dup2
+	if (nr == __NR_dup2)
+		return 1;
+#endif
+	return nr == __NR_dup3;
+}
+
+/* The guest must not lose the table's descriptor by accident: close() of
+ * it fails with EBADF, as if it were not open, close_range() skips it,
+ * and dup2()/dup3() onto it first moves it.  1 with *ret set when the
+ * call is answered here. */
+static int guard_table(struct tv_call *c, long *ret)
+{
+	const long *a = c->args;
+	unsigned long fd = (unsigned long)table_fd, lo = (unsigned)a[0], hi = (unsigned)a[1];
+
+	if (table_fd < 0)
+		return 0;
+	if (c->nr == __NR_close && a[0] == table_fd) {
+		*ret = -EBADF;
+		return 1;
+	}
+	if (c->nr == __NR_close_range && lo <= fd && fd <= hi && !(a[2] & CLOSE_RANGE_CLOEXEC)) {
+		long r = lo < fd ? sys(__NR_close_range, (long)lo, (long)fd - 1, a[2], 0) : 0;
+		if (r == 0 && fd < hi)
+			r = sys(__NR_close_range, (long)fd + 1, (long)hi, a[2], 0);
+		*ret = r;
+		return 1;
+	}
+	if (is_dup(c->nr) && a[1] == table_fd && a[0] != a[1]) {
+		long n = sys(__NR_fcntl, table_fd, F_DUPFD_CLOEXEC, table_fd + 1, 0);
+		if (n >= 0)
+			table_fd = n;	/* the dup2 closes the old one */
+	}
+	return 0;
+}
+
+static struct creds *creds_of(int pid, int write)
+{
+	struct pstate *s = state_of(pid, write);
+	return s ? &s->cred : NULL;
+}
+
+static void creds_start(struct creds *c)
+{
+	unsigned long v[8];
+	const char *p = opt_cred;
+
+	c->uid = (struct id){ opt_uid, opt_uid, opt_uid, opt_uid };
+	c->gid = (struct id){ opt_gid, opt_gid, opt_gid, opt_gid };
+	c->ngroups = -1;
+	for (int i = 0; p && i < 8; i++) {
+		long n;
+		p = skip_number(p, &n);
+		if (!p || (i < 7 && *p++ != ','))
+			return;
+		v[i] = (unsigned long)n;
+	}
+	if (!p)
+		return;
+	c->uid = (struct id){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3] };
+	c->gid = (struct id){ (uint32_t)v[4], (uint32_t)v[5], (uint32_t)v[6], (uint32_t)v[7] };
+}
+
+/* setresuid(2)'s rule: unprivileged, each new id must be one of the
+ * current real, effective and saved ones.  The fs id follows the
+ * effective one. */
+static long set_ids(struct id *id, int priv, uint32_t r, uint32_t e, uint32_t s)
+{
+	const uint32_t want[3] = { r, e, s };
+
+	for (int i = 0; i < 3 && !priv; i++) {
+		if (want[i] != UNSET && want[i] != id->r && want[i] != id->e && want[i] != id->s)
+			return -EPERM;
+	}
+	if (r != UNSET)
+		id->r = r;
+	if (e != UNSET)
+		id->e = e;
+	if (s != UNSET)
+		id->s = s;
+	id->fs = id->e;
+	return 0;
+}
+
+static long set_fs(struct id *id, int priv, uint32_t v)
+{
+	uint32_t old = id->fs;
+
+	if (priv || v == id->r || v == id->e || v == id->s || v == id->fs)
+		id->fs = v;
+	return old;
+}
+
+static long put_ids(const struct id *id, const long *a)
+{
+	const uint32_t v[3] = { id->r, id->e, id->s };
+
+	for (int i = 0; i < 3; i++) {
+		if (tv_mem_write((uintptr_t)a[i], &v[i], sizeof v[i]) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long get_groups(struct tv_call *c, const struct creds *cr)
+{
+	long n = c->args[0];
+
+	if (cr->ngroups < 0)
+		return tv_syscall6(c->nr, n, c->args[1], 0, 0, 0, 0);
+	if (n == 0)
+		return cr->ngroups;
+	if (n < cr->ngroups)
+		return -EINVAL;
+	if (tv_mem_write((uintptr_t)c->args[1], cr->groups, (size_t)cr->ngroups * 4) < 0)
+		return -EFAULT;
+	return cr->ngroups;
+}
+
+static long set_groups(struct creds *cr, long n, long list)
+{
+	if (cr->uid.e != 0)
+		return -EPERM;
+	if (n < 0 || n > MAX_GROUPS)
+		return -EINVAL;
+	if (tv_mem_read(cr->groups, (uintptr_t)list, (size_t)n * 4) < 0)
+		return -EFAULT;
+	cr->ngroups = (int)n;
+	return 0;
+}
+
+/* The id calls, answered from the creds of the calling process (under
+ * state_lock); -ENOSYS: not one of them. */
+static long id_call(struct tv_call *c, struct creds *cr)
+{
+	const long *a = c->args;
+	const uint32_t u0 = (uint32_t)a[0], u1 = (uint32_t)a[1], u2 = (uint32_t)a[2];
+	int priv = cr->uid.e == 0;
+
+	switch (c->nr) {
+	case __NR_getuid: return cr->uid.r;
+	case __NR_geteuid: return cr->uid.e;
+	case __NR_getgid: return cr->gid.r;
+	case __NR_getegid: return cr->gid.e;
+	case __NR_getresuid: return put_ids(&cr->uid, a);
+	case __NR_getresgid: return put_ids(&cr->gid, a);
+	case __NR_setuid:
+		return set_ids(&cr->uid, priv, priv ? u0 : UNSET, u0, priv ? u0 : UNSET);
+	case __NR_setgid:
+		return set_ids(&cr->gid, priv, priv ? u0 : UNSET, u0, priv ? u0 : UNSET);
+	case __NR_setreuid:
+		/* The saved id follows a new effective one when the real
+		 * one is set or the effective one is not the real one. */
+		return set_ids(&cr->uid, priv, u0, u1,
+			       u0 != UNSET || (u1 != UNSET && u1 != cr->uid.r)
+				       ? (u1 != UNSET ? u1 : cr->uid.e) : UNSET);
+	case __NR_setregid:
+		return set_ids(&cr->gid, priv, u0, u1,
+			       u0 != UNSET || (u1 != UNSET && u1 != cr->gid.r)
+				       ? (u1 != UNSET ? u1 : cr->gid.e) : UNSET);
+	case __NR_setresuid: return set_ids(&cr->uid, priv, u0, u1, u2);
+	case __NR_setresgid: return set_ids(&cr->gid, priv, u0, u1, u2);
+	case __NR_setfsuid: return set_fs(&cr->uid, priv, u0);
+	case __NR_setfsgid: return set_fs(&cr->gid, priv, u0);
+	case __NR_getgroups: return get_groups(c, cr);
+	case __NR_setgroups: return set_groups(cr, a[0], a[1]);
+	}
+	return -ENOSYS;
+}
+
+static const int id_nrs[] = {
+	__NR_getuid, __NR_geteuid, __NR_getgid, __NR_getegid, __NR_getresuid, __NR_getresgid,
+	__NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid, __NR_setresuid, __NR_setresgid,
+	__NR_setfsuid, __NR_setfsgid, __NR_getgroups, __NR_setgroups,
+};
+
+/* What -0 and -i trap besides the path calls (some are path calls too). */
+static const int fake_nrs[] = {
+	__NR_fstat, __NR_fchown, __NR_fchmod, __NR_close, __NR_close_range, __NR_dup3,
+#ifdef __NR_dup2
+	__NR_dup2,
+#endif
+};
+
+static int id_call_nr(long nr)
+{
+	for (size_t i = 0; i < sizeof id_nrs / sizeof id_nrs[0]; i++) {
+		if (id_nrs[i] == nr)
+			return 1;
+	}
+	return 0;
+}
+
+static enum tv_verdict do_id(struct tv_call *c)
+{
+	int write = c->nr != __NR_getuid && c->nr != __NR_geteuid && c->nr != __NR_getgid &&
+		    c->nr != __NR_getegid && c->nr != __NR_getresuid && c->nr != __NR_getresgid;
+
+	tv_lock(&state_lock);
+	struct creds *cr = creds_of(c->pid, write);
+	long r = cr ? id_call(c, cr) : -ENOMEM;
+	tv_unlock(&state_lock);
+	return tv_return(c, r);
+}
+
+/* What a stat call returns, as the guest sees it: the table's owner and
+ * mode, else the saved ids for what we own. */
+static void shown(int pid, uint32_t major, uint32_t minor, uint64_t ino, uint32_t *uid,
+		  uint32_t *gid, uint32_t *mode)
+{
+	tv_lock(&state_lock);
+	const struct creds *cr = creds_of(pid, 0);
+	uint32_t su = cr->uid.s, sg = cr->gid.s;
+	tv_unlock(&state_lock);
+	owners_lock();
+	const struct owner *o = owner_slot(major, minor, ino, 0);
+	struct owner e = o ? *o : (struct owner){ .uid = UNSET, .gid = UNSET, .mode = UNSET };
+	owners_unlock();
+	*uid = e.uid != UNSET ? e.uid : *uid == real_uid ? su : *uid;
+	*gid = e.gid != UNSET ? e.gid : *gid == real_gid ? sg : *gid;
+	if (e.mode != UNSET)
+		*mode = (*mode & S_IFMT) | e.mode;
+}
+
+/* The kernel's dev_t of struct stat (new_encode_dev) in major and minor. */
+static void stat_exit(struct tv_call *c, long buf)
+{
+	struct stat st;
+
+	if (tv_mem_read(&st, (uintptr_t)buf, sizeof st) < 0)
+		return;
+	uint64_t dev = st.st_dev;
+	uint32_t uid = st.st_uid, gid = st.st_gid, mode = st.st_mode;
+	shown(c->pid, (uint32_t)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull)),
+	      (uint32_t)((dev & 0xff) | ((dev >> 12) & ~0xffull)), st.st_ino, &uid, &gid, &mode);
+	st.st_uid = uid;
+	st.st_gid = gid;
+	st.st_mode = mode;
+	tv_mem_write((uintptr_t)buf, &st, sizeof st);
+}
+
+static void statx_exit(struct tv_call *c, long buf)
+{
+	struct statx st;
+
+	if (tv_mem_read(&st, (uintptr_t)buf, sizeof st) < 0 || !(st.stx_mask & STATX_INO))
+		return;
+	uint32_t uid = st.stx_uid, gid = st.stx_gid, mode = st.stx_mode;
+	shown(c->pid, st.stx_dev_major, st.stx_dev_minor, st.stx_ino, &uid, &gid, &mode);
+	if (st.stx_mask & STATX_UID)
+		st.stx_uid = uid;
+	if (st.stx_mask & STATX_GID)
+		st.stx_gid = gid;
+	if (st.stx_mask & STATX_MODE)
+		st.stx_mode = (uint16_t)mode;
+	tv_mem_write((uintptr_t)buf, &st, sizeof st);
+}
+
+/* The file a chown or chmod call named (after enter() pinned its path):
+ * dirfd, path and flags for statx, and the index of its mode or uid. */
+static int change_target(const struct tv_call *c, long *dirfd, long *path, long *flags)
+{
+	const long *a = c->args;
+
+	*dirfd = AT_FDCWD;
+	*flags = 0;
+	switch (c->nr) {
+#ifdef __NR_chown
+	case __NR_chown:
+	case __NR_chmod:
+		*path = a[0];
+		return 1;
+	case __NR_lchown:
+		*path = a[0];
+		*flags = AT_SYMLINK_NOFOLLOW;
+		return 1;
+#endif
+	case __NR_fchown:
+	case __NR_fchmod:
+		*dirfd = a[0];
+		*path = (long)"";
+		*flags = AT_EMPTY_PATH;
+		return 1;
+	case __NR_fchownat:
+		*dirfd = a[0];
+		*path = a[1];
+		*flags = a[4] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH);
+		return 2;
+	case __NR_fchmodat:
+	case __NR_fchmodat2:
+		*dirfd = a[0];
+		*path = a[1];
+		*flags = c->nr == __NR_fchmodat2 ? a[3] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) : 0;
+		return 2;
+	}
+	return 0;
+}
+
+static int is_chmod(long nr)
+{
+#ifdef __NR_chmod
+	if (nr == __NR_chmod)
+		return 1;
+#endif
+	return nr == __NR_fchmod || nr == __NR_fchmodat || nr == __NR_fchmodat2;
+}
+
+static int in_groups(const struct creds *cr, uint32_t g)
+{
+	for (int i = 0; i < cr->ngroups; i++) {
+		if (cr->groups[i] == g)
+			return 1;
+	}
+	return g == cr->gid.fs;
+}
+
+/* chown(2)'s and chmod(2)'s rules for a guest whose fs uid is not 0, on
+ * the owner the guest sees: only the owner may chmod, or chown to a group
+ * it is in; nobody else may give a file away.  0 or -EPERM (or the
+ * error of finding the file). */
+static long change_allowed(struct tv_call *c)
+{
+	long dirfd, path, flags;
+	struct statx st;
+	int i = change_target(c, &dirfd, &path, &flags);
+
+	tv_lock(&state_lock);
+	const struct creds *cr = creds_of(c->pid, 0);
+	struct creds me = *cr;
+	tv_unlock(&state_lock);
+	if (!i || me.uid.fs == 0)
+		return 0;
+	long r = tv_syscall6(__NR_statx, dirfd, path, flags,
+			     STATX_INO | STATX_UID | STATX_GID | STATX_MODE, (long)&st, 0);
+	if (r < 0)
+		return r;
+	uint32_t fu = st.stx_uid, fg = st.stx_gid, mode = st.stx_mode;
+	shown(c->pid, st.stx_dev_major, st.stx_dev_minor, st.stx_ino, &fu, &fg, &mode);
+	if (is_chmod(c->nr))
+		return fu == me.uid.fs ? 0 : -EPERM;
+	uint32_t u = (uint32_t)c->args[i], g = (uint32_t)c->args[i + 1];
+	int uid_ok = u == UNSET || (u == fu && fu == me.uid.fs);
+	int gid_ok = g == UNSET || (fu == me.uid.fs && (g == fg || in_groups(&me, g)));
+	return uid_ok && gid_ok ? 0 : -EPERM;
+}
+
+/* After chown or chmod: it succeeds (the kernel's EPERM is the fake
+ * root's success) and the table remembers what it set. */
+static void change_exit(struct tv_call *c)
+{
+	long dirfd, path, flags;
+	struct statx st;
+	int i = change_target(c, &dirfd, &path, &flags);
+
+	if (!i || (c->ret != 0 && c->ret != -EPERM))
+		return;
+	long r = tv_syscall6(__NR_statx, dirfd, path, flags, STATX_TYPE | STATX_MODE | STATX_INO,
+			     (long)&st, 0);
+	if (r < 0)
+		return;
+	/* Only the permission bits on the host, and the owner's use. */
+	uint32_t want = (uint32_t)c->args[i] & 07777;
+	uint32_t host = (want & 0777) | S_IRUSR | S_IWUSR | (S_ISDIR(st.stx_mode) ? S_IXUSR : 0);
+	if (is_chmod(c->nr) && (st.stx_mode & 07777) != host && !S_ISLNK(st.stx_mode)) {
+		if (c->nr == __NR_fchmod)
+			sys(__NR_fchmod, dirfd, host, 0, 0);
+		else
+			tv_syscall6(__NR_fchmodat, dirfd, path, host, 0, 0, 0);
+	}
+	owners_lock();
+	struct owner *o = owner_slot(st.stx_dev_major, st.stx_dev_minor, st.stx_ino, 1);
+	if (o && is_chmod(c->nr)) {
+		o->mode = want;
+	} else if (o) {
+		if ((uint32_t)c->args[i] != UNSET)
+			o->uid = (uint32_t)c->args[i];
+		if ((uint32_t)c->args[i + 1] != UNSET)
+			o->gid = (uint32_t)c->args[i + 1];
+	}
+	owners_unlock();
+	c->ret = o ? 0 : -ENOMEM;
+}
+
+/* Does the call remove a name (the one of spec *which)? */
+static int removes(const struct tv_call *c, int *which)
+{
+	switch (c->nr) {
+#ifdef __NR_unlink
+	case __NR_unlink:
+	case __NR_rmdir:
+#endif
+	case __NR_unlinkat:
+		*which = 0;
+		return 1;
+#ifdef __NR_rename
+	case __NR_rename:
+	case __NR_renameat:
+#endif
+	case __NR_renameat2:
+		*which = 1;
+		return c->nr != __NR_renameat2 || !(c->args[4] & RENAME_EXCHANGE);
+	}
+	return 0;
+}
+
+/* A file's last name is going (unlink, rmdir, rename over it): what the
+ * table says of it goes too, before its inode can be reused.  (Also when
+ * the call then fails, which is rare; the file then shows its host
+ * owner.) */
+static void forget(struct tv_call *c, const struct entry *e)
+{
+	struct statx st;
+	int i;
+
+	if (!removes(c, &i))
+		return;
+	const struct pspec *s = &e->p[i];
+	long dirfd = s->dirfd >= 0 ? c->args[(int)s->dirfd] : AT_FDCWD;
+	if (tv_syscall6(__NR_statx, dirfd, c->args[(int)s->path], AT_SYMLINK_NOFOLLOW,
+			STATX_INO | STATX_NLINK | STATX_TYPE, (long)&st, 0) < 0 ||
+	    (st.stx_nlink > 1 && !S_ISDIR(st.stx_mode)))
+		return;
+	owners_lock();
+	struct owner *o = owner_slot(st.stx_dev_major, st.stx_dev_minor, st.stx_ino, 0);
+	if (o)
+		o->uid = o->gid = o->mode = UNSET;	/* the slot stays: probes pass it */
+	owners_unlock();
+}
+
+static void ids_exit(struct tv_call *c)
+{
+	if (c->ret != 0 && (c->ret != -EPERM || !change_target(c, &(long){ 0 }, &(long){ 0 },
+							      &(long){ 0 })))
+		return;
+	switch (c->nr) {
+#ifdef __NR_stat
+	case __NR_stat:
+	case __NR_lstat:
+#endif
+	case __NR_fstat:
+		stat_exit(c, c->args[1]);
+		return;
+	case __NR_newfstatat:
+		stat_exit(c, c->args[2]);
+		return;
+	case __NR_statx:
+		statx_exit(c, c->args[4]);
+		return;
+	}
+	change_exit(c);
+}
+
+/* uname shows -k's release. */
+static void uname_exit(struct tv_call *c)
+{
+	if (c->ret == 0)
+		tv_mem_write((uintptr_t)c->args[0] + offsetof(struct new_utsname, release),
+			     opt_release, tv_strlen(opt_release) + 1);
+}
+
+/* The call's descriptors and memory go. */
+static void drop_data(struct tv_call *c)
+{
+	struct call_data *d = c->tool_data;
+
+	if (!d)
+		return;
+	close_fds(d->fds, 2);
+	tv_free(d);
+	c->tool_data = NULL;
+}
+
 static enum tv_verdict on_enter(struct tv_call *c)
 {
 	const struct entry *e = find(c->nr);
 
 	if (!started)
 		__atomic_store_n(&started, 1, __ATOMIC_RELAXED);
+	if (fake_ids && id_call_nr(c->nr))
+		return do_id(c);
+	long ret;
+	if (fake_ids && guard_table(c, &ret))
+		return tv_return(c, ret);
+	if (fake_ids && (c->nr == __NR_fchown || c->nr == __NR_fchmod)) {
+		long r = change_allowed(c);
+		return r < 0 ? tv_return(c, r) : TV_RUN;
+	}
 	if (!e)
 		return TV_RUN;
 	switch (e->special) {
@@ -1401,7 +2041,18 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	case SP_SPAWN:
 		return TV_RUN;	/* see on_exit */
 	}
-	return generic(c, e);
+	enum tv_verdict v = generic(c, e);
+	if (v == TV_RUN && fake_ids)
+		forget(c, e);
+	if (v == TV_RUN && fake_ids && change_target(c, &(long){ 0 }, &(long){ 0 }, &(long){ 0 })) {
+		/* Judged on the pinned path, before the kernel changes it. */
+		long r = change_allowed(c);
+		if (r < 0) {
+			drop_data(c);
+			return tv_return(c, r);
+		}
+	}
+	return v;
 }
 
 static void on_exit(struct tv_call *c)
@@ -1410,13 +2061,15 @@ static void on_exit(struct tv_call *c)
 
 	if (made_vfork_child(c))
 		drop_state((int)c->ret);
-	if (!d)
-		return;
-	if (d->sock_fix)
+	if (fake_ids)
+		ids_exit(c);	/* before the pinned paths go */
+	if (opt_release && c->nr == __NR_uname)
+		uname_exit(c);
+	if (table_fd >= 0 && (c->nr == __NR_execve || c->nr == __NR_execveat))
+		sys(__NR_fcntl, table_fd, F_SETFD, FD_CLOEXEC, 0);	/* it failed */
+	if (d && d->sock_fix)
 		sockname_exit(c, d);
-	close_fds(d->fds, 2);
-	tv_free(d);
-	c->tool_data = NULL;
+	drop_data(c);
 }
 
 /* ---- the loader's paths ---- */
@@ -1462,10 +2115,28 @@ static int host_path(const char *guest_path, char *host, size_t cap)
 
 /* ---- options and start-up ---- */
 
+/* -i UID:GID */
+static int change_id(const char *a, const char *val)
+{
+	long u, g;
+	const char *p = skip_number(val, &u);
+
+	if (!p || *p != ':' || !(p = skip_number(p + 1, &g)) || *p || u >= (long)UNSET ||
+	    g >= (long)UNSET) {
+		tv_dprintf(2, NAME ": %s wants UID:GID, not '%s'\n", a, val);
+		return -1;
+	}
+	fake_ids = 1;
+	opt_uid = (uint32_t)u;
+	opt_gid = (uint32_t)g;
+	return 0;
+}
+
 static int option(int argc, char **argv)
 {
 	static const struct { const char *s, *l; } names[] = {
 		{ "-r", "--root" }, { "-w", "--cwd" }, { "-b", "--bind" },
+		{ "-k", "--kernel-release" }, { "-i", "--change-id" },
 	};
 	const char *a = argv[0], *val = NULL;
 	int which = -1, used = 2;
@@ -1476,7 +2147,20 @@ static int option(int argc, char **argv)
 		opt_chroot = argv[1];
 		return 2;
 	}
-	for (int i = 0; i < 3 && which < 0; i++) {
+	if (tv_reexec() && !tv_strcmp(a, "--tv-fs-cred") && argc >= 2) {
+		opt_cred = argv[1];
+		return 2;
+	}
+	if (tv_reexec() && !tv_strcmp(a, "--tv-fs-table") && argc >= 2 &&
+	    skip_number(argv[1], &opt_table_fd)) {
+		return 2;
+	}
+	if (!tv_strcmp(a, "-0") || !tv_strcmp(a, "--root-id")) {
+		fake_ids = 1;
+		opt_uid = opt_gid = 0;
+		return 1;
+	}
+	for (int i = 0; i < 5 && which < 0; i++) {
 		size_t ln = tv_strlen(names[i].l);
 		if (!tv_strcmp(a, names[i].s) || !tv_strcmp(a, names[i].l)) {
 			which = i;
@@ -1501,6 +2185,14 @@ static int option(int argc, char **argv)
 		opt_root = val;
 	} else if (which == 1) {
 		opt_cwd = val;
+	} else if (which == 3) {
+		if (tv_strlen(val) >= sizeof ((struct new_utsname *)0)->release) {
+			tv_dprintf(2, NAME ": %s: '%s' is too long\n", a, val);
+			return -1;
+		}
+		opt_release = val;
+	} else if (which == 4) {
+		return change_id(a, val) < 0 ? -1 : used;
 	} else {
 		char **nb = tv_calloc((size_t)n_opt_binds + 1, sizeof *nb);
 		if (!nb)
@@ -1552,14 +2244,33 @@ static int exec_options(char **argv, int cap)
 {
 	int pid = (int)tv_syscall6(__NR_getpid, 0, 0, 0, 0, 0, 0);
 
+	static char cred[8 * 11], fd[16];
+	int n = 0;
+
 	tv_lock(&state_lock);
-	const char *root = state_of(pid, 0)->chroot;
+	const struct pstate *s = state_of(pid, 0);
+	const char *root = s->chroot;
+	const struct id u = s->cred.uid, g = s->cred.gid;
 	tv_unlock(&state_lock);
-	if (!root || cap < 2)
-		return 0;
-	argv[0] = "--tv-fs-chroot";
-	argv[1] = (char *)root;
-	return 2;
+	if (root && cap >= n + 2) {
+		argv[n++] = "--tv-fs-chroot";
+		argv[n++] = (char *)root;
+	}
+	if (fake_ids && cap >= n + 2) {
+		tv_snprintf(cred, sizeof cred, "%u,%u,%u,%u,%u,%u,%u,%u", u.r, u.e, u.s, u.fs, g.r,
+			    g.e, g.s, g.fs);
+		argv[n++] = "--tv-fs-cred";
+		argv[n++] = cred;
+	}
+	/* The table's descriptor stays open for the next program, which
+	 * makes it close-on-exec again (and so does on_exit() if execve
+	 * fails). */
+	if (table_is_ours() && cap >= n + 2 && sys(__NR_fcntl, table_fd, F_SETFD, 0, 0) == 0) {
+		tv_snprintf(fd, sizeof fd, "%ld", table_fd);
+		argv[n++] = "--tv-fs-table";
+		argv[n++] = fd;
+	}
+	return n;
 }
 
 /* Below the soft RLIMIT_NOFILE, not so high that the kernel's table of
@@ -1638,6 +2349,13 @@ static int start(void)
 	main_state.chroot = opt_chroot;
 	can_pin = probe_pin();
 	fd_floor = fd_floor_of_limit();
+	real_uid = (uint32_t)sys(__NR_getuid, 0, 0, 0, 0);
+	real_gid = (uint32_t)sys(__NR_getgid, 0, 0, 0, 0);
+	creds_start(&main_state.cred);
+	if (fake_ids && owners_start() < 0) {
+		tv_dprintf(2, NAME ": no memory for the table of owners\n");
+		return 1;
+	}
 	if (sys(__NR_getcwd, (long)here, sizeof here, 0, 0) > 0 &&
 	    tv_path_to_guest(x.v, here, g, sizeof g) == 0)
 		launch = tv_strdup(g);
@@ -1669,12 +2387,21 @@ static int start(void)
 
 static const int *syscall_set(void)
 {
-	int *nrs = tv_calloc(N_TABLE + 1, sizeof *nrs);
+	const size_t n_id = sizeof id_nrs / sizeof id_nrs[0];
+	const size_t n_fake = sizeof fake_nrs / sizeof fake_nrs[0];
+	int *nrs = tv_calloc(N_TABLE + n_id + n_fake + 2, sizeof *nrs);
+	size_t n = 0;
 	if (!nrs)
 		return NULL;
 	for (size_t i = 0; i < N_TABLE; i++)
-		nrs[i] = table[i].nr;
-	nrs[N_TABLE] = -1;
+		nrs[n++] = table[i].nr;
+	for (size_t i = 0; fake_ids && i < n_id; i++)
+		nrs[n++] = id_nrs[i];
+	for (size_t i = 0; fake_ids && i < n_fake; i++)
+		nrs[n++] = fake_nrs[i];
+	if (opt_release)
+		nrs[n++] = __NR_uname;
+	nrs[n] = -1;
 	return nrs;
 }
 
@@ -1684,7 +2411,11 @@ TV_TOOL(.name = NAME,
 		 "  -w, --cwd DIR        start in guest directory DIR (default: / with --root,\n"
 		 "                       else the current directory)\n"
 		 "  -b, --bind HOST[:GUEST]  show host path HOST at guest path GUEST\n"
-		 "                       (default: the same path); repeatable\n",
+		 "                       (default: the same path); repeatable\n"
+		 "  -0, --root-id        show the guest uid and gid 0, let chown and chmod\n"
+		 "                       succeed and remember them (proot -0)\n"
+		 "  -i, --change-id UID:GID  the same with these ids (proot -i)\n"
+		 "  -k, --kernel-release RELEASE  uname(2) shows this release (proot -k)\n",
 	.syscalls = NULL,
 	.option = option,
 	.start = start,
