@@ -5,7 +5,7 @@ set -eu
 # libc6-arm64-cross: the x86_64 test_elf parses arm64's ld.so too.
 PKGS="gcc make libc6-dev linux-libc-dev libseccomp-dev pkg-config musl musl-tools musl-dev
 busybox-static coreutils python3 perl strace proot debootstrap clang libclang-rt-14-dev
-libpython3.11-testsuite libc6-arm64-cross"
+libpython3.11-testsuite libc6-arm64-cross stress-ng"
 
 missing=
 for p in $PKGS; do

@@ -89,6 +89,10 @@ struct tv_thread {
 	 * shares with its parent, which frees it once the child is gone. */
 	struct tv_exec_args exec_args;
 	char **exec_margv;
+	/* The first signal recorded in the monitor blocks every signal where
+	 * it came; this is the mask it found there (signal.c, record). */
+	int record_blocked;
+	uint64_t record_mask;
 };
 
 _Static_assert(THREAD_OFF + sizeof(struct tv_thread) <= REGION_SIZE, "tv_thread fits its page");
@@ -250,6 +254,7 @@ __attribute__((noreturn)) void tv_signals_return(struct tv_thread *t, tv_ucontex
 						 const siginfo_t *info);
 void tv_signals_foreign_sigsys(struct tv_thread *t, tv_ucontext *uc, siginfo_t *info);
 void tv_signals_sigsys_unblocked(struct tv_thread *t);
+void tv_signals_trapped(struct tv_thread *t, tv_ucontext *uc);
 void tv_signals_requeue(struct tv_thread *t, int to_process);
 uint64_t tv_signals_guest_set(const struct tv_thread *t, int ignored);
 void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict);

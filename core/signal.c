@@ -299,11 +299,32 @@ static void hold(struct tv_thread *t, int sig, const siginfo_t *info)
 }
 
 /* A signal interrupted the monitor handling a call, at the context uc:
- * hold it, and end the window it interrupted. */
+ * hold it, end the window it interrupted, and block every signal in uc
+ * until the guest's mask comes back on the way out.
+ *
+ * The block keeps the kernel's pending rules for every later signal.  A
+ * signal the monitor took is no longer pending in the kernel, so the same
+ * one could come again before the first was delivered: a POSIX timer
+ * re-arms when its signal is taken, and at stress-ng's 1 MHz it came
+ * back within the same call.  Each extra copy was recorded, then queued
+ * again with rt_tgsigqueueinfo as a new real-time signal, which the timer
+ * no longer coalesces into its overrun count; the copies multiplied,
+ * filled the pending slots, and the run's SIGALRM was dropped (--timer 2
+ * --timeout 2s ran 60 s).  Blocked, they wait in the kernel, coalesced,
+ * and come in the kernel's order once the guest's mask is back.  The
+ * SIGSYS handler's way out puts it back with the frame; a context that
+ * goes back to the guest without one (the rewrite tier's stub path, the
+ * start) traps next, and tv_signals_trapped puts it in that frame. */
 static void record(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo_t *info)
 {
 	uintptr_t pc = tv_uc_pc(uc);
+	uint64_t *mask = tv_uc_mask(uc);
 
+	if (!t->record_blocked) {
+		t->record_mask = *mask;
+		t->record_blocked = 1;
+	}
+	*mask |= ~UNBLOCKABLE;
 	hold(t, sig, info);
 	if (in_range(pc, tv_icall_begin, tv_icall_ret))
 		tv_uc_set_pc(uc, (uintptr_t)tv_icall_bail);
@@ -414,6 +435,7 @@ static void deliver_recorded(struct tv_thread *t, tv_ucontext *uc)
 			deliver(t, uc, p->sig, &p->info);
 	}
 	__atomic_store_n(&t->npending, 0, __ATOMIC_SEQ_CST);
+	t->record_blocked = 0;
 }
 
 /* Recorded signals go back to the kernel's queue: for the ways out of the
@@ -424,6 +446,7 @@ void tv_signals_requeue(struct tv_thread *t, int to_process)
 	for (int i = 0; i < t->npending; i++)
 		requeue(t, &t->pending[i], to_process);
 	__atomic_store_n(&t->npending, 0, __ATOMIC_SEQ_CST);
+	t->record_blocked = 0;
 }
 
 /* The SIGSYS handler's way back to the guest, with uc as it now stands. */
@@ -439,6 +462,15 @@ __attribute__((noreturn)) void tv_signals_return(struct tv_thread *t, tv_ucontex
 		tv_block_all();
 		deliver_recorded(t, uc);
 	}
+}
+
+/* A trap, with uc its frame: if a signal was recorded where the monitor
+ * went back to the guest without a frame (record), the mask the trap
+ * found is the blocked one, and the guest's is the one saved. */
+void tv_signals_trapped(struct tv_thread *t, tv_ucontext *uc)
+{
+	if (t->record_blocked)
+		*tv_uc_mask(uc) = t->record_mask;
 }
 
 /* The guest unblocked SIGSYS (in the monitor): a held one is delivered

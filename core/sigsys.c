@@ -88,12 +88,13 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 		tv_signals_foreign_sigsys(tv_self(), uc, si);
 		return;
 	}
+	struct tv_thread *t = tv_self();
+	tv_signals_trapped(t, uc);
 	/* Foreign-arch calls (x86_64 int 0x80) never reach the kernel. */
 	if (si->si_arch != TV_AUDIT_ARCH) {
 		tv_uc_set_ret(uc, -ENOSYS);
 		return;
 	}
-	struct tv_thread *t = tv_self();
 	if (tv_g.rewrite) {
 		if (tv_rw_reentry(si))
 			tv_rw_reentered(t, uc, si);

@@ -14,7 +14,7 @@
 # Appends every file to GUESTS (so `make check` and `make guests` build them)
 # and defines `lifecycle-guests` and `clean-lifecycle` (run by `make clean`).
 # lifecycle/guard.* is for tests/t-guard.sh (tvisor-only), not for a cases
-# file.  The cases name them
+# file, nor is lifecycle/churnrss.static (tests/t-churnrss.sh).  The cases name them
 # @GUESTS@/../lifecycle/NAME.FLAVOUR.  All names here start with LIFE or life.
 
 LIFE_SRC := $(srcdir)/tests/lifecycle
@@ -37,7 +37,10 @@ LIFE_LIBS := -pthread
 life_bins = $(foreach f,$(LIFE_FLAVOURS),$(patsubst %,lifecycle/%.$(f),$(1)))
 LIFE_BINS_L := $(call life_bins,$(LIFE_NAMES))
 LIFE_BINS_S := $(call life_bins,$(LIFE_SIG_NAMES))
-LIFE_BINS := $(LIFE_BINS_L) $(LIFE_BINS_S)
+# tests/t-churnrss.sh runs one flavour (each run takes thousands of
+# threads and execs).
+LIFE_BINS_1 := lifecycle/churnrss.static
+LIFE_BINS := $(LIFE_BINS_L) $(LIFE_BINS_S) $(LIFE_BINS_1)
 
 GUESTS += $(LIFE_BINS)
 
@@ -77,3 +80,4 @@ endef
 
 $(eval $(call life_rules,$(LIFE_BINS_L),$(LIFE_SRC)))
 $(eval $(call life_rules,$(LIFE_BINS_S),$(LIFE_SIGSRC)))
+$(eval $(call life_rules,$(LIFE_BINS_1),$(LIFE_SRC)))
