@@ -14,7 +14,7 @@
 FUZZCC ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_WORK ?= fuzz
-FUZZ_TARGETS = elf path bpf
+FUZZ_TARGETS = elf path bpf filter
 
 # UBSan recovers by default under libFuzzer; make it a crash instead.
 FUZZ_CFLAGS = -std=c11 -Wall -Wextra -Werror -g -O1 \
@@ -26,11 +26,14 @@ FUZZ_CFLAGS = -std=c11 -Wall -Wextra -Werror -g -O1 \
 FUZZ_MAXLEN_elf = 8192
 FUZZ_MAXLEN_path = 4096
 FUZZ_MAXLEN_bpf = 8256
+FUZZ_MAXLEN_filter = 8192
 
 fuzz/fuzz_elf: $(srcdir)/core/elf.c $(srcdir)/core/elf.h \
 	$(srcdir)/core/script.c $(srcdir)/core/script.h
 fuzz/fuzz_path: $(srcdir)/core/path.c $(srcdir)/core/path.h
 fuzz/fuzz_bpf: $(srcdir)/core/bpf.c $(srcdir)/core/bpf.h
+fuzz/fuzz_filter: $(srcdir)/core/filter.c $(srcdir)/core/filter.h \
+	$(srcdir)/core/bpf.c $(srcdir)/core/bpf.h
 
 $(FUZZ_TARGETS:%=fuzz/fuzz_%): fuzz/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c
 	@mkdir -p $(dir $@)
