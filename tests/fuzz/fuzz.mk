@@ -14,7 +14,7 @@
 FUZZCC ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_WORK ?= fuzz
-FUZZ_TARGETS = elf path bpf filter
+FUZZ_TARGETS = elf path bpf filter stack
 
 # UBSan recovers by default under libFuzzer; make it a crash instead.
 FUZZ_CFLAGS = -std=c11 -Wall -Wextra -Werror -g -O1 \
@@ -27,6 +27,7 @@ FUZZ_MAXLEN_elf = 8192
 FUZZ_MAXLEN_path = 4096
 FUZZ_MAXLEN_bpf = 8256
 FUZZ_MAXLEN_filter = 8192
+FUZZ_MAXLEN_stack = 4096
 
 fuzz/fuzz_elf: $(srcdir)/core/elf.c $(srcdir)/core/elf.h \
 	$(srcdir)/core/script.c $(srcdir)/core/script.h
@@ -34,6 +35,7 @@ fuzz/fuzz_path: $(srcdir)/core/path.c $(srcdir)/core/path.h
 fuzz/fuzz_bpf: $(srcdir)/core/bpf.c $(srcdir)/core/bpf.h
 fuzz/fuzz_filter: $(srcdir)/core/filter.c $(srcdir)/core/filter.h \
 	$(srcdir)/core/bpf.c $(srcdir)/core/bpf.h
+fuzz/fuzz_stack: $(srcdir)/core/stack.c $(srcdir)/core/stack.h
 
 $(FUZZ_TARGETS:%=fuzz/fuzz_%): fuzz/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c
 	@mkdir -p $(dir $@)
