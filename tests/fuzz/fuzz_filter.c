@@ -2,7 +2,8 @@
  * seccomp filter, run by core/bpf.c: a differential property test.
  *
  * The input describes a spec (arch, intercept set or "all", allowed
- * addresses, guards and the guard range), then calls to try.  The spec is
+ * addresses, guards and the guard range; the set spelled out, or drawn
+ * from a seed), then calls to try.  The spec is
  * judged here first: the generator must refuse exactly the bad specs
  * filter.h lists, and may run out of room only for a set of very many
  * ranges.  A built filter must pass tv_bpf_check, and for every call,
@@ -75,6 +76,22 @@ static int take_nr(struct in *in)
 	return (int)(v & 0x7ff);
 }
 
+/* Many numbers from a few bytes (a seed and a span), for the sets of
+ * hundreds of ranges the fuzzer would not spell out: the tree's inline
+ * leaves and trampolines, and running out of room. */
+static void gen_nrs(struct in *in, int *nrs, size_t n)
+{
+	uint64_t x = take(in, 8) | 1;
+	uint32_t span = 64u << take(in, 1) % 8;        /* up to 8192 */
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		nrs[i] = (int)(x % span);
+	}
+}
+
 struct fuzz_spec {
 	struct tv_filter_spec s;
 	int nrs[MAX_NRS];
@@ -111,12 +128,18 @@ static void take_spec(struct in *in, struct fuzz_spec *f)
 	s->guard_lo = take(in, 8);
 	s->guard_hi = take(in, 8);
 	s->n_guards = (size_t)(flags >> 5) * 3;  /* 0..21: above 16 is bad */
-	n = (size_t)take(in, 2) % (MAX_NRS + 1);
-	for (size_t i = 0; i < n; i++) {
-		f->nrs[i] = take_nr(in);
+	n = (size_t)take(in, 2);
+	if (n & 0x8000) {
+		n = (n & 0x7fff) % (MAX_NRS + 1);
+		gen_nrs(in, f->nrs, n);
+	} else {
+		n %= MAX_NRS + 1;
+		for (size_t i = 0; i < n; i++)
+			f->nrs[i] = take_nr(in);
+	}
+	for (size_t i = 0; i < n; i++)
 		if (f->nrs[i] >= 0)
 			f->sorted[f->n_sorted++] = (uint32_t)f->nrs[i];
-	}
 	s->nrs = f->nrs;
 	s->n_nrs = n;
 	qsort(f->sorted, f->n_sorted, sizeof f->sorted[0], cmp_u32);
