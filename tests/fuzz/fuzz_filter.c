@@ -339,7 +339,10 @@ static void take_call(struct in *in, const struct fuzz_spec *f, struct seccomp_d
 				 f->s.allowed_ip[ip % (uint64_t)f->s.n_ips];
 	d->arch = sel & 0x10 ? (uint32_t)rest : f->s.audit_arch;
 	d->args[0] = a0s[sel >> 5 & 3];
-	d->args[1] = a1;
+	/* A tag bit in the top byte, which the kernel may strip (filter.h). */
+	if (sel & 4)
+		d->args[0] ^= 1ull << (56 + (x >> 24) % 8);
+	d->args[1] = a1 >> (a1 & 63);   /* a length of any magnitude */
 	for (int i = 2; i < 6; i++)
 		d->args[i] = rest >> (8 * i);
 }
