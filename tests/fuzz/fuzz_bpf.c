@@ -134,6 +134,10 @@ static void repair(struct sock_filter *f, size_t pc, size_t len)
 	size_t room = len - pc - 1;     /* instructions after this one */
 
 	f->code = codes[f->code % (sizeof codes / sizeof codes[0])];
+	/* Small constants half the time, so that A and k are often equal
+	 * (the edge of every comparison) and arithmetic meets 0 and 1. */
+	if (f->k & 0x80000000u)
+		f->k &= 3;
 	if (pc == len - 1 && BPF_CLASS(f->code) != BPF_RET)
 		f->code = BPF_RET | (f->code & 1 ? BPF_A : BPF_K);
 	if (BPF_CLASS(f->code) == BPF_JMP) {
