@@ -11,7 +11,9 @@ struct tv_stack_spec {
 	char *const *envp;
 	int envc;
 	const char *execfn;		/* AT_EXECFN's string */
-	const uint64_t *kernel_auxv;	/* the monitor's own auxv, AT_NULL-terminated */
+	/* The monitor's own auxv, AT_NULL-terminated, each type at most once
+	 * (as the kernel gives it). */
+	const uint64_t *kernel_auxv;
 	int hide_vdso;			/* leave AT_SYSINFO_EHDR out (--no-vdso) */
 	/* What the guest's auxv says instead of the monitor's: */
 	uint64_t phdr, phent, phnum, entry, base;
