@@ -12,6 +12,9 @@
 #                  "signals process")
 #   STRESS_FILTER  an extended regex on the case names (default: all), e.g.
 #                  '^sigintr2' to repeat only the cases that failed
+#   STRESS_JOBS    rounds run at the same time (default 1); most cases
+#                  sleep more than they compute, and a busier machine
+#                  is the point anyway
 #
 # Prints, after the last round, for each case
 #   PASS: stress/LIST/CASE (N runs)
@@ -30,6 +33,7 @@ build=$(cd "${2:?builddir}" && pwd)
 rounds=${STRESS_ROUNDS:-50}
 lists=${STRESS_LISTS:-signals process}
 filter=${STRESS_FILTER:-}
+jobs=${STRESS_JOBS:-1}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tvisor-stress.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT
@@ -39,27 +43,43 @@ for l in $lists; do
 	[ -f "$src/tests/cases-$l.txt" ] || { echo "$0: no tests/cases-$l.txt" >&2; exit 2; }
 done
 
-# Every compare.sh output goes to one log, each after a line
-# "@@ LIST MODE ROUND" that says which run it is.
-r=1
-while [ "$r" -le "$rounds" ]; do
+# round R (in a subshell): every list in both modes, in a directory of
+# its own, apart from the rounds that run beside it; the compare.sh
+# outputs go to $work/log.R, each after a line "@@ LIST MODE ROUND" that
+# says which run it is.
+round() {
+	mkdir "$work/cwd.$1" && cd "$work/cwd.$1" || exit 2
 	for l in $lists; do
-		echo "@@ $l default $r" >>"$work/log"
+		echo "@@ $l default $1" >>"$work/log.$1"
 		bash "$src/tests/compare.sh" "$build/tvisor-nop" "$src/tests/cases-$l.txt" \
-			"$build/guests" "$filter" >"$work/out" 2>/dev/null
-		cat "$work/out" >>"$work/log"
-		d=$(grep -c '^FAIL: ' "$work/out")
-		echo "@@ $l --pair $r" >>"$work/log"
+			"$build/guests" "$filter" >"$work/out.$1" 2>/dev/null
+		cat "$work/out.$1" >>"$work/log.$1"
+		d=$(grep -c '^FAIL: ' "$work/out.$1")
+		echo "@@ $l --pair $1" >>"$work/log.$1"
 		env COMPARE_SKIP='^(nproc|nsunshare)\.' \
 			COMPARE_SKIP_WHY="--pair adds a kernel task to each thread (see tests/run.sh)" \
 			bash "$src/tests/compare.sh" "$build/tvisor-nop --pair --rewrite=off" \
-			"$src/tests/cases-$l.txt" "$build/guests" "$filter" >"$work/out" 2>/dev/null
-		cat "$work/out" >>"$work/log"
-		p=$(grep -c '^FAIL: ' "$work/out")
-		echo "stress: round $r of $rounds, $l: $d failed in the default mode, $p with --pair" >&2
+			"$src/tests/cases-$l.txt" "$build/guests" "$filter" >"$work/out.$1" 2>/dev/null
+		cat "$work/out.$1" >>"$work/log.$1"
+		p=$(grep -c '^FAIL: ' "$work/out.$1")
+		echo "stress: round $1 of $rounds, $l: $d failed in the default mode, $p with --pair" >&2
 	done
-	r=$((r + 1))
+}
+
+r=1
+while [ "$r" -le "$rounds" ]; do
+	j=0
+	while [ "$j" -lt "$jobs" ] && [ "$r" -le "$rounds" ]; do
+		round "$r" &
+		r=$((r + 1)) j=$((j + 1))
+	done
+	wait
 done
+r=1
+while [ "$r" -le "$rounds" ]; do
+	cat "$work/log.$r"
+	r=$((r + 1))
+done >"$work/log"
 
 # Count per case (both modes together), keep the first failing run's output.
 awk '
