@@ -43,25 +43,31 @@ for l in $lists; do
 	[ -f "$src/tests/cases-$l.txt" ] || { echo "$0: no tests/cases-$l.txt" >&2; exit 2; }
 done
 
+# compare R LIST MODE ARGS...: one compare.sh run, its output after a line
+# "@@ LIST MODE R" in $work/log.R; a usage error of compare.sh (status 2:
+# nothing ran) is a FAIL of LIST/compare.sh.  Sets nfail.
+compare() {
+	c_r=$1 c_l=$2 c_m=$3
+	shift 3
+	echo "@@ $c_l $c_m $c_r" >>"$work/log.$c_r"
+	"$@" "$src/tests/cases-$c_l.txt" "$build/guests" "$filter" \
+		>"$work/out.$c_r" 2>"$work/err.$c_r"
+	[ $? -le 1 ] || echo "FAIL: $c_l/compare.sh ($(head -n 1 "$work/err.$c_r"))" >>"$work/out.$c_r"
+	cat "$work/out.$c_r" >>"$work/log.$c_r"
+	nfail=$(grep -c '^FAIL: ' "$work/out.$c_r")
+}
+
 # round R (in a subshell): every list in both modes, in a directory of
-# its own, apart from the rounds that run beside it; the compare.sh
-# outputs go to $work/log.R, each after a line "@@ LIST MODE ROUND" that
-# says which run it is.
+# its own, apart from the rounds that run beside it.
 round() {
 	mkdir "$work/cwd.$1" && cd "$work/cwd.$1" || exit 2
 	for l in $lists; do
-		echo "@@ $l default $1" >>"$work/log.$1"
-		bash "$src/tests/compare.sh" "$build/tvisor-nop" "$src/tests/cases-$l.txt" \
-			"$build/guests" "$filter" >"$work/out.$1" 2>/dev/null
-		cat "$work/out.$1" >>"$work/log.$1"
-		d=$(grep -c '^FAIL: ' "$work/out.$1")
-		echo "@@ $l --pair $1" >>"$work/log.$1"
-		env COMPARE_SKIP='^(nproc|nsunshare)\.' \
+		compare "$1" "$l" default bash "$src/tests/compare.sh" "$build/tvisor-nop"
+		d=$nfail
+		compare "$1" "$l" --pair env COMPARE_SKIP='^(nproc|nsunshare)\.' \
 			COMPARE_SKIP_WHY="--pair adds a kernel task to each thread (see tests/run.sh)" \
-			bash "$src/tests/compare.sh" "$build/tvisor-nop --pair --rewrite=off" \
-			"$src/tests/cases-$l.txt" "$build/guests" "$filter" >"$work/out.$1" 2>/dev/null
-		cat "$work/out.$1" >>"$work/log.$1"
-		p=$(grep -c '^FAIL: ' "$work/out.$1")
+			bash "$src/tests/compare.sh" "$build/tvisor-nop --pair --rewrite=off"
+		p=$nfail
 		echo "stress: round $1 of $rounds, $l: $d failed in the default mode, $p with --pair" >&2
 	done
 }
