@@ -21,7 +21,8 @@
 #   FAIL: stress/LIST/CASE (k of N runs: default k1, --pair k2)
 # the FAIL followed by the first failing run's compare.sh output (its FAIL
 # line and unified diff, indented), then "N passed, N failed".  A line per
-# round goes to stderr as it ends.  Exit status 0 iff no case failed.
+# round goes to stderr as it ends, and each failure with its diff as it
+# comes.  Exit status 0 iff no case failed.
 #
 # In the arm64 VM (slow under emulation: a few rounds of the signals list
 # take about an hour), from the source directory:
@@ -54,6 +55,9 @@ compare() {
 		>"$work/out.$c_r" 2>"$work/err.$c_r"
 	[ $? -le 1 ] || echo "FAIL: $c_l/compare.sh ($(head -n 1 "$work/err.$c_r"))" >>"$work/out.$c_r"
 	cat "$work/out.$c_r" >>"$work/log.$c_r"
+	# The failures at once on stderr too, for a run cut short.
+	awk -v at="stress: round $c_r, $c_m mode: " '/^FAIL: / { p = 1; print at $0; next }
+		/^(PASS|SKIP): / { p = 0 } p' "$work/out.$c_r" >&2
 	nfail=$(grep -c '^FAIL: ' "$work/out.$c_r")
 }
 
