@@ -24,10 +24,12 @@
 # round goes to stderr as it ends, and each failure with its diff as it
 # comes.  Exit status 0 iff no case failed.
 #
-# In the arm64 VM (slow under emulation: a few rounds of the signals list
-# take about an hour), from the source directory:
-#   TVISOR_AARCH64_CPU_MAX=0 TVISOR_AARCH64_RUN='STRESS_ROUNDS=3
+# In the arm64 VM (slow under emulation: a round of the signals list, both
+# modes, takes about 20 minutes on a busy host), from the source directory:
+#   TVISOR_AARCH64_CPU_MAX=0 TVISOR_AARCH64_RUN='STRESS_JOBS=2 STRESS_ROUNDS=2
 #   STRESS_LISTS=signals sh src/tests/stress.sh src build' sh ci/test-aarch64.sh
+# (TVISOR_QEMU_TIMEOUT, default 3600 s, bounds the boot: the failures come
+# on stderr as they happen, the counts only at the end.)
 set -u
 src=$(cd "${1:?srcdir}" && pwd)
 build=$(cd "${2:?builddir}" && pwd)
