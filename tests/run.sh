@@ -14,8 +14,18 @@ run() {	# run NAME COMMAND...: a test program; its exit status must agree
 	shift
 	out=$("$@" 2>&1)
 	rc=$?
-	printf '%s\n' "$out" | sed -n -E "s@^(PASS|FAIL|SKIP): @\1: $name/@p" | tee -a "$log"
-	printf '%s\n' "$out" | grep -v '^\(PASS\|FAIL\|SKIP\): ' | sed 's/^/    /' | head -40
+	# In the test's order, so that a FAIL's diff (compare.sh's indented
+	# lines) follows it; at most 40 other lines after each result line.
+	printf '%s\n' "$out" | awk -v name="$name" -v logf="$log" '
+		/^(PASS|FAIL|SKIP): / {
+			i = index($0, ": ")
+			line = substr($0, 1, i + 1) name "/" substr($0, i + 2)
+			print line
+			print line >>logf
+			n = 0
+			next
+		}
+		/./ && n++ < 40 { print "    " $0 }'
 	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL: '; then
 		echo "FAIL: $name (exit status $rc without a FAIL line)" | tee -a "$log"
 	fi

@@ -86,9 +86,16 @@ static void on_chld(int sig)
 
 /* A child that sits in pause (two threads if threaded), in its own
  * process group so that stop signals are never discarded as sent to an
- * orphaned group. */
+ * orphaned group.  It returns once the child is set up (a byte on a pipe):
+ * a SIGCONT sent before the child's handler is in place finds SIG_DFL and
+ * is discarded, and no delay makes a fork's child run soon enough on a
+ * busy machine. */
 static pid_t sitter(int threaded, int cont_handler)
 {
+	int ready[2];
+	char c;
+	if (pipe(ready) < 0)
+		exit(2);
 	pid_t pid = fork();
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -99,10 +106,16 @@ static pid_t sitter(int threaded, int cont_handler)
 			pthread_t t;
 			pthread_create(&t, NULL, idle, NULL);
 		}
+		if (write(ready[1], "r", 1) != 1)
+			_exit(9);
 		for (;;)
 			pause();
 	}
 	setpgid(pid, pid);
+	if (read(ready[0], &c, 1) != 1)
+		exit(2);
+	close(ready[0]);
+	close(ready[1]);
 	return pid;
 }
 
@@ -128,7 +141,6 @@ int main(void)
 	for (int threaded = 0; threaded < 2; threaded++) {
 		say("stop/continue, %s:", threaded ? "two threads" : "one thread");
 		pid_t pid = sitter(threaded, 0);
-		sleep_ms(30);
 		kill(pid, SIGSTOP);
 		show_wait("after SIGSTOP", pid, WUNTRACED);
 		kill(pid, SIGCONT);
@@ -158,7 +170,6 @@ int main(void)
 		if (pipe(contpipe) < 0)
 			return 2;
 		pid_t pid = sitter(0, 1);
-		sleep_ms(30);
 		kill(pid, SIGSTOP);
 		show_wait("handler child stopped", pid, WUNTRACED);
 		kill(pid, SIGCONT);
@@ -177,7 +188,6 @@ int main(void)
 		sigaction(SIGCHLD, &sa, NULL);
 		chld_runs = 0;
 		pid_t pid = sitter(0, 0);
-		sleep_ms(30);
 		kill(pid, SIGSTOP);
 		show_wait(nocldstop ? "SA_NOCLDSTOP stop" : "stop", pid, WUNTRACED);
 		sleep_ms(30);

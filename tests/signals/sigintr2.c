@@ -1,7 +1,8 @@
 /* sigintr2: one signal arriving while the main thread waits in a blocking
  * call, as signal(7) describes it.  A helper thread sends the signal once
- * the main thread sleeps, and 50 ms later completes the call (writes the
- * pipe, connects, lets the child exit, signals the condition).
+ * the main thread sleeps, and completes the call (writes the pipe,
+ * connects, lets the child exit, signals the condition) once the handler
+ * ran, or 50 ms later for a signal without a handler.
  *   - without SA_RESTART: read, accept, wait4, poll, epoll_wait, select
  *     (without and with a timeout), nanosleep (with the remaining time),
  *     sigsuspend fail with EINTR;
@@ -44,6 +45,30 @@ static pid_t main_tid;
 static void (*completion)(void);
 static int helper_sig;
 
+/* Whether sig runs handler() here. */
+static int handled(int sig)
+{
+	struct sigaction sa;
+	return sig && sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == handler;
+}
+
+/* Before the completion, a handled signal must have ended or restarted
+ * the call: the handler runs on the call's way out.  A fixed delay is no
+ * such order -- on a busy machine the main thread may not run for 50 ms
+ * after the signal woke it, find the pipe written (the kernel checks the
+ * wait's condition before the pending signal) and return 1, not EINTR.
+ * A signal without a handler interrupts nothing: 50 ms give a wrong
+ * interruption its chance. */
+static void before_completion(void)
+{
+	if (!handled(helper_sig)) {
+		sleep_ms(50);
+		return;
+	}
+	for (int i = 0; i < 5000 && !runs; i++)
+		sleep_ms(1);
+}
+
 /* The helper takes no signal: every one here is meant for the main thread.
  * A process-directed one (a child's SIGCHLD) may go to any thread that
  * does not block it; Linux gives it to the main thread when that sleeps
@@ -58,7 +83,7 @@ static void *helper(void *a)
 	wait_sleeping(main_tid);
 	if (helper_sig)
 		pthread_kill(main_thread, helper_sig);
-	sleep_ms(50);
+	before_completion();
 	if (completion)
 		completion();
 	return NULL;
