@@ -6,24 +6,11 @@
  * (RSS by less than 4 MiB: about 400 bytes per thread or 2 KiB per cycle
  * would cross it; natively the libc's stack cache keeps it flat). */
 #include "../lifecycle/util.c"
-#include <dirent.h>
 #include <pthread.h>
 
 #define THREADS 10000
 #define CYCLES 2000
 #define RSS_SLACK_KB 4096
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
 
 static void *work(void *arg)
 {

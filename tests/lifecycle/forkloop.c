@@ -4,22 +4,9 @@
  * not grow with the number of children.  Also 200 children alive at once,
  * reaped with wait(-1) in any order. */
 #include "../lifecycle/util.c"
-#include <dirent.h>
 #include <spawn.h>
 
 extern char **environ;
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
 
 static int one_child(int i)
 {
