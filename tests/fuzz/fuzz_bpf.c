@@ -23,14 +23,7 @@
 
 #include "bpf.h"
 
-#define REQUIRE(cond)                                                      \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "invariant failed: %s (line %d)\n", \
-				#cond, __LINE__);                          \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "require.h"
 
 /* ---- a second interpreter, for programs the checker accepted --------
  * Dispatches on the instruction class, where core/bpf.c dispatches on

@@ -16,14 +16,7 @@
 #include "elf.h"
 #include "script.h"
 
-#define REQUIRE(cond)                                                      \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "invariant failed: %s (line %d)\n", \
-				#cond, __LINE__);                          \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "require.h"
 
 static uint64_t get64(const uint8_t *p)
 {

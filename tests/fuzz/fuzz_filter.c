@@ -30,14 +30,7 @@
 #include "bpf.h"
 #include "filter.h"
 
-#define REQUIRE(cond)                                                      \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "invariant failed: %s (line %d)\n", \
-				#cond, __LINE__);                          \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "require.h"
 
 #define X32_BIT 0x40000000u
 #define MAX_NRS 1500

@@ -25,14 +25,7 @@
 
 #include "stack.h"
 
-#define REQUIRE(cond)                                                      \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "invariant failed: %s (line %d)\n", \
-				#cond, __LINE__);                          \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#include "require.h"
 
 #define MAX_STRS 256
 #define MAX_AUXV 64
