@@ -99,7 +99,6 @@ static int guard_ok(const struct tv_filter_spec *s, size_t i)
 	switch (g->kind) {
 	case TV_GUARD_RANGE:
 		return 1;
-	case TV_GUARD_RANGE_IF_FLAG:
 	case TV_GUARD_FLAG_OR_RANGE:
 		return g->flag_arg >= 0 && g->flag_arg < N_ARGS;
 	}
@@ -426,13 +425,9 @@ static size_t guard_steps(const struct tv_filter_spec *s,
 		return range_steps(s, st);
 	st[0] = load(LO_WORD(ARG_OFF(g->flag_arg)));
 	range = range_steps(s, st + 2);
-	if (g->kind == TV_GUARD_RANGE_IF_FLAG)
-		/* Without the flag (MAP_FIXED) nothing is replaced. */
-		st[1] = cond(BPF_JSET, g->flag_mask, range ? TO_NEXT : TO_TRAP, TO_ALLOW);
-	else if (range)
-		st[1] = cond(BPF_JSET, g->flag_mask, TO_TRAP, TO_NEXT);
-	else
+	if (!range)
 		return 0;
+	st[1] = cond(BPF_JSET, g->flag_mask, TO_TRAP, TO_NEXT);
 	return 2 + range;
 }
 

@@ -46,15 +46,14 @@
 /* How a guarded call's arguments are judged (args[0] = address, args[1] =
  * length). */
 enum tv_guard_kind {
-	TV_GUARD_RANGE = 1,     /* munmap, mprotect, madvise...: trap iff [a, a+len) may touch [lo, hi) */
-	TV_GUARD_RANGE_IF_FLAG, /* mmap: allow if !(args[flag_arg] & flag_mask), else as RANGE */
+	TV_GUARD_RANGE = 1,     /* mmap, munmap, mprotect...: trap iff [a, a+len) may touch [lo, hi) */
 	TV_GUARD_FLAG_OR_RANGE, /* mremap: trap if args[flag_arg] & flag_mask, else as RANGE */
 };
 
 struct tv_filter_guard {
 	int nr;
 	enum tv_guard_kind kind;
-	int flag_arg;           /* 0..5, for the two flag kinds */
+	int flag_arg;           /* 0..5, for TV_GUARD_FLAG_OR_RANGE */
 	uint32_t flag_mask;     /* tested against the low 32 bits of that argument */
 };
 

@@ -146,7 +146,7 @@ static void take_spec(struct in *in, struct fuzz_spec *f)
 		size_t pick = (size_t)take(in, 2);
 
 		g->nr = s->n_nrs ? f->nrs[pick % s->n_nrs] : (int)pick;
-		g->kind = (enum tv_guard_kind)(take(in, 1) % 4);
+		g->kind = (enum tv_guard_kind)(take(in, 1) % 3);
 		g->flag_arg = (int)(take(in, 1) % 7);
 		g->flag_mask = (uint32_t)take(in, 4);
 	}
@@ -166,8 +166,7 @@ static int guard_valid(const struct fuzz_spec *f, size_t i)
 		return 0;
 	if (g->kind == TV_GUARD_RANGE)
 		return 1;
-	return (g->kind == TV_GUARD_RANGE_IF_FLAG || g->kind == TV_GUARD_FLAG_OR_RANGE) &&
-	       g->flag_arg >= 0 && g->flag_arg <= 5;
+	return g->kind == TV_GUARD_FLAG_OR_RANGE && g->flag_arg >= 0 && g->flag_arg <= 5;
 }
 
 static int spec_valid(const struct fuzz_spec *f)
@@ -240,8 +239,6 @@ static int args_allowed(const struct tv_filter_spec *s, const struct tv_filter_g
 {
 	int flag = flag_set(g, d), range = range_allowed(s, d->args[0], d->args[1]);
 
-	if (g->kind == TV_GUARD_RANGE_IF_FLAG)
-		return !flag || range;
 	if (g->kind == TV_GUARD_FLAG_OR_RANGE)
 		return !flag && range;
 	return range;
@@ -290,8 +287,6 @@ static void check_safe(const struct fuzz_spec *f, const struct seccomp_data *d)
 	uint64_t a = d->args[0], forms[3] = { a, a & (TWO_56 - 1), a & ~(0x3full << 57) };
 
 	if (!g || from_allowed_ip(&f->s, d) || d->arch != f->s.audit_arch)
-		return;
-	if (g->kind == TV_GUARD_RANGE_IF_FLAG && !flag_set(g, d))
 		return;
 	REQUIRE(!(g->kind == TV_GUARD_FLAG_OR_RANGE && flag_set(g, d)));
 	for (int i = 0; i < 3; i++)

@@ -159,8 +159,6 @@ static int args_allowed(const struct tv_filter_spec *sp, const struct tv_filter_
 	switch (g->kind) {
 	case TV_GUARD_RANGE:
 		return range;
-	case TV_GUARD_RANGE_IF_FLAG:
-		return !flag || range;
 	case TV_GUARD_FLAG_OR_RANGE:
 		return !flag && range;
 	}
@@ -219,8 +217,8 @@ static int may_touch(const struct tv_filter_spec *sp, uint64_t a, uint64_t len)
 }
 
 /* An ALLOW from elsewhere than an allowed address that lets a call touch
- * the monitor's memory: mmap without its flag replaces nothing, mremap
- * with its flag moves to an address in another argument. */
+ * the monitor's memory; mremap with its flag moves to an address in
+ * another argument. */
 static int unsafe_allow(const struct tv_filter_spec *sp, const struct seccomp_data *d,
 			uint32_t verdict)
 {
@@ -231,8 +229,6 @@ static int unsafe_allow(const struct tv_filter_spec *sp, const struct seccomp_da
 	    d->arch != sp->audit_arch)
 		return 0;
 	flag = flag_set(g, d);
-	if (g->kind == TV_GUARD_RANGE_IF_FLAG && !flag)
-		return 0;
 	if (g->kind == TV_GUARD_FLAG_OR_RANGE && flag)
 		return 1;
 	return may_touch(sp, d->args[0], d->args[1]);
@@ -736,7 +732,7 @@ static const struct {
 	int flag_arg;
 	uint32_t flag_mask;
 } memory_calls[] = {
-	{ "mmap", TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED },
+	{ "mmap", TV_GUARD_RANGE, 0, 0 },
 	{ "munmap", TV_GUARD_RANGE, 0, 0 },
 	{ "mprotect", TV_GUARD_RANGE, 0, 0 },
 	{ "pkey_mprotect", TV_GUARD_RANGE, 0, 0 },
@@ -807,7 +803,7 @@ static size_t random_guards(const int *nrs, size_t n_nrs, struct tv_filter_guard
 		if (dup)
 			continue;
 		out[n++] = (struct tv_filter_guard){
-			nr, (enum tv_guard_kind)(TV_GUARD_RANGE + (int)(rnd() % 3)),
+			nr, (enum tv_guard_kind)(TV_GUARD_RANGE + (int)(rnd() % 2)),
 			(int)(rnd() % 6), rnd() % 4 ? 1u << rnd() % 32 : rnd(),
 		};
 	}
@@ -888,7 +884,7 @@ static void case_layout_switch(void)
 	for (int ips = 1; ips <= 4; ips++) {
 		for (int ranges = 110; ranges <= 140; ranges++) {
 			struct tv_filter_guard guards[3] = {
-				{ 1, TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED },
+				{ 1, TV_GUARD_RANGE, 0, 0 },
 				{ 3 * (ranges / 2) + 1, TV_GUARD_RANGE, 0, 0 },
 				{ 3 * (ranges - 1) + 1, TV_GUARD_FLAG_OR_RANGE, 3, MREMAP_FIXED },
 			};
@@ -1131,12 +1127,13 @@ static void case_guard_edges(void)
 	g.guards[1] = saved;
 	g.guards[1].flag_arg = 6;               /* ignored by a RANGE guard */
 	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) > 0;
-	g.guards[0].flag_arg = 6;
-	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
-	g.guards[0].flag_arg = -1;
-	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
-	g.guards[0].flag_arg = 3;
 	g.guards[1] = saved;
+	saved = g.guards[sp.n_guards - 1];      /* mremap's */
+	g.guards[sp.n_guards - 1].flag_arg = 6;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[sp.n_guards - 1].flag_arg = -1;
+	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
+	g.guards[sp.n_guards - 1] = saved;
 	sp.guard_hi = sp.guard_lo;
 	ok &= tv_filter_build(&sp, prog, ARRAY_LEN(prog)) == -22;
 	sp.guard_lo = sp.guard_hi + 1;
@@ -1419,7 +1416,7 @@ static void test_kernel_guards(void)
 {
 	int set[] = { SYS_getppid, SYS_munmap, SYS_mprotect, SYS_mmap };
 	struct tv_filter_guard guards[] = {
-		{ SYS_mmap, TV_GUARD_RANGE_IF_FLAG, 3, MAP_FIXED },
+		{ SYS_mmap, TV_GUARD_RANGE, 0, 0 },
 		{ SYS_munmap, TV_GUARD_RANGE, 0, 0 },
 		{ SYS_mprotect, TV_GUARD_RANGE, 0, 0 },
 	};
@@ -1466,15 +1463,14 @@ static void test_kernel_guards(void)
 	ok &= mem_trapped(&r, SYS_mprotect);
 	r = run_filter_child(&sp, ACT_LIBC_MMAP_FIXED, 1);
 	ok &= mem_trapped(&r, SYS_mmap);
-	report(ok, "kernel: guards: munmap, mprotect and MAP_FIXED mmap of a page in the "
-	       "range trap with SIGSYS");
+	r = run_filter_child(&sp, ACT_LIBC_MMAP_HINT, 1);
+	ok &= mem_trapped(&r, SYS_mmap);
+	report(ok, "kernel: guards: munmap, mprotect and mmap (MAP_FIXED or a hint) of a "
+	       "page in the range trap with SIGSYS");
 
 	r = run_filter_child(&sp, ACT_STUB_MUNMAP, 1);
-	ok = mem_ran(&r, 0);
-	r = run_filter_child(&sp, ACT_LIBC_MMAP_HINT, 1);
-	ok &= mem_ran(&r, -1);
-	report(ok, "kernel: guards: munmap of the range from the allowed address, and mmap "
-	       "without MAP_FIXED hinting into it, are not trapped");
+	report(mem_ran(&r, 0), "kernel: guards: munmap of the range from the allowed "
+	       "address is not trapped");
 }
 
 /* Does an i386 getpid through int 0x80 kill a plain child, without a
