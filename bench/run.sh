@@ -17,10 +17,12 @@
 #   4. memory: VmRSS per blocked guest thread (65 threads against 1) and
 #      the kernel tasks of an 8-thread guest, natively and under tvisor-nop;
 #   5. real: real programs (median of BENCH_RUNS wall-clock runs) natively,
-#      under tvisor-nop, tvisor-trace, strace and proot, with ratios to
-#      native, then tvisor's rows against the matching strace rows;
-#   6. rootfs: programs of a Debian root file system (ci/rootfs.sh) under
-#      chroot(8), tvisor-fs --root and proot -r, with ratios to chroot.
+#      under tvisor-nop, tvisor-trace (also -y -T), strace (also -y -T) and
+#      proot, with ratios to native, then tvisor's rows against the
+#      matching strace rows;
+#   6. rootfs: programs of a Debian root file system (a copy of ci/rootfs.sh's,
+#      with a 200-file package to dpkg -i) under chroot(8), tvisor-fs
+#      --root, tvisor-fs -0, proot -r and proot -0, with ratios to chroot.
 # A missing tool gives "n/a" in its cells, a run that exits non-zero
 # "fails"; their stderr goes to BUILDDIR/bench/run.log.  See bench/README.md.
 #
@@ -555,7 +557,9 @@ real_table() {
 	real_row trace_off "tvisor-trace --rewrite=off -f" "$ttrace" --rewrite=off -f -o /dev/null
 	real_row trace_open "tvisor-trace -f -e trace=openat" \
 		"$ttrace" -f -e trace=openat -o /dev/null
+	real_row trace_yt "tvisor-trace -f -y -T -o /dev/null" "$ttrace" -f -y -T -o /dev/null
 	real_row strace_all "strace -f -o /dev/null" "$strace" -f -o /dev/null
+	real_row strace_yt "strace -f -y -T -o /dev/null" "$strace" -f -y -T -o /dev/null
 	real_row strace_open "strace -f --seccomp-bpf -e trace=openat" \
 		"$strace" -f --seccomp-bpf -e trace=openat -o /dev/null
 	real_row proot "proot" "$proot"
@@ -567,6 +571,7 @@ real_table() {
 	vs_row "tvisor-nop --rewrite=off / strace -f" nop_off strace_all
 	vs_row "tvisor-trace -f / strace -f" trace_all strace_all
 	vs_row "tvisor-trace --rewrite=off / strace -f" trace_off strace_all
+	vs_row "tvisor-trace -f -y -T / strace -f -y -T" trace_yt strace_yt
 	vs_row "tvisor-nop openat / strace bpf openat" nop_open strace_open
 	vs_row "tvisor-trace openat / strace bpf openat" trace_open strace_open
 	echo
@@ -619,14 +624,29 @@ rootfs_time() { # W PREFIX...: median seconds of workload W
 	1) "$timeit" "$RUNS" "$@" /usr/bin/dpkg -l ;;
 	2) "$timeit" "$RUNS" "$@" /usr/bin/find /usr -name '*.py' ;;
 	3) "$timeit" "$RUNS" "$@" /usr/bin/python3 -c pass ;;
+	# A reinstall after the first run: unpack, fsync, configure, as dpkg
+	# does for any package.
+	4) "$timeit" "$RUNS" "$@" /usr/bin/dpkg -i /tvbench.deb ;;
 	esac 2>>"$log"
+}
+
+# rootfs_deb DIR: a package of 200 small files, built into DIR/tvbench.deb
+rootfs_deb() {
+	_p=$tmp/tvbench-pkg
+	mkdir -p "$_p/DEBIAN" "$_p/usr/share/tvbench" || return
+	printf 'Package: tvbench\nVersion: 1.0\nArchitecture: all\nMaintainer: tvisor <tvisor@localhost>\nDescription: bench/run.sh: 200 small files\n' \
+		>"$_p/DEBIAN/control" || return
+	for _i in $(seq 200); do
+		echo "file $_i" >"$_p/usr/share/tvbench/f$_i" || return
+	done
+	dpkg-deb -b "$_p" "$1/tvbench.deb" >/dev/null
 }
 
 rootfs_row() { # LABEL BASE|OTHER PREFIX...: BASE rows set the ratios' base
 	printf '%-40s' "$1"
 	_kind=$2
 	shift 2
-	for _w in 1 2 3; do
+	for _w in 1 2 3 4; do
 		if [ "${1:-}" = n/a ] || ! _o=$(rootfs_time "$_w" "$@") || ! isnum "$_o"; then
 			[ "${1:-}" = n/a ] && cell n/a || cell fails
 			continue
@@ -647,23 +667,35 @@ rootfs_table() {
 		echo
 		return
 	fi
-	printf '%-40s%18s%18s%18s\n' "" "dpkg -l" "find /usr -name" "python3 -c pass"
+	# A copy, since dpkg -i writes to it.
+	if ! cp -a "$root" "$tmp/root" || ! have dpkg-deb || ! rootfs_deb "$tmp/root"; then
+		echo "(cannot copy $root or build a package in it: see $log)"
+		echo
+		return
+	fi
+	root=$tmp/root
+	printf '%-40s%18s%18s%18s%18s\n' "" "dpkg -l" "find /usr -name" "python3 -c pass" \
+		"dpkg -i 200 files"
 	if [ "$(id -u)" = 0 ] && have chroot; then
 		rootfs_row "chroot DIR (the kernel)" BASE chroot "$root" >/dev/null	# the page cache
 		rootfs_row "chroot DIR (the kernel)" BASE chroot "$root"
 	else
 		rootfs_row "chroot DIR (the kernel)" BASE n/a
 	fi
-	if [ -n "$fs" ]; then
-		rootfs_row "tvisor-fs --root DIR" OTHER "$fs" --root "$root" --
-	else
-		rootfs_row "tvisor-fs --root DIR" OTHER n/a
-	fi
-	if [ -n "$proot" ]; then
-		rootfs_row "proot -r DIR" OTHER "$proot" -r "$root"
-	else
-		rootfs_row "proot -r DIR" OTHER n/a
-	fi
+	for _fs in "--root" "-0 --root"; do
+		if [ -n "$fs" ]; then
+			rootfs_row "tvisor-fs $_fs DIR" OTHER "$fs" $_fs "$root" --
+		else
+			rootfs_row "tvisor-fs $_fs DIR" OTHER n/a
+		fi
+	done
+	for _pr in "-r" "-0 -r"; do
+		if [ -n "$proot" ]; then
+			rootfs_row "proot $_pr DIR" OTHER "$proot" $_pr "$root"
+		else
+			rootfs_row "proot $_pr DIR" OTHER n/a
+		fi
+	done
 	echo
 }
 
