@@ -34,6 +34,8 @@ static char *prepare_child(struct tv_thread *t, struct tv_thread *n, tv_ucontext
 		n->guest_ss_size = t->guest_ss_size;
 		n->guest_ss_flags = t->guest_ss_flags;
 	}
+	/* The child starts with its parent's mask, SIGSYS's virtual bit too. */
+	n->guest_sigsys_blocked = t->guest_sigsys_blocked;
 	n->gfilters = t->gfilters;
 	n->trap_all = t->trap_all;
 	n->strict = t->strict;

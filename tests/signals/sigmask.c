@@ -6,6 +6,7 @@
  *     (or SIG_DFL for a default-ignored signal) discards a pending one;
  *   - real-time signals queue with their values, delivered lowest signal
  *     first and in order within one signal;
+ *   - a new thread and a fork child inherit a full mask, SIGSYS included;
  *   - per thread: a new thread inherits its creator's mask; pthread_sigmask
  *     in one thread leaves the others alone; a process-directed signal goes
  *     to the thread that does not block it; thread-directed pending signals
@@ -109,6 +110,38 @@ static void *thread_c(void *a)
 	pthread_sigmask(SIG_UNBLOCK, &u1, NULL); /* takes it now */
 	atomic_store(&stage, 6);
 	return NULL;
+}
+
+static void *report_sys(void *a)
+{
+	sigset_t m;
+	pthread_sigmask(SIG_SETMASK, NULL, &m);
+	*(int *)a = sigismember(&m, SIGSYS);
+	return NULL;
+}
+
+/* Every signal blocked, SIGSYS too (the one the monitor cannot really
+ * block): a new thread and a fork child start with that mask. */
+static void full_mask_inherited(void)
+{
+	sigset_t all, old;
+	int in_thread = -1, st;
+	pthread_t t;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pthread_create(&t, NULL, report_sys, &in_thread);
+	pthread_join(t, NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int in_child;
+		report_sys(&in_child);
+		_exit(in_child);
+	}
+	xwaitpid(pid, &st, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	say("full mask: SIGSYS blocked in a new thread=%s in a fork child=%s", yn(in_thread == 1),
+	    yn(WIFEXITED(st) && WEXITSTATUS(st) == 1));
 }
 
 int main(void)
@@ -223,5 +256,6 @@ int main(void)
 	    count[SIGUSR2]);
 	/* B's pending SIGUSR2 ended with B. */
 	say("end: main pending usr2=%s", yn(pending(SIGUSR2)));
+	full_mask_inherited();
 	return 0;
 }
