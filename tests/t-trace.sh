@@ -9,7 +9,7 @@
 # "--- SIG" / "+++ killed by" lines of signals; then each strace option
 # that adds to a line or chooses lines (-T -r -n -z -Z -e status= -x -xx
 # -y -yy -e signal= -e quiet= --always-show-pid), the same program under
-# both tracers; -e inject= and -e fault=; -o on a full device; -p; --help.
+# both tracers; -ff -o PREFIX against strace's files; -e inject= and -e fault=; -o on a full device; -p; --help.
 # Usage: tests/t-trace.sh SRCDIR BUILDDIR; prints PASS:/FAIL:/SKIP: lines.
 set -u
 src=$1 build=$2
@@ -399,6 +399,63 @@ if [ $have_strace = 1 ]; then
 	done
 else
 	echo "SKIP: fork (no strace)"
+fi
+
+# --- -ff -o PREFIX: a file per thread, PREFIX.TID, lines without leader ------
+# Each file's lines, the files in pid order (the order the threads were
+# made), are compared as byproc compares one file of -f: with the pids
+# named P1, P2, ...  No file PREFIX itself, and as many files as strace's.
+ffcat() {	# ffcat DIR: "TID line" for every line of DIR/out.TID
+	for f in $(ls "$1" | sort -t. -k2 -n); do
+		sed "s/^/${f#out.} /" "$1/$f"
+	done
+}
+# Masked, as in the -f tests: the parent's pid (strace is the guest's
+# parent there); clone3's "=> {parent_tid=[P2]}", which the tool does not
+# decode yet; and pthread_join's futex wait, which the thread's exit may
+# make needless (natively too).
+ffmask='s/^(P[0-9]+ getppid\(\)) = [0-9]+$/\1 = N/; s/} => \{parent_tid=\[P[0-9]+\]\}, /}, /; /^P1 futex\(/d'
+if [ $have_strace = 1 ]; then
+	for g in fork threads; do
+		rm -rf "$tmp/sff" "$tmp/tff"
+		mkdir "$tmp/sff" "$tmp/tff"
+		(cd "$tmp/sff" && run strace -ff -o out "$tmp/trace-$g" >/dev/null 2>&1)
+		(cd "$tmp/tff" && run "$tool" -ff -o out -- "$tmp/trace-$g" >/dev/null 2>&1)
+		ffcat "$tmp/sff" | byproc /dev/stdin | sed -E "$ffmask" >"$tmp/sff.n"
+		ffcat "$tmp/tff" | byproc /dev/stdin | sed -E "$ffmask" >"$tmp/tff.n"
+		ns=$(ls "$tmp/sff" | wc -l) nt=$(ls "$tmp/tff" | grep -c '^out\.[0-9][0-9]*$')
+		if [ "$ns" != "$nt" ] || [ "$(ls "$tmp/tff" | wc -l)" != "$nt" ]; then
+			ls "$tmp/sff" "$tmp/tff" >"$tmp/diff"
+			fail "ff-$g" "files: strace made $ns, tvisor-trace $(ls "$tmp/tff" | tr '\n' ' ')" "$tmp/diff"
+		else
+			same "ff-$g" "$tmp/sff.n" "$tmp/tff.n"
+		fi
+	done
+	# A relative PREFIX is where the tracer started, whatever the program's
+	# cwd when it writes, also after an execve there.
+	rm -rf "$tmp/tff" && mkdir "$tmp/tff"
+	(cd "$tmp/tff" && run "$tool" -ff -o out -- /bin/sh -c 'cd /; exec ./bin/true' 2>"$tmp/ff.err")
+	if [ "$(ls "$tmp/tff")" = "$(ls "$tmp/tff" | grep -x 'out\.[0-9]*')" ] &&
+	   grep -q '^chdir("/")' "$tmp/tff"/out.* && grep -q '^exit_group(0)' "$tmp/tff"/out.* &&
+	   [ ! -e /out ] && [ ! -s "$tmp/ff.err" ]; then
+		pass ff-cwd
+	else
+		ls "$tmp/tff" >"$tmp/diff"; cat "$tmp/ff.err" >>"$tmp/diff"
+		fail ff-cwd "the program's chdir moved the files" "$tmp/diff"
+	fi
+	# -c with -ff: strace's error.  The status is each tool's for a usage
+	# error: strace's 1, the monitor's 2 (tvisor.3).
+	run strace -ff -c -o "$tmp/ffc-out" true >/dev/null 2>"$tmp/sffc.err"; ss=$?
+	run "$tool" -ff -c -o "$tmp/ffc-out" -- true >/dev/null 2>"$tmp/tffc.err"; ts=$?
+	sed -n '1s/^strace: //p' "$tmp/sffc.err" >"$tmp/sffc"
+	sed -n '1s/^tvisor-trace: //p' "$tmp/tffc.err" >"$tmp/tffc"
+	if [ $ss = 1 ] && [ $ts = 2 ] && [ -z "$(ls "$tmp" | grep ffc-out)" ] && [ -s "$tmp/tffc" ]; then
+		same ff-summary "$tmp/sffc" "$tmp/tffc"
+	else
+		fail ff-summary "exit status $ts (strace's $ss), or a file made" "$tmp/tffc.err"
+	fi
+else
+	echo "SKIP: ff (no strace)"
 fi
 
 # --- strace's options, each against strace on the same program ---------------

@@ -239,7 +239,7 @@ enum { HEX_NONE, HEX_CHARS, HEX_NON_ASCII, HEX_ALL };
 enum { DF_PATH = 1 << 0, DF_SOCKET = 1 << 1, DF_DEV = 1 << 2, DF_ALL = (1 << 3) - 1 };
 
 static struct {
-	int follow;		/* -f: every thread, not only the first */
+	int follow;		/* -f: every thread, not only the first; 2: -ff */
 	int summary;		/* -c / -C */
 	int lines;		/* print call lines (not with -c alone) */
 	int stamps;		/* -t, -tt, -ttt */
@@ -313,26 +313,117 @@ static void output_failed(long err)
 	persist_failed();
 }
 
-/* Writes all of buf to the output; a short write is retried, an error
- * drops the rest of buf and is reported. */
-static void emit(const char *buf, size_t len)
+/* Writes all of buf to fd, a short write retried; 0 or the error. */
+static long write_all(int fd, const char *buf, size_t len)
 {
-	int retried = 0;
 	while (len) {
-		long r = sys(__NR_write, out_fd, (long)buf, (long)len, 0, 0, 0);
+		long r = sys(__NR_write, fd, (long)buf, (long)len, 0, 0, 0);
 		if (r == -EINTR)
 			continue;
-		if (r == -EBADF && !retried && opt.outfile && reopen_output() == 0) {
-			retried = 1;	/* lost anyway (closed behind our back): append */
-			continue;
-		}
-		if (r <= 0) {
-			output_failed(r ? r : -EIO);
-			return;
-		}
+		if (r <= 0)
+			return r ? r : -EIO;
 		buf += r;
 		len -= (size_t)r;
 	}
+	return 0;
+}
+
+/* Writes all of buf to the output; an error drops the rest of buf and is
+ * reported. */
+static void emit(const char *buf, size_t len)
+{
+	long r = write_all(out_fd, buf, len);
+	/* Closed behind our back (nothing was written): append. */
+	if (r == -EBADF && opt.outfile && reopen_output() == 0)
+		r = write_all(out_fd, buf, len);
+	if (r)
+		output_failed(r);
+}
+
+/* -ff with -o PREFIX: each thread's lines go to PREFIX.TID, as strace
+ * writes them.  Each line opens, appends and closes its file, so no
+ * descriptor of ours per thread sits in the guest's table (nothing to
+ * guard, nothing to carry across execve).  As strace does when it meets
+ * a new thread, the first line of a thread this trace has not seen
+ * truncates the file; a process's new image goes on appending to it.
+ * Under the lock. */
+static int separate;			/* -ff with -o */
+static char ff_prefix[4096];		/* PREFIX, absolute: the guest may chdir */
+static char ff_path[4096 + 16];
+static int *ff_seen;			/* tids whose file is begun: open addressing, 0 free */
+static unsigned ff_cap, ff_used;
+
+static int ff_insert(int *set, unsigned cap, int tid)
+{
+	unsigned i = (unsigned)tid * 2654435761u % cap;
+	while (set[i] && set[i] != tid)
+		i = (i + 1) % cap;
+	if (set[i])
+		return 0;
+	set[i] = tid;
+	return 1;
+}
+
+/* Records tid; 1 if it is new to the trace (or no memory: truncate). */
+static int ff_begin(int tid)
+{
+	if (2 * (ff_used + 1) > ff_cap) {
+		unsigned cap = ff_cap ? 2 * ff_cap : 64;
+		int *set = tv_calloc(cap, sizeof *set);
+		if (!set)
+			return 1;
+		for (unsigned i = 0; i < ff_cap; i++)
+			if (ff_seen[i])
+				ff_insert(set, cap, ff_seen[i]);
+		tv_free(ff_seen);
+		ff_seen = set;
+		ff_cap = cap;
+	}
+	if (!ff_insert(ff_seen, ff_cap, tid))
+		return 0;
+	ff_used++;
+	return 1;
+}
+
+static void ff_forget_all(void)
+{
+	tv_free(ff_seen);
+	ff_seen = NULL;
+	ff_cap = ff_used = 0;
+}
+
+/* Opens PREFIX.TID to append, truncated first if trunc. */
+static long ff_open(int tid, int trunc)
+{
+	tv_snprintf(ff_path, sizeof ff_path, "%s.%d", ff_prefix, tid);
+	return sys(__NR_openat, AT_FDCWD, (long)ff_path,
+		   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (trunc ? O_TRUNC : 0), 0666, 0, 0);
+}
+
+/* -ff: the file of a new process begins now, as strace's does when it
+ * meets the process, even if its first line comes from its next image. */
+static long ff_start(int tid)
+{
+	ff_begin(tid);
+	long fd = ff_open(tid, 1);
+	if (fd >= 0)
+		sys(__NR_close, fd, 0, 0, 0, 0, 0);
+	return fd;
+}
+
+/* A line of thread tid's. */
+static void emit_line(int tid, const char *buf, size_t len)
+{
+	if (!separate) {
+		emit(buf, len);
+		return;
+	}
+	long fd = ff_open(tid, ff_begin(tid));
+	long r = fd < 0 ? fd : write_all((int)fd, buf, len);
+	if (fd >= 0)
+		sys(__NR_close, fd, 0, 0, 0, 0, 0);
+	if (r)
+		output_failed(r);
 }
 
 /* The kernel-internal restart codes, should one ever reach us. */
@@ -2691,9 +2782,9 @@ static void put_stamp(struct sb *o, uint64_t ns)
  * (-r: "(+S.U) " after -t) and the call's number (-n). */
 static void put_prefix(struct sb *o, int tid, const struct lead *l)
 {
-	if ((opt.outfile && opt.follow) || opt.always_pid)
+	if ((opt.outfile && opt.follow && !separate) || opt.always_pid)
 		sb_printf(o, "%-5d ", tid);
-	else if (nthreads > 1 && opt.follow)
+	else if (nthreads > 1 && opt.follow && !separate)
 		sb_printf(o, "[pid %5d] ", tid);
 	if (opt.stamps)
 		put_stamp(o, l->stamp);
@@ -2763,21 +2854,31 @@ static void write_cut(struct thr *p)
 	} else {
 		sb_putc(&outbuf, '\n');
 	}
-	emit(outbuf.p, outbuf.len);
+	emit_line(p->tid, outbuf.p, outbuf.len);
 	p->state = ST_SHOWN;
 }
 
 /* Under the lock: lines of other threads still waiting for their result
  * are written now, as unfinished, since a line comes before them.  Not
  * with -e status=: as in strace (which holds each line in a memstream
- * until its status is known), every line is written whole. */
+ * until its status is known), every line is written whole; nor with -ff,
+ * where no other thread's line comes before them in their files. */
 static void flush_pending(struct thr *self)
 {
-	if (filtering())
+	if (filtering() || separate)
 		return;
 	for (struct thr *p = pend_head; p; p = p->pnext)
 		if (p != self && p->state == ST_PENDING)
 			write_cut(p);
+}
+
+/* Under the lock, with -ff: a signal cuts only its own thread's line, as
+ * strace does in a file of its own. */
+static void cut_own(int tid)
+{
+	struct thr *t = *slot(tid);
+	if (separate && t && t->state == ST_PENDING && !filtering())
+		write_cut(t);
 }
 
 /* Writes the line of t's finished call, when its status is shown: its
@@ -2804,7 +2905,7 @@ static void write_line(struct thr *t)
 		}
 		sb_putn(&outbuf, t->tail.p, t->tail.len);
 		put_tail(&outbuf, &t->c, s);
-		emit(outbuf.p, outbuf.len);
+		emit_line(t->tid, outbuf.p, outbuf.len);
 	}
 	pend_unlink(t);
 	tv_unlock(&big_lock);
@@ -2819,7 +2920,7 @@ static void write_note(int tid, const char *text)
 	outbuf.len = 0;
 	put_prefix(&outbuf, tid, &l);
 	sb_puts(&outbuf, text);
-	emit(outbuf.p, outbuf.len);
+	emit_line(tid, outbuf.p, outbuf.len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -3044,6 +3145,7 @@ static void on_signal(const struct tv_signal *s)
 	if (opt.lines && !finished && (opt.follow || s->tid == main_pid) && signal_shown(s->signo)) {
 		struct lead l;
 		flush_pending(NULL);
+		cut_own(s->tid);
 		lead_now(&l, last_nr(s->tid));
 		outbuf.len = 0;
 		put_prefix(&outbuf, s->tid, &l);
@@ -3052,7 +3154,7 @@ static void on_signal(const struct tv_signal *s)
 		sb_putc(&outbuf, ' ');
 		put_siginfo(&outbuf, s);
 		sb_puts(&outbuf, " ---\n");
-		emit(outbuf.p, outbuf.len);
+		emit_line(s->tid, outbuf.p, outbuf.len);
 	}
 	/* (A child that shares our memory is not the process we trace.) */
 	if (s->fatal && sys(__NR_getpid, 0, 0, 0, 0, 0, 0) == main_pid) {
@@ -3340,10 +3442,20 @@ static void close_fd(int *fd)
  * shares our memory (vfork) must leave it to the parent. */
 static void on_fork_child(const struct tv_fork *f)
 {
-	if (f->flags & CLONE_VM)
+	if (f->flags & CLONE_VM) {
+		if (separate) {
+			tv_lock(&big_lock);
+			ff_start(f->child_pid);
+			tv_unlock(&big_lock);
+		}
 		return;
+	}
 	big_lock = (tv_lock_t){ 0 };
 	forget_threads();
+	if (separate) {
+		ff_forget_all();
+		ff_start(f->child_pid);
+	}
 	if (!opt.follow) {
 		close_fd(&out_fd);
 		close_fd(&state_fd);
@@ -3370,9 +3482,16 @@ static void on_fork_parent(const struct tv_fork *f)
 	tv_unlock(&big_lock);
 }
 
-/* A process we do not follow runs its programs silently too. */
+/* A process we do not follow runs its programs silently too.  With -ff,
+ * the next image writes where this one does, whatever the cwd: -o takes
+ * the absolute prefix (the last -o counts). */
 static int exec_options(char **argv, int cap)
 {
+	if (separate && cap >= 2) {
+		argv[0] = "-o";
+		argv[1] = ff_prefix;
+		return 2;
+	}
 	if (opt.follow || cap < 1 || sys(__NR_getpid, 0, 0, 0, 0, 0, 0) == main_pid)
 		return 0;
 	argv[0] = "--tv-trace-detached";
@@ -4104,7 +4223,8 @@ static int set_strsize(const char *v)
 static int apply(char c, const char *val)
 {
 	switch (c) {
-	case 'f': opt.follow = 1; return 0;
+	case 'f': opt.follow += opt.follow < 2; return 0;
+	case 'F': opt.follow = 2; return 0;	/* --output-separately: -ff */
 	case 'c': opt.summary = 1, opt.lines = 0; return 0;
 	case 'C': opt.summary = 1, opt.lines = 1; return 0;
 	case 't': opt.stamps++; return 0;
@@ -4157,6 +4277,7 @@ static int long_option(int argc, char **argv)
 		{ "--strings-in-hex", 'x', ARG_MAY, NULL }, { "--successful-only", 'z', ARG_NONE, NULL },
 		{ "--failed-only", 'Z', ARG_NONE, NULL }, { "--attach", 'p', ARG_NEED, NULL },
 		{ "--inject", 'e', ARG_NEED, "inject" }, { "--fault", 'e', ARG_NEED, "fault" },
+		{ "--output-separately", 'F', ARG_NONE, NULL },
 	};
 	const char *a = argv[0];
 
@@ -4393,6 +4514,30 @@ static void start_detached(int fd, const struct persist *p)
 	finished = 1;
 }
 
+/* -ff: PREFIX made absolute, from the cwd at start. */
+static int set_prefix(void)
+{
+	size_t n = tv_strlen(opt.outfile);
+	long len = 0;
+
+	if (opt.outfile[0] != '/') {
+		len = sys(__NR_getcwd, (long)ff_prefix, sizeof ff_prefix, 0, 0, 0, 0);
+		if (len < 0) {
+			tv_dprintf(2, "%s: -ff: cannot find the directory of '%s': %s\n", TOOL,
+				   opt.outfile, tv_strerror((int)-len));
+			return -1;
+		}
+		len--;		/* getcwd counts the NUL */
+		ff_prefix[len++] = '/';
+	}
+	if ((size_t)len + n >= sizeof ff_prefix) {
+		tv_dprintf(2, "%s: -ff: '%s': %s\n", TOOL, opt.outfile, tv_strerror(ENAMETOOLONG));
+		return -1;
+	}
+	tv_memcpy(ff_prefix + len, opt.outfile, n + 1);
+	return 0;
+}
+
 static int start(void)
 {
 	struct persist p;
@@ -4404,6 +4549,15 @@ static int start(void)
 	if (opt.stamps && opt.stamps < 3)
 		load_timezone();
 
+	separate = opt.follow > 1 && opt.outfile;
+	if (separate && opt.summary) {
+		tv_dprintf(2, "%s: (-c/--summary-only or -C/--summary) and -ff/--output-separately "
+			   "are mutually exclusive\n", TOOL);
+		return 1;
+	}
+	if (separate && set_prefix() < 0)
+		return 1;
+
 	/* After the guest's execve: the descriptors of the image before. */
 	int fd = find_state(&p);
 	if (detached) {
@@ -4412,8 +4566,10 @@ static int start(void)
 		finished = 1;
 		return 0;
 	}
-	if (fd >= 0 && sys(__NR_fcntl, p.out_fd, F_GETFD, 0, 0, 0, 0) >= 0) {
+	if (fd >= 0 && (separate || sys(__NR_fcntl, p.out_fd, F_GETFD, 0, 0, 0, 0) >= 0)) {
 		out_fd = p.out_fd;
+		if (separate)
+			ff_begin(main_pid);	/* this process's file goes on */
 		if (opt.summary && p.shared_fd >= 0)
 			map_shared(p.shared_fd);
 		if (p.pid == main_pid) {
@@ -4427,6 +4583,16 @@ static int start(void)
 	}
 
 	long o;
+	if (separate) {
+		/* No file PREFIX itself, as in strace. */
+		o = ff_start(main_pid);
+		if (o < 0) {
+			tv_dprintf(2, "%s: cannot open '%s': %s\n", TOOL, ff_path, tv_strerror((int)-o));
+			return 1;
+		}
+		new_state();
+		return 0;
+	}
 	if (opt.outfile) {
 		o = sys(__NR_openat, AT_FDCWD, (long)opt.outfile, O_WRONLY | O_CREAT | O_TRUNC, 0666, 0, 0);
 		if (o < 0) {
@@ -4488,6 +4654,7 @@ TV_TOOL(.name = TOOL,
 		 "                       (T: 10, 1.5ms, 2s...), when=FIRST[..LAST][+[STEP]]\n"
 		 "  -e fault=SET[:error=E][:when=EXPR]  inject=, error=ENOSYS by default\n"
 		 "  -f                   trace every thread, with [pid N] when there are several\n"
+		 "  -ff                  with -o PREFIX: each thread's trace in PREFIX.TID\n"
 		 "  -c                   count time, calls and errors; a table at the end\n"
 		 "  -C                   like -c, and the trace too\n"
 		 "  -s N                 show at most N bytes of strings [32]\n"
