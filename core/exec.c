@@ -133,6 +133,9 @@ static long exec_path(const struct tv_call *c, char *path, int *keep_fd, char *e
 			return -ENAMETOOLONG;
 		return name + 1;
 	}
+	/* The kernel names the file by what the guest gave (AT_EXECFN,
+	 * comm), "/proc/self/exe" included; we open what it resolves to. */
+	memcpy(execfn, path, (size_t)len + 1);
 	const char *real = tv_procself_resolve(path);
 	if (real != path) {
 		if (tv_strlen(real) >= PATH_CAP)
@@ -211,7 +214,7 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	}
 
 	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
-	 * [--tv-exec-fd FD --tv-execfn NAME,] --tv-ssflags FLAGS,
+	 * [--tv-exec-fd FD,] [--tv-execfn NAME,] --tv-ssflags FLAGS,
 	 * --tv-argv0 ARGV0, --, PATH, ARGS */
 	int n = 0;
 	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
@@ -240,6 +243,8 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		tv_snprintf(keep_arg, sizeof keep_arg, "%d", keep_fd);
 		margv[n++] = "--tv-exec-fd";
 		margv[n++] = keep_arg;
+	}
+	if (tv_strcmp(execfn, path)) {
 		margv[n++] = "--tv-execfn";
 		margv[n++] = execfn;
 	}

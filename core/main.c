@@ -313,7 +313,7 @@ static uintptr_t load_program(const char *path, char **argv, int argc, struct tv
 }
 
 /* What /proc shows of the process: its name (comm, as the kernel sets it
- * at exec from the file's basename), and, for procself.c, where the
+ * at exec from the basename of the name execve was given), and, for procself.c, where the
  * guest's argv, environment and auxv lie (the kernel's /proc files show
  * the monitor's: changing them needs CAP_SYS_RESOURCE). */
 static void describe_guest(const char *path, uintptr_t sp)
@@ -416,7 +416,7 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	uintptr_t sp = tv_stack_build(hi - need, hi, &spec);
 	if (!sp)
 		die(1, NULL, "cannot build the initial stack");
-	describe_guest(path, sp);
+	describe_guest(spec.execfn, sp);
 	tv_procself_publish();
 	start_first_thread(entry, sp, nrs);
 }
