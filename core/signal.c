@@ -260,10 +260,12 @@ static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo
 	uint64_t *mask = tv_uc_mask(uc);
 	/* The frame's uc_stack is the guest's sigaltstack as the kernel saves
 	 * it (its flags as set); the guest's rt_sigreturn puts the monitor's
-	 * back before the kernel reinstalls it (tv_signals_sigreturn). */
+	 * back before the kernel reinstalls it (tv_emu_sigreturn).  Its mask
+	 * is the guest's, SIGSYS's virtual bit included. */
 	stack_t guest_ss = { (void *)t->guest_ss_sp, t->guest_ss_flags, t->guest_ss_size };
+	uint64_t frame_mask = *mask | (t->guest_sigsys_blocked ? tv_sigbit(SIGSYS) : 0);
 	tv_arch_setup_frame(uc, top, (uintptr_t)act.handler,
-			    tv_arch_restorer((const void *)act.restorer, act.flags), sig, info, *mask,
+			    tv_arch_restorer((const void *)act.restorer, act.flags), sig, info, frame_mask,
 			    &guest_ss);
 	if (t->guest_ss_flags & SS_AUTODISARM) {
 		t->guest_ss_sp = 0;
@@ -272,6 +274,8 @@ static void deliver(struct tv_thread *t, tv_ucontext *uc, int sig, const siginfo
 	}
 	uint64_t blocked = *mask | act.mask | ((act.flags & SA_NODEFER) ? 0 : tv_sigbit(sig));
 	*mask = blocked & ~UNBLOCKABLE;
+	if (blocked & tv_sigbit(SIGSYS))
+		t->guest_sigsys_blocked = 1;
 }
 
 extern const char __ehdr_start[], _end[];
@@ -520,18 +524,28 @@ void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict)
  * uc_stack is the guest's sigaltstack (it may have changed it), taken back
  * by the kernel's rules (tv_guest_altstack_set); the monitor's goes in its
  * place for the kernel to reinstall.  The kernel restores the frame's mask
- * too, so signals recorded meanwhile wait in its queue until then. */
+ * too, so signals recorded meanwhile wait in its queue until then; but
+ * not SIGSYS, which the monitor's traps need (a handler may have filled
+ * the mask, as qemu-user's does): its bit becomes the virtual one. */
 long tv_emu_sigreturn(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 {
 	(void)c;
-	uintptr_t sp = tv_uc_sp(uc), at = tv_arch_frame_stack(sp);
+	uintptr_t sp = tv_uc_sp(uc), frame_uc = tv_arch_frame_uc(sp);
+	uintptr_t at = frame_uc + offsetof(tv_ucontext, uc_stack);
+	uintptr_t mask_at = frame_uc + offsetof(tv_ucontext, uc_sigmask);
 	stack_t ss, monitor_ss = { tv_altstack_base(t), 0, ALTSTACK_SIZE };
+	uint64_t mask;
 
 	tv_block_all();
 	tv_signals_requeue(t, 0);
 	if (tv_mem_read(&ss, at, sizeof ss) == 0) {
 		tv_guest_altstack_set(t, &ss, sp);
 		tv_mem_write(at, &monitor_ss, sizeof monitor_ss);
+	}
+	if (tv_mem_read(&mask, mask_at, sizeof mask) == 0) {
+		t->guest_sigsys_blocked = (mask & tv_sigbit(SIGSYS)) != 0;
+		mask &= ~tv_sigbit(SIGSYS);
+		tv_mem_write(mask_at, &mask, sizeof mask);
 	}
 	tv_sigreturn_at(sp);
 }

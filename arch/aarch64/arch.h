@@ -93,12 +93,12 @@ static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c
 /* arm64 has no fork, vfork, open, stat, pause, arch_prctl...: only the
  * generic numbers of asm-generic/unistd.h, so TV_HAVE_NR_FORK is unset. */
 
-/* Where the uc_stack of the signal frame lies when rt_sigreturn is
- * called with stack pointer sp: struct rt_sigframe is at sp, a siginfo
- * and then the ucontext. */
-static inline uintptr_t tv_arch_frame_stack(uintptr_t sp)
+/* Where the ucontext of the signal frame lies when rt_sigreturn is called
+ * with stack pointer sp: struct rt_sigframe is at sp, a siginfo and then
+ * the ucontext. */
+static inline uintptr_t tv_arch_frame_uc(uintptr_t sp)
 {
-	return sp + sizeof(siginfo_t) + __builtin_offsetof(tv_ucontext, uc_stack);
+	return sp + sizeof(siginfo_t);
 }
 
 /* The stack pointer at which rt_sigreturn finds the frame a handler was

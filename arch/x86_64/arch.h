@@ -102,12 +102,12 @@ static inline void tv_clone_args_decode(const long a[6], struct tv_clone_args *c
 /* The ABI's red zone below the stack pointer, which a signal frame skips. */
 #define TV_RED_ZONE 128
 
-/* Where the uc_stack of the signal frame lies when rt_sigreturn is
- * called with stack pointer sp: the frame is at sp - 8 (the handler's
- * return popped its pretcode), and its ucontext right after that. */
-static inline uintptr_t tv_arch_frame_stack(uintptr_t sp)
+/* Where the ucontext of the signal frame lies when rt_sigreturn is called
+ * with stack pointer sp: the frame is at sp - 8 (the handler's return
+ * popped its pretcode), and its ucontext right after that. */
+static inline uintptr_t tv_arch_frame_uc(uintptr_t sp)
 {
-	return sp + __builtin_offsetof(tv_ucontext, uc_stack);
+	return sp;
 }
 
 /* The stack pointer at which rt_sigreturn finds the frame a handler was

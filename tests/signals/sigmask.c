@@ -7,6 +7,8 @@
  *   - real-time signals queue with their values, delivered lowest signal
  *     first and in order within one signal;
  *   - a new thread and a fork child inherit a full mask, SIGSYS included;
+ *   - a handler's frame holds the mask with SIGSYS, and a handler that
+ *     fills it blocks every signal on return, without harm to later calls;
  *   - per thread: a new thread inherits its creator's mask; pthread_sigmask
  *     in one thread leaves the others alone; a process-directed signal goes
  *     to the thread that does not block it; thread-directed pending signals
@@ -144,6 +146,46 @@ static void full_mask_inherited(void)
 	    yn(WIFEXITED(st) && WEXITSTATUS(st) == 1));
 }
 
+static volatile int uc_had_sys;
+
+/* Returns with every signal blocked, as qemu-user's host handler does
+ * when it must hold signals back: the kernel restores the frame's mask. */
+static void fill_uc_mask(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	(void)sig, (void)si;
+	uc_had_sys = sigismember(&uc->uc_sigmask, SIGSYS);
+	sigfillset(&uc->uc_sigmask);
+}
+
+/* SIGSYS in a handler's frame: the guest's own bit, and a handler that
+ * blocks every signal by its frame, calls made after that still work. */
+static void frame_mask_sys(void)
+{
+	struct sigaction sa = { 0 };
+	sigset_t sys, old, now;
+
+	sa.sa_sigaction = fill_uc_mask;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&sys);
+	sigaddset(&sys, SIGSYS);
+	sigprocmask(SIG_SETMASK, &sys, &old);	/* SIGUSR1 unblocked */
+	raise(SIGUSR1);
+	int seen_blocked = uc_had_sys;
+	pid_t ppid = getppid();
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, &now);
+	int all_after = sigismember(&now, SIGSYS) && sigismember(&now, SIGUSR2);
+	raise(SIGUSR1);
+	int seen_unblocked = !uc_had_sys;
+	sigprocmask(SIG_SETMASK, &old, &now);
+	say("frame mask: handler sees blocked SIGSYS=%s unblocked=%s; filled by the handler: "
+	    "all blocked after=%s calls work=%s", yn(seen_blocked), yn(seen_unblocked), yn(all_after),
+	    yn(ppid == getppid() && sigismember(&now, SIGSYS)));
+}
+
 int main(void)
 {
 	install(SIGUSR1);
@@ -257,5 +299,6 @@ int main(void)
 	/* B's pending SIGUSR2 ended with B. */
 	say("end: main pending usr2=%s", yn(pending(SIGUSR2)));
 	full_mask_inherited();
+	frame_mask_sys();
 	return 0;
 }
