@@ -845,9 +845,10 @@ static int exec_path(struct tv_call *c, int mode, const char *host, const struct
  * the count would leave the names dangling while it moves).  stat and
  * lstat of a name show the file with that count as st_nlink, readlink of
  * one fails as on a file, unlink of one takes the count down and the last
- * one takes the file, and rename of one into another directory makes its
- * link anew.  Names link to the file by relative paths: a host program
- * outside reaches the file through them too. */
+ * one takes the file, rename of one into another directory makes its
+ * link anew, and readdir does not list the hidden names.  Names link to
+ * the file by relative paths: a host program outside reaches the file
+ * through them too. */
 
 static int opt_l2s;	/* -l */
 
@@ -1187,7 +1188,7 @@ static long l2s_rename(const struct ctx *x, long sd, long sp, long dd, long dp, 
 	if (r == 0 && !is_s && !is_d)
 		r = -ENOSYS;
 	else if (r == 0 && is_s && is_d && !tv_strcmp(sf->guest, df->guest))
-		r = 0;
+		r = flags & RENAME_NOREPLACE ? -EEXIST : 0;
 	else if (r == 0 && is_s && tv_strcmp(sdir, ddir)) {
 		tv_snprintf(tmp, sizeof tmp, L2S "tmp.%d",
 			    (int)tv_syscall6(__NR_gettid, 0, 0, 0, 0, 0, 0));
@@ -1317,6 +1318,58 @@ static long l2s_fd_count(const struct tv_call *c)
 		return 0;
 	tv_snprintf(link, sizeof link, "/proc/self/fd/%d", (int)c->args[0]);
 	return readlink_host(link, host, sizeof host) > 0 ? l2s_host_count(host) : 0;
+}
+
+/* getdents64's records (struct linux_dirent64, which the UAPI headers do
+ * not export). */
+#define DIRENT_RECLEN 16
+#define DIRENT_NAME 19
+
+/* Drops the records of names that begin with ".l2s." from the n bytes at
+ * b; the new length. */
+static long l2s_drop_hidden(char *b, long n)
+{
+	long in = 0, out = 0;
+
+	while (in + DIRENT_NAME < n) {
+		unsigned short len;
+		tv_memcpy(&len, b + in + DIRENT_RECLEN, sizeof len);
+		if (len <= DIRENT_NAME || in + len > n)
+			break;
+		if (!starts(b + in + DIRENT_NAME, L2S)) {
+			for (long i = 0; out != in && i < len; i++)
+				b[out + i] = b[in + i];
+			out += len;
+		}
+		in += len;
+	}
+	return out;
+}
+
+/* getdents64 does not list the hidden files: cp -a, tar and rm -r would
+ * take them for files of their own.  A batch of hidden files alone would
+ * read as the end of the directory: the next one is read instead. */
+static void l2s_getdents_exit(struct tv_call *c)
+{
+	long fd = c->args[0], buf = c->args[1], count = c->args[2], n = c->ret;
+
+	while (n > 0) {
+		char *b = tv_malloc((size_t)n);
+		if (!b || tv_mem_read(b, (uintptr_t)buf, (size_t)n) < 0) {
+			tv_free(b);
+			break;
+		}
+		long m = l2s_drop_hidden(b, n);
+		if (m != n)
+			tv_mem_write((uintptr_t)buf, b, (size_t)m);
+		tv_free(b);
+		if (m > 0) {
+			n = m;
+			break;
+		}
+		n = tv_syscall6(__NR_getdents64, fd, buf, count, 0, 0, 0);
+	}
+	c->ret = n;
 }
 
 /* A stat call's st_nlink: the -l file's count. */
@@ -2662,6 +2715,8 @@ static void on_exit(struct tv_call *c)
 		sys(__NR_fcntl, table_fd, F_SETFD, FD_CLOEXEC, 0);	/* it failed */
 	if (d && d->sock_fix)
 		sockname_exit(c, d);
+	if (opt_l2s && c->nr == __NR_getdents64)
+		l2s_getdents_exit(c);
 	if (d && d->nlink)
 		l2s_stat_exit(c, d->nlink);
 	else if (opt_l2s && !d && c->ret == 0 && (is_stat(c->nr) || c->nr == __NR_statx))
@@ -2988,7 +3043,7 @@ static const int *syscall_set(void)
 {
 	const size_t n_id = sizeof id_nrs / sizeof id_nrs[0];
 	const size_t n_fake = sizeof fake_nrs / sizeof fake_nrs[0];
-	int *nrs = tv_calloc(N_TABLE + n_id + n_fake + 3, sizeof *nrs);
+	int *nrs = tv_calloc(N_TABLE + n_id + n_fake + 4, sizeof *nrs);
 	size_t n = 0;
 	if (!nrs)
 		return NULL;
@@ -3002,6 +3057,8 @@ static const int *syscall_set(void)
 		nrs[n++] = __NR_uname;
 	if (opt_l2s && !fake_ids)
 		nrs[n++] = __NR_fstat;	/* an open -l file's count */
+	if (opt_l2s)
+		nrs[n++] = __NR_getdents64;
 	nrs[n] = -1;
 	return nrs;
 }
