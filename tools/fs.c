@@ -1111,7 +1111,7 @@ static long l2s_link(const struct ctx *x, long od, long op, long nd, long np, lo
 	struct at o = { -1, NULL }, nw = { -1, NULL };
 	struct l2s f;
 	struct statx st;
-	long n = 1;
+	int fresh = 0;
 
 	if (flags & AT_EMPTY_PATH)
 		return -ENOSYS;
@@ -1121,17 +1121,18 @@ static long l2s_link(const struct ctx *x, long od, long op, long nd, long np, lo
 	if (r == 0 && (r = l2s_arg(x, nd, np, PARENT, ng, nh, &nw)) == 0 &&
 	    tv_syscall6(__NR_statx, nw.fd, (long)nw.name, AT_SYMLINK_NOFOLLOW, 0, (long)&st, 0) == 0)
 		r = -EEXIST;
-	if (r == 0 && l2s_find(x, og, oh, 1, &f))
-		n = -1;
-	else if (r == 0)
+	if (r == 0 && !l2s_find(x, og, oh, 1, &f)) {
 		r = l2s_convert(&o, og, &f);
+		fresh = 1;
+	}
 	if (r == 0) {
 		long d = l2s_lock_dir(&f);
-		if (n < 0)
-			n = l2s_count(&f);
+		/* A new one's count may be left over from a file that had its
+		 * inode number. */
+		long n = fresh ? 1 : l2s_count(&f);
 		if ((r = l2s_make_name(&f, &nw, ng)) == 0)
 			l2s_set_count(&f, n + 1);
-		else if (n == 1)
+		else if (fresh)
 			l2s_set_count(&f, 1);
 		l2s_unlock_dir(d);
 		at_close(&f.at);
@@ -2048,18 +2049,18 @@ static int owners_valid(void)
 	       owners->n == N_OWNERS && owners->entry == sizeof(struct owner);
 }
 
-/* Maps the table on fd, a new one (empty: it gets its size and header)
- * or one already (its size and header checked); it stays open,
- * close-on-exec.  0, or -ENOMEM, or -EINVAL for a file that is not a
- * table. */
-static int table_open(long fd)
+/* Maps the table on fd, one already (its size and header checked) or,
+ * with create, an empty file that gets its size and header; it stays
+ * open, close-on-exec.  0, or -ENOMEM, or -EINVAL for a file that is
+ * not a table. */
+static int table_open(long fd, int create)
 {
 	struct statx st;
 
 	if (tv_syscall6(__NR_statx, fd, (long)"", AT_EMPTY_PATH, STATX_INO | STATX_SIZE, (long)&st,
 			0) < 0)
 		return -EINVAL;
-	int fresh = st.stx_size == 0;
+	int fresh = create && st.stx_size == 0;
 	if (fresh && sys(__NR_ftruncate, fd, sizeof *owners, 0, 0) < 0)
 		return -ENOMEM;
 	if (!fresh && st.stx_size != sizeof *owners)
@@ -2112,7 +2113,7 @@ static int state_start(void)
 	if (sys(__NR_flock, fd, LOCK_EX | LOCK_NB, 0, 0) < 0) {
 		why = "in use by another session";
 	} else {
-		int r = table_open(raise_fd(fd));
+		int r = table_open(raise_fd(fd), 1);
 		why = r == -EINVAL ? "not a tvisor-fs state file (wrong size or header)"
 		      : r < 0	   ? "cannot map it"
 				   : NULL;
@@ -2131,12 +2132,12 @@ static int state_start(void)
  * a new one. */
 static int owners_start(void)
 {
-	if (opt_table_fd >= 0 && table_open(opt_table_fd) == 0)
+	if (opt_table_fd >= 0 && table_open(opt_table_fd, 0) == 0)
 		return 0;
 	if (opt_state)
 		return state_start();
 	long fd = sys(__NR_memfd_create, (long)"tvisor-fs-owners", MFD_CLOEXEC, 0, 0);
-	if (fd < 0 || table_open(raise_fd(fd)) < 0) {
+	if (fd < 0 || table_open(raise_fd(fd), 1) < 0) {
 		tv_dprintf(2, NAME ": no memory for the table of owners\n");
 		return -1;
 	}
