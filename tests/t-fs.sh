@@ -25,7 +25,8 @@
 #   - issue 13: -k against proot -k; -0 and -i run as uid 65534 (setpriv)
 #     against proot -0 and -i (ids, stat of the user's files, chown's
 #     status), and against root natively (set*id rules, tar xpf: owners
-#     and modes remembered across processes and programs).
+#     and modes remembered across processes and programs; --state keeps
+#     them for the next session); -l against the kernel's hard links.
 # Prints PASS:/FAIL:/SKIP: lines (tests/run.sh counts them).
 set -u
 build=$2
@@ -322,7 +323,7 @@ connect rel: ok"
 # ---- issue 12: what went around the view ----------------------------------
 # Each check compares with the kernel's chroot(8) (or the program run
 # natively) where both can run it; the guests are tests/fs/*.c.
-for g in uring race spawn efault; do
+for g in uring race spawn efault dents; do
 	if [ ! -x "$build/guests/fs-$g" ]; then
 		fail "fs-$g-build" "$build/guests/fs-$g is not built"
 		exit 1
@@ -442,6 +443,118 @@ long=$(awk 'BEGIN { for (i = 0; i < 65; i++) printf "9" }')
 "$fs" -k "$long" -- /probe >/dev/null 2>&1
 rc=$?
 [ $rc -eq 2 ] && pass kernel-release-too-long || fail kernel-release-too-long "status $rc"
+
+# -l: hard links made of symbolic links.  The same commands natively
+# (chroot(8): real hard links) and under -l: link counts (ls -l, stat),
+# what is written through one name read through another, unlink of the
+# first name, rename within and across directories and over a name,
+# link's errors, cp -a and tar of hard links (readdir does not list the
+# hidden files), and the hidden file gone with the last name.  Without
+# -l, link(2) is the kernel's, as natively.  On the host, -l's names are
+# symbolic links to one hidden file; without -l, a real link.
+if chroot "$R" /bin/busybox true 2>/dev/null; then
+	L=$tmp/l2s
+	mkdir -p "$L/bin" "$L/w"
+	cp /bin/busybox "$L/bin/busybox"
+	for a in sh cat ls ln rm mv mkdir stat readlink sed awk cp tar [ wc; do ln -s busybox "$L/bin/$a"; done
+	cat >"$L/scen" <<'END'
+cd "${1:-/w}" || exit 1
+echo hello >a
+ln a b; echo "ln $?"
+ls -l a b | awk '{ print $1, $2, $NF }'
+stat -c '%h %F %s %n' a b
+echo more >>b
+cat a
+readlink b; echo "readlink $?"
+rm a
+cat b
+stat -c '%h %F %n' b
+ln b c && ln c d; stat -c '%h %n' b c d
+rm c; stat -c '%h %n' b d
+mv d e; cat e; stat -c '%h %n' b e
+mkdir sub; ln b sub/x; cat sub/x; stat -c '%h %n' b sub/x e
+mv e sub/y; cat sub/y; stat -c '%h %n' sub/y
+mv sub/y b; stat -c '%h %n' b sub/x; ls
+ln b b 2>&1 | sed 's/.*: //'; ln nothere z 2>&1 | sed 's/.*: //'
+ln sub q 2>&1 | sed 's/.*: //'
+echo z >z; ln z z2; echo w >w1; mv w1 z2; stat -c '%h %n' z z2; cat z2
+rm b sub/x; ls sub; rm sub/y z z2; ls -A
+mkdir t; echo x >t/a; ln t/a t/b; cp -a t t2; stat -c '%h %n' t2/a t2/b
+tar cf x.tar t; mkdir u; tar xf x.tar -C u; stat -c '%h %n' u/t/a u/t/b; cat u/t/b
+ls -A t; rm -r t t2 u x.tar; ls -A
+END
+	theirs=$(cd "$tmp" && chroot "$L" /bin/sh /scen 2>&1)
+	for o in -l ""; do
+		rm -rf "$L/w" && mkdir "$L/w"
+		# shellcheck disable=SC2086
+		mine=$(cd "$tmp" && "$fs" $o -r "$L" -- /bin/sh /scen 2>&1)
+		same "kernel-link${o:-"-without-l"}" "$mine" "$theirs"
+		same "link-host-clean${o:-"-without-l"}" "$(ls -A "$L/w")" sub
+	done
+	# Reads of the directory that return hidden names alone (a buffer of
+	# one or two records, tests/fs/dents.c) do not end the listing early.
+	cp "$build/guests/fs-dents" "$L/fs-dents"
+	cmds='cd /w && mkdir d e && i=1 && while [ $i -le 40 ]; do echo $i >d/f$i;
+	ln d/f$i e/f$i; rm d/f$i; i=$((i + 1)); done; echo >d/zz; /fs-dents /w/d;
+	ls e | wc -l; rm -r e; /fs-dents /w/d'
+	rm -rf "$L/w" && mkdir "$L/w"
+	theirs=$(cd "$tmp" && chroot "$L" /bin/sh -c "$cmds" 2>&1)
+	rm -rf "$L/w" && mkdir "$L/w"
+	mine=$(cd "$tmp" && "$fs" -l -r "$L" -- /bin/sh -c "$cmds" 2>&1)
+	same kernel-link2symlink-dents "$mine" "$theirs"
+	# The host's programs (coreutils' ls, stat, mv's same-file check),
+	# without --root.
+	mkdir "$tmp/l2s-n" "$tmp/l2s-h"
+	theirs=$(sh "$L/scen" "$tmp/l2s-n" 2>&1)
+	mine=$("$fs" -l -- sh "$L/scen" "$tmp/l2s-h" 2>&1)
+	same host-link2symlink "$mine" "$theirs"
+	for o in -l ""; do
+		rm -rf "$L/w" && mkdir "$L/w"
+		# shellcheck disable=SC2086
+		"$fs" $o -r "$L" -- /bin/sh -c 'cd /w && echo x >p && ln p q' >/dev/null 2>&1
+		mine=$(cd "$L/w" && stat -c '%h %F %n' p q && ls -A | grep -c '^\.l2s\.[0-9]*$')
+		case $o in
+		-l) want="1 symbolic link p
+1 symbolic link q
+1" ;;
+		*) want="2 regular file p
+2 regular file q
+0" ;;
+		esac
+		same "link-host${o:-"-without-l"}" "$mine" "$want"
+	done
+	# The calls themselves, by a program of the host, without --root:
+	# fstat of an open name, lstat, O_NOFOLLOW, readlink's error, samefile,
+	# rename of one name over another of the same file, linkat with
+	# AT_SYMLINK_FOLLOW through a symbolic link.
+	if command -v python3 >/dev/null 2>&1; then
+		py='import os, stat
+open("a", "w").write("x")
+os.link("a", "b")
+fd = os.open("b", os.O_RDONLY | os.O_NOFOLLOW)
+print(os.stat("b").st_nlink, os.lstat("b").st_nlink, os.fstat(fd).st_nlink,
+      stat.S_ISREG(os.lstat("b").st_mode), os.path.samefile("a", "b"))
+try:
+    os.readlink("b")
+except OSError as e:
+    print("readlink", e.strerror)
+os.rename("a", "b")
+print(sorted(n for n in os.listdir(".") if not n.startswith(".")), os.stat("b").st_nlink)
+os.symlink("b", "s")
+os.link("s", "c", src_dir_fd=os.open(".", os.O_RDONLY), follow_symlinks=True)
+print(os.lstat("c").st_nlink, os.path.islink("c"), open("c").read())
+os.unlink("b"); os.unlink("a"); os.unlink("s")
+print(os.stat("c").st_nlink, os.fstat(fd).st_nlink)'
+		mkdir "$tmp/l2s-native" "$tmp/l2s-py"
+		theirs=$(cd "$tmp/l2s-native" && python3 -c "$py" 2>&1)
+		mine=$(cd "$tmp/l2s-py" && "$fs" -l -- python3 -c "$py" 2>&1)
+		same kernel-link2symlink-calls "$mine" "$theirs"
+	else
+		skip kernel-link2symlink-calls "no python3"
+	fi
+else
+	skip kernel-link2symlink "chroot(8) does not work here"
+fi
 
 # -0 and -i run as an unprivileged user (uid 65534) on a copy of the root
 # that it owns: what proot -0 and -i show, and where proot does not go so
@@ -566,11 +679,53 @@ os.execvp("stat", st)'
 	# The table is the session's: a new one starts empty.
 	mine=$(cd / && asuser "$fs" -0 -r "$U" -- /bin/busybox stat -c "%u:%g %a" /tmp/d/other 2>&1)
 	same fake-ids-session "$mine" "0:0 640"
+	# --state FILE: what chown, chmod and mknod set in one session is
+	# what stat shows in the next (a new tvisor-fs process); without the
+	# file it is gone.  A second session while one runs, and a file that
+	# is not a state file (its header or its size), get one line and
+	# status 2.
+	S=$U/state
+	mkdir "$U/st"
+	chown 65534 "$U/st"
+	cmds='umask 022; echo s >s && chown 123:45 s && chmod 4711 s && mknod p p && chown 7:8 p &&
+	echo done'
+	st='stat -c "%n %u:%g %a %F" s p'
+	mine=$(cd "$U/st" && asuser "$fs" -0 --state "$S" -- sh -c "$cmds" 2>&1)
+	same state-session1 "$mine" done
+	mine=$(cd "$U/st" && asuser "$fs" -0 --state "$S" -- sh -c "$st" 2>&1)
+	same state-session2 "$mine" "s 123:45 4711 regular file
+p 7:8 644 fifo"
+	mine=$(cd "$U/st" && asuser "$fs" -0 -- sh -c "$st" 2>&1)
+	same state-without "$mine" "s 0:0 711 regular file
+p 0:0 644 fifo"
+	mkfifo "$U/ready" "$U/go"
+	chown 65534 "$U/ready" "$U/go"
+	(cd / && asuser "$fs" -0 --state "$S" -- sh -c "echo >$U/ready; read x <$U/go" \
+		>/dev/null 2>&1 &)
+	read -r x <"$U/ready"
+	mine=$(cd / && asuser "$fs" -0 --state "$S" -- true 2>&1; echo "status $?")
+	echo >"$U/go"
+	same state-in-use "$mine" "tvisor-fs: --state '$S': in use by another session
+status 2"
+	cp "$S" "$U/bad"
+	printf 'XXXX' | dd of="$U/bad" conv=notrunc 2>/dev/null
+	cp "$S" "$U/short"
+	truncate -s 4096 "$U/short"
+	chown 65534 "$U/bad" "$U/short"
+	for f in bad short; do
+		mine=$(cd / && asuser "$fs" -0 --state "$U/$f" -- true 2>&1; echo "status $?")
+		same "state-$f" "$mine" "tvisor-fs: --state '$U/$f': not a tvisor-fs state file \
+(wrong size or header)
+status 2"
+	done
+	mine=$(cd / && "$fs" --state "$S" -- true 2>&1; echo "status $?")
+	same state-needs-ids "$mine" "tvisor-fs: --state needs -0 or -i
+status 2"
 fi
 out=$("$fs" --help 2>&1)
 missing=
 for o in "-r, --root" "-w, --cwd" "-b, --bind" "-0, --root-id" "-i, --change-id" \
-	"-k, --kernel-release"; do
+	"-k, --kernel-release" "--state FILE" "-l, --link2symlink"; do
 	printf '%s\n' "$out" | grep -q -- "$o" || missing="$missing '$o'"
 done
 [ -z "$missing" ] && pass help-options || fail help-options "--help lacks$missing"

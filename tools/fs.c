@@ -17,8 +17,9 @@
  * io_uring, whose operations take paths the filter never sees, is refused.
  *
  * With -0 or -i (proot's), the guest sees fake ids and a table of what its
- * chown and chmod set, shared by the session (see "-0, -i and -k" below);
- * -k makes uname show another kernel release.
+ * chown and chmod set, shared by the session or kept in a --state file
+ * (see "-0, -i and -k" below); -k makes uname show another kernel
+ * release; -l makes hard links of symbolic links (see "-l" below).
  *
  * Rewritten paths live in monitor memory (the call runs in the same address
  * space) from enter() to exit(), in one block hung on c->tool_data.
@@ -85,6 +86,12 @@ static long readlink_host(const char *path, char *buf, size_t cap)
 	if (n >= 0)
 		buf[n] = 0;
 	return n;
+}
+
+static const char *errstr(int err)
+{
+	const char *s = tv_errno_name(-err);
+	return s ? s : "error";
 }
 
 /* ---- state: the view, the working directory, the program ---- */
@@ -577,6 +584,7 @@ struct call_data {
 	int sock_fix;		/* exit(): show a returned unix address as a guest path */
 	long addr, lenp;	/* the guest's address buffer and its length */
 	int addr_cap;
+	long nlink;		/* exit(): st_nlink of an -l file */
 	char mem[];		/* rewritten paths and structures */
 };
 
@@ -586,6 +594,7 @@ static struct call_data *data_new(struct tv_call *c, size_t extra)
 	if (d) {
 		d->fds[0] = d->fds[1] = -1;
 		d->sock_fix = 0;
+		d->nlink = 0;
 		c->tool_data = d;
 	}
 	return d;
@@ -825,12 +834,577 @@ static int exec_path(struct tv_call *c, int mode, const char *host, const struct
 	return 0;
 }
 
+/* ---- -l: hard links made of symbolic links ----
+ *
+ * For file systems (and sandboxes) where link(2) is refused, as proot -l
+ * does it in its own way: link(OLD, NEW) moves OLD's file to a hidden
+ * name in its directory, ".l2s.INO" (INO: its inode number, which no other
+ * live file of that file system has), and makes OLD and NEW symbolic
+ * links to it; ".l2s.INO.n" is a dangling link whose target is the number
+ * of names, which a new link replaces at once (a file renamed to carry
+ * the count would leave the names dangling while it moves).  stat and
+ * lstat of a name show the file with that count as st_nlink, readlink of
+ * one fails as on a file, unlink of one takes the count down and the last
+ * one takes the file, rename of one into another directory makes its
+ * link anew, and readdir does not list the hidden names.  Names link to
+ * the file by relative paths: a host program outside reaches the file
+ * through them too. */
+
+static int opt_l2s;	/* -l */
+
+#define L2S ".l2s."
+
+static const char *base_name(const char *p)
+{
+	const char *s = p + tv_strlen(p);
+
+	while (s > p && s[-1] != '/')
+		s--;
+	return s;
+}
+
+/* Is name ".l2s.INO", the hidden file of an -l file? */
+static int l2s_file_name(const char *name)
+{
+	const char *p = name + sizeof L2S - 1;
+	long n;
+
+	return starts(name, L2S) && (p = skip_number(p, &n)) && !*p;
+}
+
+/* A name in a pinned directory (fd; its own when the path needs no
+ * pinning), which the monitor changes itself. */
+struct at {
+	long fd;
+	const char *name;
+};
+
+static int at_open(const struct ctx *x, const char *host, int which, struct at *a)
+{
+	long fd = pin(x, host, which, 0, &a->name);
+
+	if (fd == NOPIN) {
+		char dir[TV_PATH_MAX];
+		const char *name = base_name(host);
+		size_t n = (size_t)(name - host);
+		tv_memcpy(dir, host, n);
+		dir[n > 1 ? n - 1 : n] = 0;
+		a->name = name;
+		fd = sys(__NR_openat, AT_FDCWD, (long)dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	}
+	a->fd = fd;
+	return fd < 0 ? (int)fd : 0;
+}
+
+static void at_close(struct at *a)
+{
+	if (a->fd >= 0)
+		sys(__NR_close, a->fd, 0, 0, 0);
+	a->fd = -1;
+}
+
+/* An -l file: its hidden name, pinned, and its guest and host paths. */
+struct l2s {
+	struct at at;
+	char guest[TV_PATH_MAX], host[TV_PATH_MAX];
+	int which;
+};
+
+/* Is the host path (resolved, its last link not followed; guest its guest
+ * path) a name of an -l file (or, with self, the hidden file itself)?  1
+ * and f filled (f->at open), else 0. */
+static int l2s_find(const struct ctx *x, const char *guest, const char *host, int self,
+		    struct l2s *f)
+{
+	struct statx st;
+	char t[TV_PATH_MAX];
+	struct tv_path_result res;
+
+	if (tv_syscall6(__NR_statx, AT_FDCWD, (long)host, AT_SYMLINK_NOFOLLOW, STATX_TYPE,
+			(long)&st, 0) < 0)
+		return 0;
+	if (S_ISLNK(st.stx_mode) &&
+	    (readlink_host(host, t, sizeof t) < 0 || !l2s_file_name(base_name(t))))
+		return 0;
+	if (!S_ISLNK(st.stx_mode) && (!self || S_ISDIR(st.stx_mode) ||
+				      !l2s_file_name(base_name(host))))
+		return 0;
+	if (tv_path_resolve(x->v, "/", guest, FOLLOW, lookup, (void *)x, f->guest, sizeof f->guest,
+			    f->host, sizeof f->host, &res) < 0 ||
+	    res.kind != TV_PATH_FILE || !l2s_file_name(base_name(f->host)))
+		return 0;
+	f->which = res.which;
+	return at_open(x, f->host, res.which, &f->at) == 0;
+}
+
+static int l2s_is_name(const struct ctx *x, const char *guest, const char *host)
+{
+	struct l2s *f = tv_malloc(sizeof *f);
+	int r = f && l2s_find(x, guest, host, 0, f);
+
+	if (r)
+		at_close(&f->at);
+	tv_free(f);
+	return r;
+}
+
+/* The count file's name, ".l2s.INO.n", for f. */
+static void count_name(const struct l2s *f, char *out)
+{
+	tv_snprintf(out, TV_PATH_MAX, "%s.n", f->at.name);
+}
+
+static long l2s_count(const struct l2s *f)
+{
+	char name[TV_PATH_MAX], t[32];
+	long n;
+
+	count_name(f, name);
+	long k = sys(__NR_readlinkat, f->at.fd, (long)name, (long)t, sizeof t - 1);
+	if (k <= 0)
+		return 1;
+	t[k] = 0;
+	return skip_number(t, &n) && n > 0 ? n : 1;
+}
+
+/* Sets the count; at 0 the file goes, and its count.  (Where the count
+ * cannot be written, the names still work; stat shows an old count.) */
+static void l2s_set_count(const struct l2s *f, long n)
+{
+	char name[TV_PATH_MAX], tmp[TV_PATH_MAX], v[24];
+
+	count_name(f, name);
+	if (n <= 0) {
+		sys(__NR_unlinkat, f->at.fd, (long)name, 0, 0);
+		sys(__NR_unlinkat, f->at.fd, (long)f->at.name, 0, 0);
+		return;
+	}
+	tv_snprintf(tmp, sizeof tmp, "%s.%d", name, (int)tv_syscall6(__NR_gettid, 0, 0, 0, 0, 0, 0));
+	tv_snprintf(v, sizeof v, "%ld", n);
+	sys(__NR_unlinkat, f->at.fd, (long)tmp, 0, 0);
+	if (sys(__NR_symlinkat, (long)v, f->at.fd, (long)tmp, 0) == 0 &&
+	    tv_syscall6(__NR_renameat2, f->at.fd, (long)tmp, f->at.fd, (long)name, 0, 0) < 0)
+		sys(__NR_unlinkat, f->at.fd, (long)tmp, 0, 0);
+}
+
+/* Counts change under a lock on the file's directory, which processes of
+ * other monitors see too (where the directory cannot be opened for it,
+ * without: the same process's calls still are one at a time). */
+static tv_lock_t l2s_lock;
+
+static long l2s_lock_dir(const struct l2s *f)
+{
+	long d = sys(__NR_openat, f->at.fd, (long)".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+	tv_lock(&l2s_lock);
+	if (d >= 0)
+		sys(__NR_flock, d, LOCK_EX, 0, 0);
+	return d;
+}
+
+static void l2s_unlock_dir(long d)
+{
+	if (d >= 0)
+		sys(__NR_close, d, 0, 0, 0);
+	tv_unlock(&l2s_lock);
+}
+
+/* The target a name in guest directory dir (its path with a final "/")
+ * gets for the file at guest path to: relative, "../" as needed. */
+static int rel_target(const char *dir, const char *to, char *out, size_t cap)
+{
+	size_t i = 0, common = 0, n = 0;
+
+	while (dir[i] && dir[i] == to[i]) {
+		if (dir[i++] == '/')
+			common = i;
+	}
+	out[0] = 0;
+	for (i = common; dir[i]; i++) {
+		if (dir[i] == '/' && (n += 3) < cap)
+			tv_memcpy(out + n - 3, "../", 4);
+	}
+	if (n + tv_strlen(to + common) + 1 > cap)
+		return -ENAMETOOLONG;
+	tv_memcpy(out + n, to + common, tv_strlen(to + common) + 1);
+	return 0;
+}
+
+/* The directory part of guest path g, with its final "/". */
+static void dir_of(const char *g, char *out)
+{
+	size_t n = (size_t)(base_name(g) - g);
+
+	tv_memcpy(out, g, n);
+	out[n] = 0;
+}
+
+/* Makes name a (guest path g) a link to f. */
+static long l2s_make_name(const struct l2s *f, const struct at *a, const char *g)
+{
+	char dir[TV_PATH_MAX], t[TV_PATH_MAX];
+
+	dir_of(g, dir);
+	int r = rel_target(dir, f->guest, t, sizeof t);
+	return r < 0 ? r : sys(__NR_symlinkat, (long)t, a->fd, (long)a->name, 0);
+}
+
+/* A plain file becomes an -l file with one name (old, guest path g): f.
+ * -ENOSYS: not one for -l (a symbolic link, which a link to it would
+ * follow). */
+static long l2s_convert(const struct at *old, const char *g, struct l2s *f)
+{
+	struct statx st;
+
+	long r = tv_syscall6(__NR_statx, old->fd, (long)old->name, AT_SYMLINK_NOFOLLOW,
+			     STATX_TYPE | STATX_INO, (long)&st, 0);
+	if (r < 0)
+		return r;
+	if (S_ISDIR(st.stx_mode))
+		return -EPERM;	/* link(2)'s answer for a directory */
+	if (S_ISLNK(st.stx_mode))
+		return -ENOSYS;
+	dir_of(g, f->guest);
+	size_t n = tv_strlen(f->guest);
+	tv_snprintf(f->guest + n, sizeof f->guest - n, L2S "%llu", (unsigned long long)st.stx_ino);
+	f->at.name = base_name(f->guest);
+	f->at.fd = sys(__NR_fcntl, old->fd, F_DUPFD_CLOEXEC, 0, 0);
+	if (f->at.fd < 0)
+		return f->at.fd;
+	r = tv_syscall6(__NR_renameat2, old->fd, (long)old->name, old->fd, (long)f->at.name,
+			RENAME_NOREPLACE, 0);
+	if (r == -EINVAL && tv_syscall6(__NR_statx, old->fd, (long)f->at.name, AT_SYMLINK_NOFOLLOW,
+					0, (long)&st, 0) < 0) {
+		/* A file system without RENAME_NOREPLACE. */
+		r = tv_syscall6(__NR_renameat2, old->fd, (long)old->name, old->fd,
+				(long)f->at.name, 0, 0);
+	}
+	if (r == 0 && (r = l2s_make_name(f, old, g)) < 0)
+		tv_syscall6(__NR_renameat2, old->fd, (long)f->at.name, old->fd, (long)old->name,
+			    0, 0);
+	if (r < 0)
+		at_close(&f->at);
+	return r;
+}
+
+/* A path argument of a call -l makes itself: read and resolved (mode),
+ * its name opened in a.  0 or -errno. */
+static int l2s_arg(const struct ctx *x, long dirfd, long ptr, int mode, char *guest, char *host,
+		   struct at *a)
+{
+	char path[TV_PATH_MAX];
+	struct tv_path_result res;
+
+	a->fd = -1;
+	long n = read_path(ptr, path);
+	int r = n < 0 ? (int)n : n == 0 ? -ENOENT : 0;
+	if (r == 0)
+		r = resolve_at(x, (int)dirfd, path, mode, guest, host, &res);
+	return r < 0 ? r : at_open(x, host, res.which, a);
+}
+
+/* link(OLD, NEW): NEW becomes a name of OLD's -l file (OLD becomes one
+ * first).  -ENOSYS: for the kernel (AT_EMPTY_PATH, a symbolic link). */
+static long l2s_link(const struct ctx *x, long od, long op, long nd, long np, long flags)
+{
+	char og[TV_PATH_MAX], oh[TV_PATH_MAX], ng[TV_PATH_MAX], nh[TV_PATH_MAX];
+	struct at o = { -1, NULL }, nw = { -1, NULL };
+	struct l2s f;
+	struct statx st;
+	int fresh = 0;
+
+	if (flags & AT_EMPTY_PATH)
+		return -ENOSYS;
+	long r = l2s_arg(x, od, op, flags & AT_SYMLINK_FOLLOW ? FOLLOW : NOFOLLOW, og, oh, &o);
+	if (r == 0)
+		r = tv_syscall6(__NR_statx, o.fd, (long)o.name, AT_SYMLINK_NOFOLLOW, 0, (long)&st, 0);
+	if (r == 0 && (r = l2s_arg(x, nd, np, PARENT, ng, nh, &nw)) == 0 &&
+	    tv_syscall6(__NR_statx, nw.fd, (long)nw.name, AT_SYMLINK_NOFOLLOW, 0, (long)&st, 0) == 0)
+		r = -EEXIST;
+	if (r == 0 && !l2s_find(x, og, oh, 1, &f)) {
+		r = l2s_convert(&o, og, &f);
+		fresh = 1;
+	}
+	if (r == 0) {
+		long d = l2s_lock_dir(&f);
+		/* A new one's count may be left over from a file that had its
+		 * inode number. */
+		long n = fresh ? 1 : l2s_count(&f);
+		if ((r = l2s_make_name(&f, &nw, ng)) == 0)
+			l2s_set_count(&f, n + 1);
+		else if (fresh)
+			l2s_set_count(&f, 1);
+		l2s_unlock_dir(d);
+		at_close(&f.at);
+	}
+	at_close(&o);
+	at_close(&nw);
+	return r;
+}
+
+/* unlink of a name of an -l file: the count goes down, the file with the
+ * last name.  -ENOSYS: not a name, for the kernel. */
+static long l2s_unlink(const struct ctx *x, long dirfd, long ptr)
+{
+	char g[TV_PATH_MAX], h[TV_PATH_MAX];
+	struct at a;
+	struct l2s f;
+
+	long r = l2s_arg(x, dirfd, ptr, PARENT, g, h, &a);
+	if (r < 0 || !l2s_find(x, g, h, 0, &f)) {
+		at_close(&a);
+		return -ENOSYS;
+	}
+	long d = l2s_lock_dir(&f);
+	long n = l2s_count(&f);
+	if ((r = sys(__NR_unlinkat, a.fd, (long)a.name, 0, 0)) == 0)
+		l2s_set_count(&f, n - 1);
+	l2s_unlock_dir(d);
+	at_close(&f.at);
+	at_close(&a);
+	return r;
+}
+
+/* rename from or over a name of an -l file: one moved to another
+ * directory is made anew there (its link is relative), one renamed over
+ * takes its file's count down, and two names of one file stay (as
+ * rename(2) does for hard links).  -ENOSYS: for the kernel. */
+static long l2s_rename(const struct ctx *x, long sd, long sp, long dd, long dp, long flags)
+{
+	char sg[TV_PATH_MAX], sh[TV_PATH_MAX], dg[TV_PATH_MAX], dh[TV_PATH_MAX];
+	char sdir[TV_PATH_MAX], ddir[TV_PATH_MAX], tmp[64];
+	struct at s = { -1, NULL }, d = { -1, NULL };
+	struct l2s *sf = tv_malloc(2 * sizeof *sf), *df = sf + 1;
+	int is_s = 0, is_d = 0;
+
+	if (!sf)
+		return -ENOMEM;
+	long r = flags & RENAME_EXCHANGE ? -ENOSYS : l2s_arg(x, sd, sp, PARENT, sg, sh, &s);
+	if (r == 0 && (r = l2s_arg(x, dd, dp, PARENT, dg, dh, &d)) == 0) {
+		is_s = l2s_find(x, sg, sh, 0, sf);
+		is_d = l2s_find(x, dg, dh, 0, df);
+		dir_of(sg, sdir);
+		dir_of(dg, ddir);
+	}
+	if (r == 0 && !is_s && !is_d)
+		r = -ENOSYS;
+	else if (r == 0 && is_s && is_d && !tv_strcmp(sf->guest, df->guest))
+		r = flags & RENAME_NOREPLACE ? -EEXIST : 0;
+	else if (r == 0 && is_s && tv_strcmp(sdir, ddir)) {
+		tv_snprintf(tmp, sizeof tmp, L2S "tmp.%d",
+			    (int)tv_syscall6(__NR_gettid, 0, 0, 0, 0, 0, 0));
+		struct at t = d;
+		t.name = tmp;
+		if ((r = l2s_make_name(sf, &t, dg)) == 0 &&
+		    (r = tv_syscall6(__NR_renameat2, d.fd, (long)tmp, d.fd, (long)d.name, flags,
+				     0)) < 0)
+			sys(__NR_unlinkat, d.fd, (long)tmp, 0, 0);
+		if (r == 0)
+			sys(__NR_unlinkat, s.fd, (long)s.name, 0, 0);
+	} else if (r == 0) {
+		r = tv_syscall6(__NR_renameat2, s.fd, (long)s.name, d.fd, (long)d.name, flags, 0);
+	}
+	if (r == 0 && is_d && !(is_s && !tv_strcmp(sf->guest, df->guest))) {
+		long k = l2s_lock_dir(df);
+		l2s_set_count(df, l2s_count(df) - 1);
+		l2s_unlock_dir(k);
+	}
+	if (is_s)
+		at_close(&sf->at);
+	if (is_d)
+		at_close(&df->at);
+	at_close(&s);
+	at_close(&d);
+	tv_free(sf);
+	return r;
+}
+
+/* The count of the -l file at host path host (which has room for ".n"),
+ * or 0 when it is not one. */
+static long l2s_host_count(char *host)
+{
+	char t[32];
+	size_t n = tv_strlen(host);
+
+	if (!l2s_file_name(base_name(host)) || n + 3 > TV_PATH_MAX)
+		return 0;
+	tv_memcpy(host + n, ".n", 3);
+	long v, k = readlink_host(host, t, sizeof t);
+	host[n] = 0;
+	return k > 0 && skip_number(t, &v) && v > 0 ? v : 1;
+}
+
+/* Under -l, a call on an object (not on a name, not following a final
+ * link) gets the hidden file of a name's -l file: lstat and O_NOFOLLOW
+ * see the file, as for a hard link.  *nlink: the count, for stat calls,
+ * when the object is an -l file. */
+static void l2s_object(const struct ctx *x, int mode, char *guest, char *host,
+		       struct tv_path_result *res, long *nlink)
+{
+	struct l2s *f;
+
+	if (mode == NOFOLLOW && (f = tv_malloc(sizeof *f))) {
+		if (l2s_find(x, guest, host, 0, f)) {
+			tv_memcpy(guest, f->guest, tv_strlen(f->guest) + 1);
+			tv_memcpy(host, f->host, tv_strlen(f->host) + 1);
+			res->which = f->which;
+			res->kind = TV_PATH_FILE;
+			at_close(&f->at);
+		}
+		tv_free(f);
+	}
+	*nlink = l2s_host_count(host);
+}
+
+static int is_stat(long nr)
+{
+#ifdef __NR_stat
+	if (nr == __NR_stat || nr == __NR_lstat)
+		return 1;
+#endif
+	return nr == __NR_newfstatat || nr == __NR_fstat;
+}
+
+/* The calls -l makes itself; -ENOSYS: not one (or not for -l). */
+static long l2s_call(struct tv_call *c)
+{
+	const long *a = c->args;
+	struct ctx x;
+
+	snapshot(&x, c->pid, c->tid);
+	switch (c->nr) {
+#ifdef __NR_link
+	case __NR_link:
+		return l2s_link(&x, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
+	case __NR_unlink:
+		return l2s_unlink(&x, AT_FDCWD, a[0]);
+	case __NR_rename:
+		return l2s_rename(&x, AT_FDCWD, a[0], AT_FDCWD, a[1], 0);
+#endif
+#ifdef __NR_renameat
+	case __NR_renameat:
+		return l2s_rename(&x, a[0], a[1], a[2], a[3], 0);
+#endif
+	case __NR_linkat:
+		return l2s_link(&x, a[0], a[1], a[2], a[3], a[4]);
+	case __NR_unlinkat:
+		return a[2] & AT_REMOVEDIR ? -ENOSYS : l2s_unlink(&x, a[0], a[1]);
+	case __NR_renameat2:
+		return l2s_rename(&x, a[0], a[1], a[2], a[3], a[4]);
+	}
+	return -ENOSYS;
+}
+
+static int is_l2s_call(long nr)
+{
+#ifdef __NR_link
+	if (nr == __NR_link || nr == __NR_unlink || nr == __NR_rename)
+		return 1;
+#endif
+#ifdef __NR_renameat
+	if (nr == __NR_renameat)
+		return 1;
+#endif
+	return nr == __NR_linkat || nr == __NR_unlinkat || nr == __NR_renameat2;
+}
+
+/* fstat, and the stat calls on their dirfd (AT_EMPTY_PATH, no path to
+ * rewrite): the count of an open -l file. */
+static long l2s_fd_count(const struct tv_call *c)
+{
+	char link[64], host[TV_PATH_MAX];
+	long flags = c->nr == __NR_newfstatat ? c->args[3] : c->nr == __NR_statx ? c->args[2] : 0;
+
+	if (c->nr != __NR_fstat && !(flags & AT_EMPTY_PATH))
+		return 0;
+	tv_snprintf(link, sizeof link, "/proc/self/fd/%d", (int)c->args[0]);
+	return readlink_host(link, host, sizeof host) > 0 ? l2s_host_count(host) : 0;
+}
+
+/* getdents64's records (struct linux_dirent64, which the UAPI headers do
+ * not export). */
+#define DIRENT_RECLEN 16
+#define DIRENT_NAME 19
+
+/* Drops the records of names that begin with ".l2s." from the n bytes at
+ * b; the new length. */
+static long l2s_drop_hidden(char *b, long n)
+{
+	long in = 0, out = 0;
+
+	while (in + DIRENT_NAME < n) {
+		unsigned short len;
+		tv_memcpy(&len, b + in + DIRENT_RECLEN, sizeof len);
+		if (len <= DIRENT_NAME || in + len > n)
+			break;
+		if (!starts(b + in + DIRENT_NAME, L2S)) {
+			for (long i = 0; out != in && i < len; i++)
+				b[out + i] = b[in + i];
+			out += len;
+		}
+		in += len;
+	}
+	return out;
+}
+
+/* getdents64 does not list the hidden files: cp -a, tar and rm -r would
+ * take them for files of their own.  A batch of hidden files alone would
+ * read as the end of the directory: the next one is read instead. */
+static void l2s_getdents_exit(struct tv_call *c)
+{
+	long fd = c->args[0], buf = c->args[1], count = c->args[2], n = c->ret;
+
+	while (n > 0) {
+		char *b = tv_malloc((size_t)n);
+		if (!b || tv_mem_read(b, (uintptr_t)buf, (size_t)n) < 0) {
+			tv_free(b);
+			break;
+		}
+		long m = l2s_drop_hidden(b, n);
+		if (m != n)
+			tv_mem_write((uintptr_t)buf, b, (size_t)m);
+		tv_free(b);
+		if (m > 0) {
+			n = m;
+			break;
+		}
+		n = tv_syscall6(__NR_getdents64, fd, buf, count, 0, 0, 0);
+	}
+	c->ret = n;
+}
+
+/* A stat call's st_nlink: the -l file's count. */
+static void l2s_stat_exit(struct tv_call *c, long nlink)
+{
+	struct stat st;
+	struct statx sx;
+	long buf = c->nr == __NR_newfstatat ? c->args[2] : c->args[1];
+
+	if (c->ret != 0 || nlink <= 0)
+		return;
+	if (c->nr == __NR_statx) {
+		buf = c->args[4];
+		if (tv_mem_read(&sx, (uintptr_t)buf, sizeof sx) == 0 && (sx.stx_mask & STATX_NLINK)) {
+			sx.stx_nlink = (uint32_t)nlink;
+			tv_mem_write((uintptr_t)buf, &sx, sizeof sx);
+		}
+		return;
+	}
+	if (!is_stat(c->nr) || tv_mem_read(&st, (uintptr_t)buf, sizeof st) < 0)
+		return;
+	st.st_nlink = nlink;
+	tv_mem_write((uintptr_t)buf, &st, sizeof st);
+}
+
+/* ---- the path calls of the table ---- */
+
 static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
 {
 	struct ctx x;
 	char path[TV_PATH_MAX], guest[TV_PATH_MAX], host[TV_PATH_MAX], arg[2][TV_PATH_MAX];
 	int rewrite[2] = { 0, 0 }, fds[2] = { -1, -1 };
 	int exec = e->special == SP_EXEC;
+	long nlink = 0;
 
 	snapshot(&x, c->pid, c->tid);
 	for (int i = 0; i < 2; i++) {
@@ -847,13 +1421,15 @@ static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
 			continue;
 		/* Nothing to translate when the view is the host's and the
 		 * kernel would find the same file (not for our /proc links). */
-		if (n > 0 && is_identity(x.v) && !starts(path, "/proc") && !exec &&
+		if (n > 0 && is_identity(x.v) && !starts(path, "/proc") && !exec && !opt_l2s &&
 		    (path[0] == '/' || dirfd != AT_FDCWD || x.cwd_real))
 			continue;
 		int mode = spec_mode(s, c->args), r = n < 0 ? (int)n : n == 0 ? -ENOENT : 0;
 		struct tv_path_result res;
 		if (r == 0)
 			r = resolve_at(&x, dirfd, path, mode, guest, host, &res);
+		if (r == 0 && opt_l2s && !exec && s->mode != PARENT)
+			l2s_object(&x, mode, guest, host, &res, &nlink);
 		if (r == 0 && exec) {
 			r = exec_path(c, mode, host, &res);
 			tv_memcpy(arg[i], guest, tv_strlen(guest) + 1);
@@ -879,6 +1455,7 @@ static enum tv_verdict generic(struct tv_call *c, const struct entry *e)
 		close_fds(fds, 2);
 		return tv_return(c, -ENOMEM);
 	}
+	d->nlink = nlink;
 	for (int i = 0; i < 2; i++) {
 		const struct pspec *s = &e->p[i];
 		if (!rewrite[i])
@@ -937,6 +1514,8 @@ static long do_readlink(struct tv_call *c, int dirfd, long pathp, long buf, long
 	int r = resolve_at(&x, dirfd, path, NOFOLLOW, guest, host, &res);
 	if (r < 0)
 		return r;
+	if (opt_l2s && l2s_is_name(&x, guest, host))
+		return -EINVAL;	/* as for the file of a hard link */
 	int m = proc_magic(host, x.pid);
 	if (!tv_strcmp(host, "/proc/thread-self")) {
 		lookup(&x, host, TV_LOOKUP_FOLLOW, out, sizeof out);
@@ -1400,6 +1979,7 @@ static uint32_t real_uid, real_gid;	/* ours, as the kernel has them */
 static const char *opt_release;		/* -k */
 static const char *opt_cred;		/* --tv-fs-cred, from the previous program */
 static long opt_table_fd = -1;		/* --tv-fs-table, from the previous program */
+static const char *opt_state;		/* --state */
 
 #define UNSET 0xffffffffu
 #define N_OWNERS (1u << 18)
@@ -1412,10 +1992,15 @@ struct owner {
 	uint32_t pad;
 };
 
-/* In a shared memfd: forked processes share it, and the next program gets
- * its descriptor (table_fd, close-on-exec but for the execve).  The
- * lock is a spin lock: tv_lock's futex is private to one address space. */
+/* In a shared memfd, or the --state file: forked processes share it, and
+ * the next program gets its descriptor (table_fd, close-on-exec but for
+ * the execve).  The lock is a spin lock: tv_lock's futex is private to
+ * one address space.  The header tells a state file from any other file,
+ * and from the table of a build with another layout. */
+#define TABLE_MAGIC "tvfsown1"
 struct owners {
+	char magic[8];
+	uint32_t n, entry;	/* N_OWNERS, sizeof (struct owner) */
 	int lock;
 	struct owner e[N_OWNERS];
 };
@@ -1458,48 +2043,105 @@ static struct owner *owner_slot(uint32_t major, uint32_t minor, uint64_t ino, in
 	return NULL;
 }
 
-static long owners_map(long fd)
+static int owners_valid(void)
 {
-	void *m = (void *)tv_syscall6(__NR_mmap, 0, sizeof *owners, PROT_READ | PROT_WRITE,
-				      MAP_SHARED, fd, 0);
-	if ((unsigned long)m > -4096ul)
-		return (long)m;
-	owners = m;
-	return 0;
+	return !tv_strncmp(owners->magic, TABLE_MAGIC, sizeof owners->magic) &&
+	       owners->n == N_OWNERS && owners->entry == sizeof(struct owner);
 }
 
-/* Maps the table on fd, which must be one (the right size); it stays open,
- * close-on-exec. */
-static int table_open(long fd)
+/* Maps the table on fd, one already (its size and header checked) or,
+ * with create, an empty file that gets its size and header; it stays
+ * open, close-on-exec.  0, or -ENOMEM, or -EINVAL for a file that is
+ * not a table. */
+static int table_open(long fd, int create)
 {
 	struct statx st;
 
 	if (tv_syscall6(__NR_statx, fd, (long)"", AT_EMPTY_PATH, STATX_INO | STATX_SIZE, (long)&st,
-			0) < 0 ||
-	    st.stx_size != sizeof *owners || owners_map(fd) < 0)
-		return -1;
+			0) < 0)
+		return -EINVAL;
+	int fresh = create && st.stx_size == 0;
+	if (fresh && sys(__NR_ftruncate, fd, sizeof *owners, 0, 0) < 0)
+		return -ENOMEM;
+	if (!fresh && st.stx_size != sizeof *owners)
+		return -EINVAL;
+	void *m = (void *)tv_syscall6(__NR_mmap, 0, sizeof *owners, PROT_READ | PROT_WRITE,
+				      MAP_SHARED, fd, 0);
+	if ((unsigned long)m > -4096ul)
+		return -ENOMEM;
+	owners = m;
+	if (fresh) {
+		tv_memcpy(owners->magic, TABLE_MAGIC, sizeof owners->magic);
+		owners->n = N_OWNERS;
+		owners->entry = sizeof(struct owner);
+	}
+	if (!owners_valid()) {
+		sys(__NR_munmap, (long)m, sizeof *owners, 0, 0);
+		owners = NULL;
+		return -EINVAL;
+	}
 	sys(__NR_fcntl, fd, F_SETFD, FD_CLOEXEC, 0);
 	table_fd = fd;
 	table_ino = st.stx_ino;
 	return 0;
 }
 
-/* The table of the session: the previous program's, or a new one. */
+/* A descriptor we keep for the session goes above the guest's usual ones. */
+static long raise_fd(long fd)
+{
+	long hi = fd_floor > 0 ? sys(__NR_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor, 0) : -1;
+
+	if (hi < 0)
+		return fd;
+	sys(__NR_close, fd, 0, 0, 0);
+	return hi;
+}
+
+/* --state FILE: the table is the file's, kept from session to session.
+ * One session at a time: the lock (flock, on the open file that the
+ * session's processes inherit) is held until the last of them ends, and
+ * a second session is refused rather than mixing its changes in. */
+static int state_start(void)
+{
+	long fd = sys(__NR_openat, AT_FDCWD, (long)opt_state, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	const char *why = NULL;
+
+	if (fd < 0) {
+		tv_dprintf(2, NAME ": --state '%s': %s\n", opt_state, errstr((int)fd));
+		return -1;
+	}
+	if (sys(__NR_flock, fd, LOCK_EX | LOCK_NB, 0, 0) < 0) {
+		why = "in use by another session";
+	} else {
+		int r = table_open(raise_fd(fd), 1);
+		why = r == -EINVAL ? "not a tvisor-fs state file (wrong size or header)"
+		      : r < 0	   ? "cannot map it"
+				   : NULL;
+	}
+	if (why) {
+		tv_dprintf(2, NAME ": --state '%s': %s\n", opt_state, why);
+		return -1;
+	}
+	/* A session killed while it held the spin lock left it taken; we
+	 * are the only session now. */
+	__atomic_store_n(&owners->lock, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* The table of the session: the previous program's, the state file's, or
+ * a new one. */
 static int owners_start(void)
 {
-	if (opt_table_fd >= 0 && table_open(opt_table_fd) == 0)
+	if (opt_table_fd >= 0 && table_open(opt_table_fd, 0) == 0)
 		return 0;
+	if (opt_state)
+		return state_start();
 	long fd = sys(__NR_memfd_create, (long)"tvisor-fs-owners", MFD_CLOEXEC, 0, 0);
-	if (fd < 0 || sys(__NR_ftruncate, fd, sizeof *owners, 0, 0) < 0)
+	if (fd < 0 || table_open(raise_fd(fd), 1) < 0) {
+		tv_dprintf(2, NAME ": no memory for the table of owners\n");
 		return -1;
-	if (fd_floor > 0) {
-		long hi = sys(__NR_fcntl, fd, F_DUPFD_CLOEXEC, fd_floor, 0);
-		if (hi >= 0) {
-			sys(__NR_close, fd, 0, 0, 0);
-			fd = hi;
-		}
 	}
-	return table_open(fd);
+	return 0;
 }
 
 /* Is table_fd still the table?  (A guest's dup2 may have put a file of
@@ -2006,6 +2648,11 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	}
 	if (!e)
 		return TV_RUN;
+	if (opt_l2s && is_l2s_call(c->nr)) {
+		long r = l2s_call(c);
+		if (r != -ENOSYS)
+			return tv_return(c, r);
+	}
 	switch (e->special) {
 	case SP_READLINK:
 		return tv_return(c, do_readlink(c, AT_FDCWD, c->args[0], c->args[1], c->args[2]));
@@ -2069,6 +2716,12 @@ static void on_exit(struct tv_call *c)
 		sys(__NR_fcntl, table_fd, F_SETFD, FD_CLOEXEC, 0);	/* it failed */
 	if (d && d->sock_fix)
 		sockname_exit(c, d);
+	if (opt_l2s && c->nr == __NR_getdents64)
+		l2s_getdents_exit(c);
+	if (d && d->nlink)
+		l2s_stat_exit(c, d->nlink);
+	else if (opt_l2s && !d && c->ret == 0 && (is_stat(c->nr) || c->nr == __NR_statx))
+		l2s_stat_exit(c, l2s_fd_count(c));
 	drop_data(c);
 }
 
@@ -2136,7 +2789,7 @@ static int option(int argc, char **argv)
 {
 	static const struct { const char *s, *l; } names[] = {
 		{ "-r", "--root" }, { "-w", "--cwd" }, { "-b", "--bind" },
-		{ "-k", "--kernel-release" }, { "-i", "--change-id" },
+		{ "-k", "--kernel-release" }, { "-i", "--change-id" }, { "--state", "--state" },
 	};
 	const char *a = argv[0], *val = NULL;
 	int which = -1, used = 2;
@@ -2155,12 +2808,16 @@ static int option(int argc, char **argv)
 	    skip_number(argv[1], &opt_table_fd)) {
 		return 2;
 	}
+	if (!tv_strcmp(a, "-l") || !tv_strcmp(a, "--link2symlink")) {
+		opt_l2s = 1;
+		return 1;
+	}
 	if (!tv_strcmp(a, "-0") || !tv_strcmp(a, "--root-id")) {
 		fake_ids = 1;
 		opt_uid = opt_gid = 0;
 		return 1;
 	}
-	for (int i = 0; i < 5 && which < 0; i++) {
+	for (int i = 0; i < 6 && which < 0; i++) {
 		size_t ln = tv_strlen(names[i].l);
 		if (!tv_strcmp(a, names[i].s) || !tv_strcmp(a, names[i].l)) {
 			which = i;
@@ -2193,6 +2850,8 @@ static int option(int argc, char **argv)
 		opt_release = val;
 	} else if (which == 4) {
 		return change_id(a, val) < 0 ? -1 : used;
+	} else if (which == 5) {
+		opt_state = val;
 	} else {
 		char **nb = tv_calloc((size_t)n_opt_binds + 1, sizeof *nb);
 		if (!nb)
@@ -2204,12 +2863,6 @@ static int option(int argc, char **argv)
 		opt_binds = nb;
 	}
 	return used;
-}
-
-static const char *errstr(int err)
-{
-	const char *s = tv_errno_name(-err);
-	return s ? s : "error";
 }
 
 /* A host path made canonical (symbolic links followed), relative to where
@@ -2352,10 +3005,12 @@ static int start(void)
 	real_uid = (uint32_t)sys(__NR_getuid, 0, 0, 0, 0);
 	real_gid = (uint32_t)sys(__NR_getgid, 0, 0, 0, 0);
 	creds_start(&main_state.cred);
-	if (fake_ids && owners_start() < 0) {
-		tv_dprintf(2, NAME ": no memory for the table of owners\n");
+	if (opt_state && !fake_ids) {
+		tv_dprintf(2, NAME ": --state needs -0 or -i\n");
 		return 1;
 	}
+	if (fake_ids && owners_start() < 0)
+		return 1;
 	if (sys(__NR_getcwd, (long)here, sizeof here, 0, 0) > 0 &&
 	    tv_path_to_guest(x.v, here, g, sizeof g) == 0)
 		launch = tv_strdup(g);
@@ -2389,7 +3044,7 @@ static const int *syscall_set(void)
 {
 	const size_t n_id = sizeof id_nrs / sizeof id_nrs[0];
 	const size_t n_fake = sizeof fake_nrs / sizeof fake_nrs[0];
-	int *nrs = tv_calloc(N_TABLE + n_id + n_fake + 2, sizeof *nrs);
+	int *nrs = tv_calloc(N_TABLE + n_id + n_fake + 4, sizeof *nrs);
 	size_t n = 0;
 	if (!nrs)
 		return NULL;
@@ -2401,6 +3056,10 @@ static const int *syscall_set(void)
 		nrs[n++] = fake_nrs[i];
 	if (opt_release)
 		nrs[n++] = __NR_uname;
+	if (opt_l2s && !fake_ids)
+		nrs[n++] = __NR_fstat;	/* an open -l file's count */
+	if (opt_l2s)
+		nrs[n++] = __NR_getdents64;
 	nrs[n] = -1;
 	return nrs;
 }
@@ -2415,7 +3074,12 @@ TV_TOOL(.name = NAME,
 		 "  -0, --root-id        show the guest uid and gid 0, let chown and chmod\n"
 		 "                       succeed and remember them (proot -0)\n"
 		 "  -i, --change-id UID:GID  the same with these ids (proot -i)\n"
-		 "  -k, --kernel-release RELEASE  uname(2) shows this release (proot -k)\n",
+		 "      --state FILE     with -0 or -i: keep what chown and chmod set in FILE\n"
+		 "                       (created if missing), for later sessions; one\n"
+		 "                       session at a time\n"
+		 "  -k, --kernel-release RELEASE  uname(2) shows this release (proot -k)\n"
+		 "  -l, --link2symlink   make hard links of symbolic links to a hidden file,\n"
+		 "                       for file systems that refuse link(2) (proot -l)\n",
 	.syscalls = NULL,
 	.option = option,
 	.start = start,
