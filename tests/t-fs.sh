@@ -416,6 +416,13 @@ for c in "chroot /jail cat /etc/secret" \
 	same "chroot-exec-$(printf '%s' "$c" | tr -cd 'a-z' | head -c 24)" "$mine" "$theirs"
 done
 
+# A relative --root (and --bind) names a directory from where tvisor-fs
+# started, also for a program run after the guest moved elsewhere.
+mine=$(cd "$tmp" && "$fs" -r root -b host:/mnt -- /bin/busybox sh -c \
+	'cd /etc; /bin/busybox cat passwd /secret /mnt/hf; /bin/busybox pwd' 2>&1)
+theirs=$(printf 'guestpasswd\ninside\nhostfile\n/etc')
+same relative-root-exec "$mine" "$theirs"
+
 # execveat(AT_SYMLINK_NOFOLLOW) judges the file the guest names, not the
 # host's at the same path.
 ln -sf /bin/busybox "$R/lnk"

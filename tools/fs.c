@@ -140,6 +140,9 @@ static struct pstate *sharers;		/* of processes that share it (CLONE_VM) */
 static char exe[TV_PATH_MAX];		/* what /proc/self/exe shows */
 static int exe_final;			/* exe is the ELF file, not a #! script */
 static char *launch;			/* the guest path of the directory we started in */
+/* The host directory the first image started in: --root and --bind paths
+ * are relative to it in every image, whatever the guest's cwd at exec. */
+static const char *origin;
 static int started;			/* the guest has made a call */
 static tv_lock_t state_lock;
 
@@ -2800,6 +2803,10 @@ static int option(int argc, char **argv)
 		opt_chroot = argv[1];
 		return 2;
 	}
+	if (tv_reexec() && !tv_strcmp(a, "--tv-fs-origin") && argc >= 2 && argv[1][0] == '/') {
+		origin = argv[1];
+		return 2;
+	}
 	if (tv_reexec() && !tv_strcmp(a, "--tv-fs-cred") && argc >= 2) {
 		opt_cred = argv[1];
 		return 2;
@@ -2874,8 +2881,7 @@ static char *host_canonical(struct ctx *x, const char *what, const char *p, int 
 	struct tv_path_result res;
 	const struct tv_path_view *v = x->v;
 
-	if (sys(__NR_getcwd, (long)here, sizeof here, 0, 0) < 0)
-		here[0] = '/', here[1] = 0;
+	tv_memcpy(here, origin, tv_strlen(origin) + 1);
 	x->v = &identity;
 	int r = tv_path_resolve(&identity, here, p, FOLLOW, lookup, x, guest, sizeof guest, host,
 				sizeof host, &res);
@@ -2908,6 +2914,10 @@ static int exec_options(char **argv, int cap)
 	if (root && cap >= n + 2) {
 		argv[n++] = "--tv-fs-chroot";
 		argv[n++] = (char *)root;
+	}
+	if (cap >= n + 2) {
+		argv[n++] = "--tv-fs-origin";
+		argv[n++] = (char *)origin;
 	}
 	if (fake_ids && cap >= n + 2) {
 		tv_snprintf(cred, sizeof cred, "%u,%u,%u,%u,%u,%u,%u,%u", u.r, u.e, u.s, u.fs, g.r,
@@ -2962,6 +2972,11 @@ static int start(void)
 	v0.pv.root = "/";
 	x.v = &v0.pv;
 	x.fv = &v0;
+	if (!origin) {
+		origin = sys(__NR_getcwd, (long)here, sizeof here, 0, 0) > 0 ? tv_strdup(here) : "/";
+		if (!origin)
+			return 1;
+	}
 	if (opt_root && !(v0.pv.root = host_canonical(&x, "--root", opt_root, 1)))
 		return 1;
 	struct tv_path_bind *binds = tv_calloc((size_t)n_opt_binds + 1, sizeof *binds);
