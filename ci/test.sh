@@ -11,6 +11,14 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 sh "$src/ci/deps.sh" || { echo "FAIL: deps (cannot install build dependencies)"; echo "0 passed, 1 failed"; exit 1; }
+# The aarch64 tools first when that suite runs: the x86_64 suite uses them
+# too (qemu-aarch64 and the arm64 busybox in t-qemu, the cross compiler
+# in t-deb).  test-aarch64.sh runs it again, at no cost, and reports a
+# failure there.
+case " $arches " in
+*" aarch64 "*) bash "$src/ci/deps-aarch64.sh" >/dev/null 2>&1 ||
+	echo "ci/test.sh: ci/deps-aarch64.sh failed; test-aarch64.sh will say why" >&2 ;;
+esac
 # The Debian root file system tests/t-rootfs.sh runs tvisor-fs on (built
 # once, cached); without it that test is one SKIP line.
 sh "$src/ci/rootfs.sh" >/dev/null || echo "ci/test.sh: no Debian root file system for tests/t-rootfs.sh" >&2
