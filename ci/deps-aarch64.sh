@@ -5,7 +5,8 @@
 # the apt-get install step (skipped when everything is already installed).
 #
 #   host packages   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
-#                   qemu-user cpio   (apt-get install --no-install-recommends)
+#                   qemu-user qemu-user-static cpio   (apt-get install
+#                   --no-install-recommends; qemu-user-static for tvisor-fs -q)
 #   arm64 .debs     linux-image-<abi>-cloud-arm64 (the one the metapackage
 #                   linux-image-cloud-arm64 points to), busybox-static, musl,
 #                   musl-dev — fetched with `apt-get download` into the cache and
@@ -22,7 +23,7 @@
 set -eu
 
 CACHE=${TVISOR_CI_CACHE:-/var/cache/tvisor-ci}
-HOST_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user cpio"
+HOST_PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-user qemu-user-static cpio"
 
 log() { printf 'deps-aarch64: %s\n' "$*" >&2; }
 die() { printf 'deps-aarch64: error: %s\n' "$*" >&2; exit 1; }

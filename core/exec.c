@@ -150,7 +150,8 @@ static long exec_path(const struct tv_call *c, char *path, int *keep_fd, char *e
 static long check_program(const char *path)
 {
 	struct tv_program p, ip;
-	int r = tv_program_open(path, NULL, 0, &p);
+	char *argv[] = { (char *)path, NULL };	/* a program's: it may be emulated */
+	int r = tv_program_open(path, argv, 1, &p);
 
 	if (r < 0)
 		return r;

@@ -16,14 +16,35 @@
 extern const char __ehdr_start[];	/* the monitor's own image */
 extern const char _end[];
 
+static char *const *emulator;		/* tv_set_emulator's argv, or NULL */
+static char *emulator_path;		/* its argv[0], found in the host's PATH */
+static char *const *monitor_envp;	/* this image's environment */
+
+void tv_loader_set_env(char *const *envp)
+{
+	monitor_envp = envp;
+}
+
+int tv_set_emulator(char *const *argv)
+{
+	emulator = NULL;
+	if (!argv || !argv[0])
+		return 0;
+	emulator_path = tv_strchr(argv[0], '/') ? argv[0] : tv_path_search(argv[0], monitor_envp, 1);
+	if (!emulator_path)
+		return -ENOENT;
+	emulator = argv;
+	return 0;
+}
+
 /* The guest names files in its own view; a tool (tvisor-fs) may say
- * where they are on the host. */
-static int open_exec(const char *guest_path, uint64_t *size)
+ * where they are on the host.  The emulator is a host path. */
+static int open_exec(const char *guest_path, int on_host, uint64_t *size)
 {
 	char host[4096];
 	const char *path = guest_path;
 
-	if (tv_tool.host_path) {
+	if (tv_tool.host_path && !on_host) {
 		int r = tv_tool.host_path(guest_path, host, sizeof host);
 		if (r < 0)
 			return r;
@@ -70,6 +91,30 @@ static char **script_argv(const char *interp, const char *arg, const char *path,
 	return v;
 }
 
+/* argv for a program of another machine: the emulator's words, "-0",
+ * the program's argv[0] (its path when it has none), its path, then its
+ * other arguments. */
+static char **emulator_argv(const char *path, char **argv, int argc, int *new_argc)
+{
+	int ne = 0;
+	while (emulator[ne])
+		ne++;
+	char **v = tv_calloc((size_t)ne + 3 + (size_t)(argc > 1 ? argc : 1), sizeof *v);
+	int k = 0;
+
+	if (!v)
+		return NULL;
+	for (int i = 0; i < ne; i++)
+		v[k++] = emulator[i];
+	v[k++] = "-0";
+	v[k++] = (char *)(argc > 0 ? argv[0] : path);
+	v[k++] = (char *)path;
+	for (int i = 1; i < argc; i++)
+		v[k++] = argv[i];
+	*new_argc = k;
+	return v;
+}
+
 static char *strndup_(const char *s, size_t n)
 {
 	char *d = tv_malloc(n + 1);
@@ -80,9 +125,12 @@ static char *strndup_(const char *s, size_t n)
 	return d;
 }
 
+/* 0, -ENOEXEC, or 1 for a well-formed ELF of another machine. */
 static int parse_elf(struct tv_program *p, const char *buf, size_t len)
 {
 	int r = tv_elf_parse_ehdr(buf, len, p->size, TV_ELF_MACHINE, &p->elf);
+	if (r == -TV_ELF_EMACHINE)
+		return 1;
 	if (r == 0) {
 		size_t ph_size = (size_t)p->elf.phnum * p->elf.phentsize;
 		char *ph = tv_malloc(ph_size);
@@ -104,12 +152,14 @@ int tv_program_open(const char *path, char **argv, int argc, struct tv_program *
 {
 	static char buf[HEADER_READ];
 
+	int emulated = 0;
+
 	p->argv = argv;
 	p->argc = argc;
 	p->why = NULL;
 	for (int depth = 0;; depth++) {
 		p->path = path;
-		p->fd = open_exec(path, &p->size);
+		p->fd = open_exec(path, emulated, &p->size);
 		if (p->fd < 0)
 			return p->fd;
 		long len = tv_pread_all(p->fd, buf, sizeof buf, 0);
@@ -119,9 +169,29 @@ int tv_program_open(const char *path, char **argv, int argc, struct tv_program *
 		size_t ilen, alen;
 		int s = tv_script_parse(buf, (size_t)len < TV_SCRIPT_BUF ? (size_t)len : TV_SCRIPT_BUF,
 					&interp, &ilen, &arg, &alen);
-		if (s == 0)
-			return parse_elf(p, buf, (size_t)len);
+		if (s == 0) {
+			int r = parse_elf(p, buf, (size_t)len);
+			if (r <= 0)
+				return r;
+			/* Another machine's: its emulator, once, for a program
+			 * (not a PT_INTERP, which has no argv). */
+			tv_sys1(__NR_close, p->fd);
+			if (!emulator || emulated || !argv) {
+				p->why = tv_elf_strerror(-TV_ELF_EMACHINE);
+				return -ENOEXEC;
+			}
+			p->argv = emulator_argv(path, p->argv, p->argc, &p->argc);
+			if (!p->argv)
+				return -ENOMEM;
+			path = emulator_path;
+			emulated = 1;
+			continue;
+		}
 		tv_sys1(__NR_close, p->fd);
+		if (emulated) {
+			p->why = "the emulator is a script";
+			return -ENOEXEC;
+		}
 		if (s < 0) {
 			p->why = "bad #! line";
 			return -ENOEXEC;
@@ -301,11 +371,11 @@ int tv_program_map(struct tv_program *p, int fd, const struct tv_elf *e, uintptr
 	return 0;
 }
 
-char *tv_path_search(const char *name, char *const *envp)
+char *tv_path_search(const char *name, char *const *envp, int on_host)
 {
 	const char *path = "/usr/local/bin:/usr/bin:/bin";
 
-	for (; *envp; envp++) {
+	for (; envp && *envp; envp++) {
 		if (!tv_strncmp(*envp, "PATH=", 5)) {
 			path = *envp + 5;
 			break;
@@ -324,7 +394,7 @@ char *tv_path_search(const char *name, char *const *envp)
 		memcpy(full + k, name, nlen + 1);
 		/* Through the tool's view of the file system, as the loader. */
 		uint64_t size;
-		int fd = open_exec(full, &size);
+		int fd = open_exec(full, on_host, &size);
 		if (fd >= 0) {
 			tv_sys1(__NR_close, fd);
 			return full;

@@ -41,7 +41,11 @@ int tv_program_map(struct tv_program *p, int fd, const struct tv_elf *e, uintptr
 /* Opens and parses the interpreter named in PT_INTERP. */
 int tv_interp_open(struct tv_program *p, struct tv_program *interp);
 
-/* Searches PATH (from envp) for name; returns a tv_malloc'd path or NULL. */
-char *tv_path_search(const char *name, char *const *envp);
+/* Searches PATH (from envp) for name, in the tool's view or (on_host)
+ * the host's; returns a tv_malloc'd path or NULL. */
+char *tv_path_search(const char *name, char *const *envp, int on_host);
+
+/* The environment whose PATH tv_set_emulator searches: this image's. */
+void tv_loader_set_env(char *const *envp);
 
 #endif

@@ -234,7 +234,7 @@ static const char *resolve_program(const char *name, char **envp)
 {
 	if (tv_strchr(name, '/') || reexec)
 		return name;
-	char *found = tv_path_search(name, envp);
+	char *found = tv_path_search(name, envp, 0);
 	if (!found)
 		die(EXIT_NOTFOUND, name, "command not found");
 	return found;
@@ -395,6 +395,7 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 		tv_dprintf(2, "%s: no PROGRAM given\nTry '%s --help'.\n", tv_tool.name, tv_tool.name);
 		tv_exit_group(EXIT_USAGE);
 	}
+	tv_loader_set_env(envp);
 	if (tv_tool.start && tv_tool.start())
 		tv_exit_group(EXIT_USAGE);
 	const int *nrs = hooked_set();

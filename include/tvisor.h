@@ -194,6 +194,19 @@ struct tv_tool {
 /* 1 when this instance of the tool was started by a guest's execve. */
 int tv_reexec(void);
 
+/* Programs for another machine (an ELF whose e_machine is not this
+ * one's) run through an emulator, as binfmt_misc would run them: at start
+ * and at every execve, the loader runs argv[0] with the words of argv,
+ * then "-0", the program's argv[0], its path and its other arguments --
+ * qemu-user's form.  argv[0] is a host path, not one of the guest's view
+ * (the emulator lives on the host); without a '/' it is searched in the
+ * directories of PATH (this image's environment) on the host.  argv is
+ * NULL-terminated and must stay valid; call it from start() (each new
+ * image calls start() again).  Returns 0, or -ENOENT when argv[0] is not
+ * found.  NULL: such a program fails with ENOEXEC, as without
+ * binfmt_misc. */
+int tv_set_emulator(char *const *argv);
+
 #define TV_TOOL(...) const struct tv_tool tv_tool = { __VA_ARGS__ }
 extern const struct tv_tool tv_tool;
 

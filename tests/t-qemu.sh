@@ -4,7 +4,8 @@
 # busybox that ci/deps-aarch64.sh fetched, natively and under tvisor-nop
 # (default, --pair --rewrite=off) and tvisor-trace -f: shell, pipes,
 # forks, execs and signals of the emulated program, each compared by
-# tests/compare.sh.  x86_64 hosts only; SKIP without qemu-aarch64 or that
+# tests/compare.sh.  Then tvisor-fs -q with qemu-aarch64-static on an
+# arm64 root.  x86_64 hosts only; SKIP without qemu-aarch64 or that
 # busybox.
 # Usage: tests/t-qemu.sh SRCDIR BUILDDIR; prints PASS:/FAIL:/SKIP: lines.
 set -u
@@ -47,3 +48,69 @@ for mode in nop nop-pair trace; do
 	bash "$src/tests/compare.sh" "$tool" "$tmp/cases-qemu.txt" "$build/guests" 2>/dev/null |
 		sed -E "s#^(PASS|FAIL|SKIP): qemu/#\1: $mode/#"
 done
+
+# --- tvisor-fs -q: an arm64 root file system on this x86_64 host --------------
+# The arm64 busybox, and a dynamic arm64 program (built with the cross
+# compiler, with Debian's arm64 glibc in the root), through
+# qemu-aarch64-static as proot -q runs them: shell, pipes, fork, exec of
+# a dynamic program that executes another.  proot -q is the reference
+# where it is installed; the expected text is checked either way.
+qs=$(command -v qemu-aarch64-static) ||
+	{ echo "SKIP: fs-q (no qemu-aarch64-static: ci/deps-aarch64.sh installs qemu-user-static)"; exit 0; }
+R=$tmp/arm64-root
+mkdir -p "$R/bin" "$R/etc" "$R/lib/aarch64-linux-gnu"
+cp "$bb" "$R/bin/busybox"
+for a in sh cat uname echo seq wc; do
+	ln -s busybox "$R/bin/$a"
+done
+echo arm64root >"$R/etc/f"
+cmd='uname -m; cat /etc/f; seq 3 | wc -l; sh -c "exit 3"; echo status=$?'
+want=$(printf 'aarch64\narm64root\n3\nstatus=3')
+lib=/usr/aarch64-linux-gnu/lib
+if command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 && [ -f "$lib/ld-linux-aarch64.so.1" ]; then
+	cat >"$tmp/hello.c" <<'EOC'
+#include <stdio.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	struct utsname u;
+	uname(&u);
+	printf("%s on %s, argv[0]=%s\n", argc > 1 ? argv[1] : "hello", u.machine, argv[0]);
+	fflush(stdout);
+	if (argc > 2)
+		execl("/bin/cat", "cat", argv[2], (char *)0);
+	return 0;
+}
+EOC
+	if aarch64-linux-gnu-gcc -O2 -o "$R/bin/hello" "$tmp/hello.c" &&
+		cp "$lib/ld-linux-aarch64.so.1" "$R/lib/" && cp "$lib/libc.so.6" "$R/lib/aarch64-linux-gnu/"; then
+		cmd="$cmd; /bin/hello dynamic /etc/f; echo status=\$?"
+		want=$(printf '%s\ndynamic on aarch64, argv[0]=/bin/hello\narm64root\nstatus=0' "$want")
+	else
+		echo "FAIL: fs-q (cannot build the dynamic arm64 program)"
+	fi
+else
+	echo "SKIP: fs-q-dynamic (no aarch64-linux-gnu-gcc or arm64 glibc: ci/deps-aarch64.sh)"
+fi
+mine=$(cd "$tmp" && "$build/tvisor-fs" -q qemu-aarch64-static -r "$R" -- /bin/sh -c "$cmd" 2>&1)
+if [ "$mine" = "$want" ]; then
+	echo "PASS: fs-q"
+else
+	echo "FAIL: fs-q (not what an arm64 machine prints)"
+	printf '%s\n' "$mine" | head -n 12 | sed 's/^/    /'
+fi
+if command -v proot >/dev/null 2>&1 &&
+	theirs=$(cd "$tmp" && proot -q qemu-aarch64-static -r "$R" -w / /bin/sh -c "$cmd" 2>&1) &&
+	[ "$theirs" = "$want" ]; then
+	[ "$mine" = "$theirs" ] && echo "PASS: fs-q-proot" || echo "FAIL: fs-q-proot (differs from proot -q)"
+else
+	echo "SKIP: fs-q-proot (proot -q does not run here)"
+fi
+# A -q program that is not there: one line, exit status 2.
+err=$("$build/tvisor-fs" -q no-such-qemu -r "$R" -- /bin/true 2>&1); st=$?
+if [ $st = 2 ] && [ "$err" = "tvisor-fs: -q: no-such-qemu: not found on the host" ]; then
+	echo "PASS: fs-q-missing"
+else
+	echo "FAIL: fs-q-missing (status $st: $err)"
+fi

@@ -1983,6 +1983,7 @@ static const char *opt_release;		/* -k */
 static const char *opt_cred;		/* --tv-fs-cred, from the previous program */
 static long opt_table_fd = -1;		/* --tv-fs-table, from the previous program */
 static const char *opt_state;		/* --state */
+static const char *opt_qemu;		/* -q: the emulator's command line */
 
 #define UNSET 0xffffffffu
 #define N_OWNERS (1u << 18)
@@ -2788,11 +2789,25 @@ static int change_id(const char *a, const char *val)
 	return 0;
 }
 
+static int add_bind(const char *spec)
+{
+	char **nb = tv_calloc((size_t)n_opt_binds + 1, sizeof *nb);
+	if (!nb)
+		return -1;
+	for (int i = 0; i < n_opt_binds; i++)
+		nb[i] = opt_binds[i];
+	nb[n_opt_binds++] = (char *)spec;
+	tv_free(opt_binds);
+	opt_binds = nb;
+	return 0;
+}
+
 static int option(int argc, char **argv)
 {
 	static const struct { const char *s, *l; } names[] = {
 		{ "-r", "--root" }, { "-w", "--cwd" }, { "-b", "--bind" },
 		{ "-k", "--kernel-release" }, { "-i", "--change-id" }, { "--state", "--state" },
+		{ "-q", "--qemu" },
 	};
 	const char *a = argv[0], *val = NULL;
 	int which = -1, used = 2;
@@ -2824,7 +2839,7 @@ static int option(int argc, char **argv)
 		opt_uid = opt_gid = 0;
 		return 1;
 	}
-	for (int i = 0; i < 6 && which < 0; i++) {
+	for (int i = 0; i < (int)(sizeof names / sizeof names[0]) && which < 0; i++) {
 		size_t ln = tv_strlen(names[i].l);
 		if (!tv_strcmp(a, names[i].s) || !tv_strcmp(a, names[i].l)) {
 			which = i;
@@ -2859,15 +2874,10 @@ static int option(int argc, char **argv)
 		return change_id(a, val) < 0 ? -1 : used;
 	} else if (which == 5) {
 		opt_state = val;
-	} else {
-		char **nb = tv_calloc((size_t)n_opt_binds + 1, sizeof *nb);
-		if (!nb)
-			return -1;
-		for (int i = 0; i < n_opt_binds; i++)
-			nb[i] = opt_binds[i];
-		nb[n_opt_binds++] = (char *)val;
-		tv_free(opt_binds);
-		opt_binds = nb;
+	} else if (which == 6) {
+		opt_qemu = val;
+	} else if (add_bind(val) < 0) {
+		return -1;
 	}
 	return used;
 }
@@ -2959,6 +2969,43 @@ static int probe_pin(void)
 	return r >= 0;
 }
 
+/* -q 'qemu-aarch64-static -cpu max': its words, for tv_set_emulator.
+ * The emulator is a host program, run whatever the root. */
+static int start_qemu(void)
+{
+	static char *words[16];
+	char *line = tv_strdup(opt_qemu);
+	int n = 0;
+
+	for (char *p = line; p && *p && n < 15;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = 0;
+		if (*p)
+			words[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	if (!line || n == 0 || n == 15) {
+		tv_dprintf(2, NAME ": -q '%s': %s\n", opt_qemu,
+			   line ? "an emulator and at most 14 words" : errstr(-ENOMEM));
+		return -1;
+	}
+	words[n] = NULL;
+	if (tv_set_emulator(words) < 0) {
+		tv_dprintf(2, NAME ": -q: %s: not found on the host\n", words[0]);
+		return -1;
+	}
+	/* qemu-user reads /proc/self/maps to find room for the program: the
+	 * host's /proc is at /proc, unless a -b puts something there. */
+	for (int i = 0; i < n_opt_binds; i++) {
+		const char *colon = tv_strchr(opt_binds[i], ':');
+		const char *guest = colon && colon[1] ? colon + 1 : opt_binds[i];
+		if (!tv_strcmp(guest, "/proc") || !tv_strcmp(guest, "/proc/"))
+			return 0;
+	}
+	return add_bind("/proc");
+}
+
 static int start(void)
 {
 	static struct view v0;
@@ -2977,6 +3024,8 @@ static int start(void)
 		if (!origin)
 			return 1;
 	}
+	if (opt_qemu && start_qemu() < 0)
+		return 1;
 	if (opt_root && !(v0.pv.root = host_canonical(&x, "--root", opt_root, 1)))
 		return 1;
 	struct tv_path_bind *binds = tv_calloc((size_t)n_opt_binds + 1, sizeof *binds);
@@ -3094,7 +3143,10 @@ TV_TOOL(.name = NAME,
 		 "                       session at a time\n"
 		 "  -k, --kernel-release RELEASE  uname(2) shows this release (proot -k)\n"
 		 "  -l, --link2symlink   make hard links of symbolic links to a hidden file,\n"
-		 "                       for file systems that refuse link(2) (proot -l)\n",
+		 "                       for file systems that refuse link(2) (proot -l)\n"
+		 "  -q, --qemu 'QEMU [ARGS]'  run programs of another architecture through\n"
+		 "                       this qemu-user (a host program, static when the\n"
+		 "                       root has no libraries for it) (proot -q)\n",
 	.syscalls = NULL,
 	.option = option,
 	.start = start,
