@@ -1,0 +1,262 @@
+/* Structures the kernel reads or writes, shown as strace abbreviates them. */
+#include "internal.h"
+
+void put_ts(struct dc_out *o, unsigned long addr)
+{
+	struct __kernel_timespec ts;
+	if (!addr)
+		dc_puts(o, "NULL");
+	else if (dc_read(&ts, addr, sizeof ts) < 0)
+		dc_put_ptr(o, addr);
+	else
+		dc_printf(o, "{tv_sec=%ld, tv_nsec=%ld}", (long)ts.tv_sec, (long)ts.tv_nsec);
+}
+
+static void put_rlim_value(struct dc_out *o, uint64_t v, const char *inf)
+{
+	if (v == T_RLIM_INFINITY)
+		dc_puts(o, inf);
+	else if (v && v % 1024 == 0)
+		dc_printf(o, "%lu*1024", (unsigned long)(v / 1024));
+	else
+		dc_printf(o, "%lu", (unsigned long)v);
+}
+
+void put_rlimit(struct dc_out *o, const struct dc_call *c, unsigned long addr)
+{
+	uint64_t r[2];
+	const char *inf = c->nr == __NR_prlimit64 ? "RLIM64_INFINITY" : "RLIM_INFINITY";
+	if (!addr) {
+		dc_puts(o, "NULL");
+		return;
+	}
+	if (dc_read(r, addr, sizeof r) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_puts(o, "{rlim_cur=");
+	put_rlim_value(o, r[0], inf);
+	dc_puts(o, ", rlim_max=");
+	put_rlim_value(o, r[1], inf);
+	dc_putc(o, '}');
+}
+
+void put_stat(struct dc_out *o, unsigned long addr)
+{
+	struct stat st;
+	if (dc_read(&st, addr, sizeof st) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_puts(o, "{st_mode=");
+	put_fmode(o, st.st_mode);
+	if ((st.st_mode & S_IFMT) == S_IFCHR || (st.st_mode & S_IFMT) == S_IFBLK) {
+		dc_puts(o, ", st_rdev=");
+		put_dev(o, st.st_rdev);
+	} else {
+		dc_printf(o, ", st_size=%ld", (long)st.st_size);
+	}
+	dc_puts(o, ", ...}");
+}
+
+void put_statx(struct dc_out *o, unsigned long addr)
+{
+	struct statx sx;
+	if (dc_read(&sx, addr, sizeof sx) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_puts(o, "{stx_mask=");
+	put_flags(o, statx_mask, sx.stx_mask, "0");
+	dc_puts(o, ", stx_attributes=");
+	put_hex(o, sx.stx_attributes);
+	dc_puts(o, ", stx_mode=");
+	put_fmode(o, sx.stx_mode);
+	dc_printf(o, ", stx_size=%lu", (unsigned long)sx.stx_size);
+	dc_puts(o, ", ...}");
+}
+
+void put_epoll_event(struct dc_out *o, const struct epoll_event *e)
+{
+	dc_puts(o, "{events=");
+	put_flags(o, epoll_events, e->events, "0");
+	dc_printf(o, ", data={u32=%u, u64=%lu}}", (unsigned)e->data, (unsigned long)e->data);
+}
+
+void put_cpuset(struct dc_out *o, unsigned long addr, long len)
+{
+	unsigned char b[128];
+	size_t n = len < 0 ? 0 : (size_t)len > sizeof b ? sizeof b : (size_t)len;
+	int any = 0;
+
+	if (!addr || dc_read(b, addr, n) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_putc(o, '[');
+	for (size_t i = 0; i < n * 8; i++) {
+		if (b[i / 8] & (1u << (i % 8))) {
+			dc_printf(o, "%s%lu", any ? " " : "", (unsigned long)i);
+			any = 1;
+		}
+	}
+	dc_putc(o, ']');
+}
+
+void put_envp(struct dc_out *o, unsigned long addr)
+{
+	unsigned long p, n = 0;
+
+	if (!addr) {
+		dc_puts(o, "NULL");
+		return;
+	}
+	while (n < 1000000 && dc_read(&p, addr + n * sizeof p, sizeof p) == 0 && p)
+		n++;
+	dc_printf(o, "0x%lx /* %lu var%s */", addr, n, n == 1 ? "" : "s");
+}
+
+void put_clone3(struct dc_out *o, unsigned long addr, unsigned long size)
+{
+	struct clone_args ca;
+	tv_memset(&ca, 0, sizeof ca);
+	if (size > sizeof ca)
+		size = sizeof ca;
+	if (!addr || size < 64 || dc_read(&ca, addr, size) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_puts(o, "{flags=");
+	put_clone_flags(o, ca.flags, 0);
+	if (ca.flags & CLONE_PIDFD)
+		dc_printf(o, ", pidfd=0x%lx", (unsigned long)ca.pidfd);
+	if (ca.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
+		dc_printf(o, ", child_tid=0x%lx", (unsigned long)ca.child_tid);
+	if (ca.flags & CLONE_PARENT_SETTID)
+		dc_printf(o, ", parent_tid=0x%lx", (unsigned long)ca.parent_tid);
+	dc_puts(o, ", exit_signal=");
+	dc_put_signame(o, (long)ca.exit_signal, 1);
+	dc_puts(o, ", stack=");
+	dc_put_ptr(o, (unsigned long)ca.stack);
+	dc_puts(o, ", stack_size=");
+	put_hex(o, (unsigned long)ca.stack_size);
+	if (ca.flags & CLONE_SETTLS)
+		dc_printf(o, ", tls=0x%lx", (unsigned long)ca.tls);
+	dc_putc(o, '}');
+}
+
+void put_open_how(struct dc_out *o, unsigned long addr, unsigned long size)
+{
+	struct open_how h;
+	tv_memset(&h, 0, sizeof h);
+	if (!addr || size < sizeof h || dc_read(&h, addr, sizeof h) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_puts(o, "{flags=");
+	put_open_flags(o, h.flags);
+	if ((h.flags & O_CREAT) || (h.flags & O_TMPFILE) == O_TMPFILE) {
+		dc_puts(o, ", mode=");
+		put_oct(o, h.mode);
+	}
+	dc_puts(o, ", resolve=");
+	put_flags(o, resolve_flags, h.resolve, "0");
+	dc_putc(o, '}');
+}
+
+void put_dirents(struct dc_out *o, const struct dc_call *c, unsigned long addr)
+{
+	long n = c->ret, count = 0;
+	struct rbuf rb;
+
+	unsigned char *b = rbuf_get(&rb, n > 0 ? (size_t)n : 1);
+	if (b && n > 0 && dc_read(b, addr, (size_t)n) == 0) {
+		for (long off = 0; off + 18 <= n; count++) {
+			unsigned short rl = (unsigned short)(b[off + 16] | b[off + 17] << 8);
+			if (!rl)
+				break;
+			off += rl;
+		}
+	}
+	rbuf_put(&rb);
+	dc_printf(o, "0x%lx /* %ld entr%s */", addr, count, count == 1 ? "y" : "ies");
+}
+
+void put_uname(struct dc_out *o, unsigned long addr)
+{
+	struct new_utsname u;
+	if (dc_read(&u, addr, sizeof u) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	u.sysname[64] = u.nodename[64] = 0;
+	dc_puts(o, "{sysname=");
+	put_quoted(o, (unsigned char *)u.sysname, tv_strlen(u.sysname), 0);
+	dc_puts(o, ", nodename=");
+	put_quoted(o, (unsigned char *)u.nodename, tv_strlen(u.nodename), 0);
+	dc_puts(o, ", ...}");
+}
+
+void put_utimes(struct dc_out *o, unsigned long addr)
+{
+	struct __kernel_timespec ts[2];
+	if (!addr) {
+		dc_puts(o, "NULL");
+		return;
+	}
+	if (dc_read(ts, addr, sizeof ts) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_putc(o, '[');
+	for (int i = 0; i < 2; i++) {
+		if (i)
+			dc_puts(o, ", ");
+		if (ts[i].tv_nsec == T_UTIME_NOW)
+			dc_puts(o, "UTIME_NOW");
+		else if (ts[i].tv_nsec == T_UTIME_OMIT)
+			dc_puts(o, "UTIME_OMIT");
+		else
+			dc_printf(o, "{tv_sec=%ld, tv_nsec=%ld}", (long)ts[i].tv_sec, (long)ts[i].tv_nsec);
+	}
+	dc_putc(o, ']');
+}
+
+void put_statfs(struct dc_out *o, unsigned long addr)
+{
+	struct statfs f;
+	if (dc_read(&f, addr, sizeof f) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_puts(o, "{f_type=");
+	put_enum(o, fs_magics, (unsigned long)f.f_type, "???");
+	dc_printf(o, ", f_bsize=%lu, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, f_files=%lu, f_ffree=%lu",
+		  (unsigned long)f.f_bsize, (unsigned long)f.f_blocks, (unsigned long)f.f_bfree,
+		  (unsigned long)f.f_bavail, (unsigned long)f.f_files, (unsigned long)f.f_ffree);
+	dc_puts(o, ", f_fsid={val=[");
+	put_hex(o, (unsigned)f.f_fsid.val[0]);
+	dc_puts(o, ", ");
+	put_hex(o, (unsigned)f.f_fsid.val[1]);
+	dc_printf(o, "]}, f_namelen=%lu, f_frsize=%lu, f_flags=", (unsigned long)f.f_namelen,
+		  (unsigned long)f.f_frsize);
+	put_flags(o, statfs_flags, (unsigned long)f.f_flags, "0");
+	dc_putc(o, '}');
+}
+
+void put_sysinfo(struct dc_out *o, unsigned long addr)
+{
+	struct sysinfo si;
+	if (dc_read(&si, addr, sizeof si) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_printf(o, "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, freeram=%lu, sharedram=%lu, "
+		  "bufferram=%lu, totalswap=%lu, freeswap=%lu, procs=%u, totalhigh=%lu, "
+		  "freehigh=%lu, mem_unit=%u}",
+		  (long)si.uptime, (unsigned long)si.loads[0], (unsigned long)si.loads[1],
+		  (unsigned long)si.loads[2], (unsigned long)si.totalram, (unsigned long)si.freeram,
+		  (unsigned long)si.sharedram, (unsigned long)si.bufferram,
+		  (unsigned long)si.totalswap, (unsigned long)si.freeswap, (unsigned)si.procs,
+		  (unsigned long)si.totalhigh, (unsigned long)si.freehigh, (unsigned)si.mem_unit);
+}
