@@ -237,6 +237,24 @@ static void arrays(void)
 		   0, 0, "rt_sigprocmask(SIG_SETMASK, ~[KILL], NULL, 8) = 0");
 }
 
+/* getdents64's records, counted by d_reclen; 700 of them, more than one
+ * window of the decoder's reads, with one across the windows' border. */
+static void dirents(void)
+{
+	static unsigned char d[700 * 24];
+	char want[96];
+
+	for (size_t off = 0; off < sizeof d; off += 24)
+		d[off + 16] = 24;
+	unsigned long at = put(d, sizeof d);
+	snprintf(want, sizeof want, "getdents64(3, 0x%lx /* 700 entries */, 32768) = %zu", at,
+		 sizeof d);
+	check_call("dirents-count", __NR_getdents64, 3, (long)at, 32768, 0, 0, 0, (long)sizeof d,
+		   want);
+	snprintf(want, sizeof want, "getdents64(3, 0x%lx /* 1 entry */, 32768) = 24", at);
+	check_call("dirents-one", __NR_getdents64, 3, (long)at, 32768, 0, 0, 0, 24, want);
+}
+
 static void sockets(void)
 {
 	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = __builtin_bswap16(80),
@@ -266,6 +284,7 @@ int main(void)
 	memory();
 	strings();
 	arrays();
+	dirents();
 	sockets();
 	unknown_call();
 	return failures != 0;

@@ -164,21 +164,29 @@ void put_open_how(struct dc_out *o, unsigned long addr, unsigned long size)
 	dc_putc(o, '}');
 }
 
+/* getdents64's result: the records in its n bytes, counted by their
+ * d_reclen (at offset 16).  Read a window at a time: n is the guest's to
+ * choose for a call we did not see run, so it sizes no allocation. */
 void put_dirents(struct dc_out *o, const struct dc_call *c, unsigned long addr)
 {
-	long n = c->ret, count = 0;
-	struct rbuf rb;
+	unsigned char b[512];
+	long n = c->ret, count = 0, off = 0;
 
-	unsigned char *b = rbuf_get(&rb, n > 0 ? (size_t)n : 1);
-	if (b && n > 0 && dc_read(b, addr, (size_t)n) == 0) {
-		for (long off = 0; off + 18 <= n; count++) {
-			unsigned short rl = (unsigned short)(b[off + 16] | b[off + 17] << 8);
+	while (off + 18 <= n) {
+		size_t len = n - off < (long)sizeof b ? (size_t)(n - off) : sizeof b;
+		long at = 0;
+		if (dc_read(b, addr + (unsigned long)off, len) < 0)
+			break;
+		while (at + 18 <= (long)len) {
+			unsigned rl = b[at + 16] | (unsigned)b[at + 17] << 8;
 			if (!rl)
-				break;
-			off += rl;
+				goto done;
+			at += rl;
+			count++;
 		}
+		off += at;
 	}
-	rbuf_put(&rb);
+done:
 	dc_printf(o, "0x%lx /* %ld entr%s */", addr, count, count == 1 ? "y" : "ies");
 }
 
