@@ -496,7 +496,8 @@ static void write_note(int tid, const char *text)
 /* ------------------------------------------------------------------ */
 /* -c: the summary table.                                              */
 
-static void put_fixed(struct dc_out *o, int width, unsigned long whole, unsigned long frac, int digits)
+static void put_fixed(struct dc_out *o, int width, unsigned long whole, unsigned long frac,
+		      int digits)
 {
 	char t[48];
 	int n = tv_snprintf(t, sizeof t, "%lu.%0*lu", whole, digits, frac);
@@ -1176,11 +1177,13 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 static const struct { const char *name; unsigned cls; } class_names[] = {
-	{ "file", DC_CL_FILE }, { "desc", DC_CL_DESC }, { "network", DC_CL_NETWORK }, { "net", DC_CL_NETWORK },
-	{ "process", DC_CL_PROCESS }, { "signal", DC_CL_SIGNAL }, { "memory", DC_CL_MEMORY },
-	{ "ipc", DC_CL_IPC }, { "creds", DC_CL_CREDS }, { "clock", DC_CL_CLOCK }, { "stat", DC_CL_STAT },
-	{ "lstat", DC_CL_LSTAT }, { "fstat", DC_CL_FSTAT }, { "%stat", DC_CL_STAT | DC_CL_LSTAT | DC_CL_FSTAT },
-	{ "statfs", DC_CL_STATFS }, { "fstatfs", DC_CL_FSTATFS }, { "%statfs", DC_CL_STATFS | DC_CL_FSTATFS },
+	{ "file", DC_CL_FILE }, { "desc", DC_CL_DESC }, { "network", DC_CL_NETWORK },
+	{ "net", DC_CL_NETWORK }, { "process", DC_CL_PROCESS }, { "signal", DC_CL_SIGNAL },
+	{ "memory", DC_CL_MEMORY }, { "ipc", DC_CL_IPC }, { "creds", DC_CL_CREDS },
+	{ "clock", DC_CL_CLOCK }, { "stat", DC_CL_STAT }, { "lstat", DC_CL_LSTAT },
+	{ "fstat", DC_CL_FSTAT }, { "%stat", DC_CL_STAT | DC_CL_LSTAT | DC_CL_FSTAT },
+	{ "statfs", DC_CL_STATFS }, { "fstatfs", DC_CL_FSTATFS },
+	{ "%statfs", DC_CL_STATFS | DC_CL_FSTATFS },
 };
 
 /* A set of calls, as -e trace= and -e inject= name them: names, numbers,
