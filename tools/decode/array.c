@@ -104,6 +104,18 @@ void put_pollfds(struct dc_out *o, unsigned long addr, unsigned long n, int reve
 				      .put = revents ? put_pollfd_revents : put_pollfd_events });
 }
 
+/* poll's array as the call is made: its address alone when the first
+ * element cannot be read. */
+void put_pollfds_in(struct dc_out *o, unsigned long addr, long n)
+{
+	struct pollfd p;
+
+	if (!addr || (n > 0 && dc_read(&p, addr, sizeof p) < 0))
+		dc_put_ptr(o, addr);
+	else
+		put_pollfds(o, addr, (unsigned long)n, 0);
+}
+
 static int not_null(const void *elem, void *ctx)
 {
 	(void)ctx;

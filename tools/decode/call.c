@@ -32,8 +32,6 @@ int peek_int(unsigned long addr, int *v)
  * the others). */
 static int present(const struct dc_call *c, int i, int t)
 {
-	long cmd;
-
 	switch (t) {
 	case A_OMODE:
 		return (c->a[i - 1] & O_CREAT) || (c->a[i - 1] & O_TMPFILE) == O_TMPFILE;
@@ -53,35 +51,11 @@ static int present(const struct dc_call *c, int i, int t)
 	case A_CL_CTID:
 		return (c->a[0] & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) != 0;
 	case A_FX_VAL: case A_FX_TMO: case A_FX_UADDR2: case A_FX_VAL3:
-		cmd = c->a[1] & FUTEX_CMD_MASK;
-		switch (t) {
-		case A_FX_VAL:
-			return cmd != FUTEX_UNLOCK_PI && cmd != FUTEX_TRYLOCK_PI;
-		case A_FX_TMO:
-			return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI ||
-			       cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_REQUEUE ||
-			       cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-			       cmd == FUTEX_CMP_REQUEUE_PI || cmd == FUTEX_LOCK_PI2;
-		case A_FX_UADDR2:
-			return cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-			       cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_CMP_REQUEUE_PI;
-		default:
-			return cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-			       cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET ||
-			       cmd == FUTEX_CMP_REQUEUE_PI;
-		}
+		return futex_arg_shown(c->a[1], t);
 	case A_IOCTL_ARG:
-		return (unsigned)c->a[1] != FIOCLEX && (unsigned)c->a[1] != FIONCLEX &&
-		       (unsigned)c->a[1] != TIOCNOTTY;
+		return ioctl_has_arg((unsigned)c->a[1]);
 	case A_PRCTL_ARGS:
-		switch (c->a[0]) {
-		case PR_GET_DUMPABLE: case PR_GET_KEEPCAPS: case PR_GET_SECCOMP: case PR_GET_TIMERSLACK:
-		case PR_GET_NO_NEW_PRIVS: case PR_GET_THP_DISABLE: case PR_GET_SECUREBITS:
-		case PR_GET_TIMING: case PR_GET_FP_MODE: case PR_TASK_PERF_EVENTS_DISABLE:
-		case PR_TASK_PERF_EVENTS_ENABLE: case PR_MCE_KILL_GET:
-			return 0;
-		}
-		return 1;
+		return prctl_has_args(c->a[0]);
 	}
 	return 1;
 }

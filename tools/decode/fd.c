@@ -194,3 +194,19 @@ void put_dirfd(struct dc_out *o, long fd)
 		dc_putc(o, '>');
 	}
 }
+
+/* pipe2's pair of descriptors. */
+void put_fd_pair(struct dc_out *o, unsigned long addr)
+{
+	int fds[2];
+
+	if (dc_read(fds, addr, sizeof fds) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_putc(o, '[');
+	put_fd(o, fds[0]);
+	dc_puts(o, ", ");
+	put_fd(o, fds[1]);
+	dc_putc(o, ']');
+}

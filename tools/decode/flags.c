@@ -69,21 +69,6 @@ void put_cloexec_flags(struct dc_out *o, const char *pfx, unsigned long v, unsig
 		dc_puts(o, "0");
 }
 
-void put_ioctl(struct dc_out *o, unsigned v)
-{
-	static const char *const dirs[] = {
-		"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"
-	};
-	const char *n = xlookup(ioctls, v);
-	if (n) {
-		dc_puts(o, n);
-		return;
-	}
-	dc_printf(o, "_IOC(%s, 0x%x, 0x%x, ", dirs[(v >> 30) & 3], (v >> 8) & 0xff, v & 0xff);
-	put_hex(o, (v >> 16) & 0x3fff);
-	dc_putc(o, ')');
-}
-
 void put_clone_flags(struct dc_out *o, unsigned long f, int with_signal)
 {
 	unsigned long sig = with_signal ? f & CSIGNAL : 0;
@@ -97,4 +82,68 @@ void put_clone_flags(struct dc_out *o, unsigned long f, int with_signal)
 	}
 	if (!f && !sig)
 		dc_puts(o, "0");
+}
+
+/* access(2)'s mode: F_OK, or R_OK|W_OK|X_OK. */
+void put_access_mode(struct dc_out *o, unsigned v)
+{
+	if (v == T_F_OK)
+		dc_puts(o, "F_OK");
+	else
+		put_flags(o, access_modes, v, "F_OK");
+}
+
+/* statx(2)'s flags: the sync type, then the AT_* flags. */
+void put_statx_flags(struct dc_out *o, unsigned v)
+{
+	put_enum(o, statx_sync, v & AT_STATX_SYNC_TYPE, "AT_STATX_???");
+	if (v & ~(unsigned)AT_STATX_SYNC_TYPE) {
+		dc_putc(o, '|');
+		put_flags(o, at_flags, v & ~(unsigned)AT_STATX_SYNC_TYPE, "0");
+	}
+}
+
+/* mmap(2)'s flags: the type, the flags, the huge page size. */
+void put_map_flags(struct dc_out *o, unsigned long v)
+{
+	unsigned long rest = v & ~0xful;
+	unsigned long huge = (rest >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+
+	rest &= ~((unsigned long)MAP_HUGE_MASK << MAP_HUGE_SHIFT);
+	put_enum(o, map_types, v & 0xf, "MAP_???");
+	if (rest) {
+		dc_putc(o, '|');
+		put_flags(o, map_flags, rest, "0");
+	}
+	if (huge)
+		dc_printf(o, "|%lu<<MAP_HUGE_SHIFT", huge);
+}
+
+/* A clock: its name; a negative one (a CPU or fd clock) as a number. */
+void put_clockid(struct dc_out *o, int v)
+{
+	if (v < 0)
+		dc_printf(o, "%d", v);
+	else
+		put_enum(o, clocks, (unsigned)v, "CLOCK_???");
+}
+
+/* fcntl(2)'s third argument, as command cmd uses it. */
+void put_fcntl_arg(struct dc_out *o, long cmd, unsigned long v)
+{
+	switch (cmd) {
+	case F_SETFD: put_flags(o, fd_flags, v, "0"); return;
+	case F_SETFL: put_open_flags(o, (unsigned)v); return;
+	case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETPIPE_SZ:
+		dc_printf(o, "%d", (int)v);
+		return;
+	case F_SETSIG: dc_put_signame(o, (int)v, 1); return;
+	case F_SETLEASE: put_enum(o, lock_types, (unsigned)v, "F_???"); return;
+	case F_ADD_SEALS: put_flags(o, seals, (unsigned)v, "0"); return;
+	case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
+	case F_OFD_SETLKW: case F_GETOWN_EX: case F_SETOWN_EX:
+		dc_put_ptr(o, v);
+		return;
+	}
+	put_hex(o, v);
 }

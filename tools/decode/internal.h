@@ -241,8 +241,27 @@ unsigned long dev_minor(unsigned long d);
 void put_dev(struct dc_out *o, unsigned long d);
 void put_cloexec_flags(struct dc_out *o, const char *pfx, unsigned long v, unsigned long extra,
 		       const char *extra_name);
-void put_ioctl(struct dc_out *o, unsigned v);
 void put_clone_flags(struct dc_out *o, unsigned long f, int with_signal);
+void put_access_mode(struct dc_out *o, unsigned v);
+void put_statx_flags(struct dc_out *o, unsigned v);
+void put_map_flags(struct dc_out *o, unsigned long v);
+void put_clockid(struct dc_out *o, int v);
+void put_fcntl_arg(struct dc_out *o, long cmd, unsigned long v);
+
+/* futex.c */
+void put_futex_op(struct dc_out *o, unsigned long v);
+int futex_arg_shown(long op, int t);
+void put_futex_timeout(struct dc_out *o, long op, unsigned long v);
+void put_futex_val3(struct dc_out *o, long op, unsigned v);
+
+/* ioctl.c */
+void put_ioctl(struct dc_out *o, unsigned v);
+int ioctl_has_arg(unsigned req);
+void put_ioctl_arg(struct dc_out *o, const struct dc_call *c, unsigned long v);
+
+/* prctl.c */
+int prctl_has_args(long op);
+void put_prctl_args(struct dc_out *o, const struct dc_call *c);
 
 /* quote.c: strings. */
 void put_quoted(struct dc_out *o, const unsigned char *s, size_t n, int flags);
@@ -276,11 +295,22 @@ void put_uname(struct dc_out *o, unsigned long addr);
 void put_utimes(struct dc_out *o, unsigned long addr);
 void put_statfs(struct dc_out *o, unsigned long addr);
 void put_sysinfo(struct dc_out *o, unsigned long addr);
+void put_timeval(struct dc_out *o, unsigned long addr);
+void put_epoll_event_at(struct dc_out *o, unsigned long addr);
 
 /* net.c */
 void put_in6(struct dc_out *o, const unsigned char *a);
 void put_sockaddr(struct dc_out *o, unsigned long addr, long len);
 void put_msghdr(struct dc_out *o, unsigned long addr, long limit);
+void put_socktype(struct dc_out *o, unsigned long v);
+void put_sock_proto(struct dc_out *o, long family, int v);
+void put_socklen(struct dc_out *o, const struct dc_call *c, int i);
+void put_sockaddr_out(struct dc_out *o, const struct dc_call *c, int i);
+
+/* sockopt.c */
+void put_sockopt_name(struct dc_out *o, long level, unsigned v);
+void put_sockopt_val(struct dc_out *o, unsigned long v, long len);
+void put_sockopt_out(struct dc_out *o, unsigned long v, unsigned long lenp);
 
 /* array.c: "[E, E, ...]" of n elements of size bytes at addr, each shown by
  * put(); keep() (NULL: every one) may skip an element or end the array
@@ -297,6 +327,7 @@ struct array {
 void put_array(struct dc_out *o, const struct array *a);
 void put_iov(struct dc_out *o, unsigned long addr, long cnt, long limit);
 void put_pollfds(struct dc_out *o, unsigned long addr, unsigned long n, int revents);
+void put_pollfds_in(struct dc_out *o, unsigned long addr, long n);
 void put_argv(struct dc_out *o, unsigned long addr);
 void put_groups(struct dc_out *o, unsigned long addr, long n);
 void put_epoll_events(struct dc_out *o, unsigned long addr, long n);
@@ -304,6 +335,7 @@ void put_epoll_events(struct dc_out *o, unsigned long addr, long n);
 /* fd.c: descriptors, and with -y what they are. */
 void put_fd(struct dc_out *o, long fd);
 void put_dirfd(struct dc_out *o, long fd);
+void put_fd_pair(struct dc_out *o, unsigned long addr);
 
 /* call.c and args.c */
 int call_failed(const struct dc_call *c);

@@ -116,3 +116,56 @@ void put_msghdr(struct dc_out *o, unsigned long addr, long limit)
 	put_flags(o, msg_flags, m.flags, "0");
 	dc_putc(o, '}');
 }
+
+/* socket(2)'s type: SOCK_STREAM and the like, then SOCK_CLOEXEC and
+ * SOCK_NONBLOCK. */
+void put_socktype(struct dc_out *o, unsigned long v)
+{
+	put_enum(o, sock_types, v & T_SOCK_TYPE_MASK, "SOCK_???");
+	if (v & ~(unsigned long)T_SOCK_TYPE_MASK) {
+		dc_putc(o, '|');
+		put_cloexec_flags(o, "SOCK", (unsigned)v & ~(unsigned)T_SOCK_TYPE_MASK, 0, NULL);
+	}
+}
+
+/* socket(2)'s protocol, named for the families whose protocols strace names. */
+void put_sock_proto(struct dc_out *o, long family, int v)
+{
+	if (family == T_AF_INET || family == T_AF_INET6)
+		put_enum(o, ip_protos, (unsigned)v, "IPPROTO_???");
+	else if (family == T_AF_NETLINK)
+		put_enum(o, netlink_protos, (unsigned)v, "NETLINK_???");
+	else
+		dc_printf(o, "%d", v);
+}
+
+/* An in/out address length, argument i: "[IN]", or "[IN => OUT]" when
+ * the call changed it. */
+void put_socklen(struct dc_out *o, const struct dc_call *c, int i)
+{
+	unsigned long v = (unsigned long)c->a[i];
+	int out;
+
+	if (!v)
+		dc_puts(o, "NULL");
+	else if (c->cap[i] < 0)
+		dc_put_ptr(o, v);
+	else if (call_failed(c) || !peek_int(v, &out) || out == (int)c->cap[i])
+		dc_printf(o, "[%d]", (int)c->cap[i]);
+	else
+		dc_printf(o, "[%d => %d]", (int)c->cap[i], out);
+}
+
+/* An address the call wrote, argument i, with its length after it: as
+ * much of it as both the length given and the length returned cover. */
+void put_sockaddr_out(struct dc_out *o, const struct dc_call *c, int i)
+{
+	unsigned long v = (unsigned long)c->a[i];
+	long in = c->cap[i + 1];
+	int out;
+
+	if (!v || !peek_int((unsigned long)c->a[i + 1], &out))
+		dc_put_ptr(o, v);
+	else
+		put_sockaddr(o, v, out < in ? out : in);
+}

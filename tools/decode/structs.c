@@ -268,3 +268,27 @@ void put_sysinfo(struct dc_out *o, unsigned long addr)
 		  (unsigned long)si.totalswap, (unsigned long)si.freeswap, (unsigned)si.procs,
 		  (unsigned long)si.totalhigh, (unsigned long)si.freehigh, (unsigned)si.mem_unit);
 }
+
+/* struct timeval (gettimeofday, settimeofday). */
+void put_timeval(struct dc_out *o, unsigned long addr)
+{
+	struct { long sec, usec; } tv;
+
+	if (dc_read(&tv, addr, sizeof tv) < 0)
+		dc_put_ptr(o, addr);
+	else
+		dc_printf(o, "{tv_sec=%ld, tv_usec=%ld}", tv.sec, tv.usec);
+}
+
+/* epoll_ctl's event. */
+void put_epoll_event_at(struct dc_out *o, unsigned long addr)
+{
+	struct epoll_event e;
+
+	if (!addr)
+		dc_puts(o, "NULL");
+	else if (dc_read(&e, addr, sizeof e) < 0)
+		dc_put_ptr(o, addr);
+	else
+		put_epoll_event(o, &e);
+}
