@@ -283,20 +283,22 @@ void put_wstatus(struct dc_out *o, int s);
 /* structs.c */
 void put_ts(struct dc_out *o, unsigned long addr);
 void put_rlimit(struct dc_out *o, const struct dc_call *c, unsigned long addr);
-void put_stat(struct dc_out *o, unsigned long addr);
-void put_statx(struct dc_out *o, unsigned long addr);
 void put_epoll_event(struct dc_out *o, const struct epoll_event *e);
 void put_cpuset(struct dc_out *o, unsigned long addr, long len);
 void put_envp(struct dc_out *o, unsigned long addr);
 void put_clone3(struct dc_out *o, unsigned long addr, unsigned long size);
-void put_open_how(struct dc_out *o, unsigned long addr, unsigned long size);
-void put_dirents(struct dc_out *o, const struct dc_call *c, unsigned long addr);
 void put_uname(struct dc_out *o, unsigned long addr);
-void put_utimes(struct dc_out *o, unsigned long addr);
-void put_statfs(struct dc_out *o, unsigned long addr);
 void put_sysinfo(struct dc_out *o, unsigned long addr);
 void put_timeval(struct dc_out *o, unsigned long addr);
 void put_epoll_event_at(struct dc_out *o, unsigned long addr);
+
+/* stat.c */
+void put_stat(struct dc_out *o, unsigned long addr);
+void put_statx(struct dc_out *o, unsigned long addr);
+void put_open_how(struct dc_out *o, unsigned long addr, unsigned long size);
+void put_dirents(struct dc_out *o, const struct dc_call *c, unsigned long addr);
+void put_utimes(struct dc_out *o, unsigned long addr);
+void put_statfs(struct dc_out *o, unsigned long addr);
 
 /* net.c */
 void put_in6(struct dc_out *o, const unsigned char *a);
