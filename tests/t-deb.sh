@@ -150,9 +150,17 @@ done
 # -mno-outline-atomics they would need libgcc's glibc-only helpers.
 export PKG_CONFIG_PATH=$x/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$x
 cflags=$(pkg-config --cflags tvisor) && libs=$(pkg-config --libs tvisor)
-cp "$src/tools/trace.c" "$src/tools/trace-sigs.h" "$tmp/"
-if $triple-gcc $cflags -Wall -Wextra -Werror -c "$tmp/trace.c" -o "$tmp/trace64.o" 2>"$tmp/log" &&
-	$triple-gcc -o "$tmp/tvisor-trace64" "$tmp/trace64.o" $libs 2>>"$tmp/log" &&
+cp "$src/tools/trace.c" "$tmp/"
+cp -R "$src/tools/decode" "$tmp/"
+objs= ok=1
+: >"$tmp/log"
+for s in "$tmp/trace.c" "$tmp"/decode/*.c; do
+	o=$tmp/trace64-$(basename "$s" .c).o
+	$triple-gcc $cflags -Wall -Wextra -Werror -c "$s" -o "$o" 2>>"$tmp/log" || ok=0
+	objs="$objs $o"
+done
+# shellcheck disable=SC2086
+if [ $ok = 1 ] && $triple-gcc -o "$tmp/tvisor-trace64" $objs $libs 2>>"$tmp/log" &&
 	[ "$(elf_machine "$tmp/tvisor-trace64")" = b700 ]; then
 	echo "PASS: deb-arm64-tool-builds"
 else

@@ -1,9 +1,9 @@
 #!/bin/sh
 # make install into a staging directory, then build the documentation's
-# example tool and the shipped tools (tools/fs.c and tools/trace.c, copied
-# out of the source tree) against the installed header, library and
-# pkg-config file, and check that they do what they say: the API is all a
-# tool needs.
+# example tool and the shipped tools (tools/fs.c, and tools/trace.c with
+# its decoder tools/decode/, copied out of the source tree) against the
+# installed header, library and pkg-config file, and check that they do
+# what they say: the API is all a tool needs.
 set -u
 src=$1 build=$2
 tmp=$(mktemp -d)
@@ -47,12 +47,21 @@ unix: b'"'x'"
 [ "$out" = "$want" ] && echo "PASS: example-refuses-inet-allows-unix" ||
 	echo "FAIL: example-refuses-inet-allows-unix (got: $out)"
 
-# The shipped tools, from a copy that cannot see core/ or arch/.
+# The shipped tools, from a copy that cannot see core/ or arch/:
+# tvisor-trace with its decoder, tools/decode/.
 mkdir "$tmp/tools"
-cp "$src/tools/fs.c" "$src/tools/trace.c" "$src/tools/trace-sigs.h" "$tmp/tools/"
+cp "$src/tools/fs.c" "$src/tools/trace.c" "$tmp/tools/"
+cp -R "$src/tools/decode" "$tmp/tools/"
 for t in fs trace; do
-	if cc $cflags -Wall -Wextra -Werror -c "$tmp/tools/$t.c" -o "$tmp/$t.o" 2>"$tmp/log" &&
-		cc -o "$tmp/tvisor-$t" "$tmp/$t.o" $libs 2>>"$tmp/log"; then
+	objs= ok=1
+	: >"$tmp/log"
+	for s in "$tmp/tools/$t.c" $([ $t = trace ] && echo "$tmp"/tools/decode/*.c); do
+		o=$tmp/$t-$(basename "$s" .c).o
+		cc $cflags -Wall -Wextra -Werror -c "$s" -o "$o" 2>>"$tmp/log" || ok=0
+		objs="$objs $o"
+	done
+	# shellcheck disable=SC2086
+	if [ $ok = 1 ] && cc -o "$tmp/tvisor-$t" $objs $libs 2>>"$tmp/log"; then
 		echo "PASS: $t-builds-out-of-tree"
 	else
 		echo "FAIL: $t-builds-out-of-tree ($(head -5 "$tmp/log"))"

@@ -37,6 +37,10 @@
  * memory (vfork, posix_spawn) shares this state too: it keeps the
  * parent's, and only its own exit is told apart (by pid).
  *
+ * How calls, arguments, results and signals are written is the decoder's
+ * business (decode/decode.h); this file is the tool: options, hooks,
+ * threads and their lines, and what crosses an execve.
+ *
  * Everything runs without a libc: the tv_* runtime of tvisor.h, the
  * kernel's UAPI headers, and the raw system calls tv_syscall6() makes. */
 #include <asm/unistd.h>
@@ -44,84 +48,15 @@
 #include <linux/fcntl.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
-#include <linux/futex.h>
 #include <linux/time.h>
-#include <linux/time_types.h>
 #include <linux/resource.h>
-#include <linux/stat.h>
-#include <asm/stat.h>
 #include <linux/signal.h>
-#include <asm/ioctls.h>
-#include <asm/socket.h>
-#include <linux/in.h>
-#include <linux/in6.h>
-#include <linux/magic.h>
-#include <linux/sysinfo.h>
-#include <asm/statfs.h>
-#include <linux/prctl.h>
-#include <linux/poll.h>
-#include <linux/eventpoll.h>
-#include <linux/wait.h>
-#include <linux/random.h>
-#include <linux/close_range.h>
-#include <linux/uio.h>
-#include <linux/utsname.h>
-#include <linux/memfd.h>
-#include <linux/openat2.h>
-#include <linux/netlink.h>
-#include <linux/seccomp.h>
-#ifdef __NR_arch_prctl
-#include <asm/prctl.h>
-#endif
 #include "tvisor.h"
+#include "decode/decode.h"
 
 #define TOOL "tvisor-trace"
 
-/* Constants of the libc's headers that the UAPI headers do not export. */
-#define T_SEEK_SET 0
-#define T_SEEK_CUR 1
-#define T_SEEK_END 2
-#define T_SEEK_DATA 3
-#define T_SEEK_HOLE 4
-#define T_F_OK 0
-#define T_X_OK 1
-#define T_W_OK 2
-#define T_R_OK 4
-#define T_AF_UNSPEC 0
-#define T_AF_UNIX 1
-#define T_AF_INET 2
-#define T_AF_INET6 10
-#define T_AF_NETLINK 16
-#define T_AF_PACKET 17
-#define T_SOCK_TYPE_MASK 0xf
-#define T_RLIM_INFINITY (~0ul)
-#define T_UTIME_NOW ((1l << 30) - 1l)
-#define T_UTIME_OMIT ((1l << 30) - 2l)
-#define T_P_ALL 0
-#define T_P_PID 1
-#define T_P_PGID 2
-#define T_P_PIDFD 3
-#define T_SOL_IP 0
-#define T_SOL_TCP 6
-#define T_SOL_UDP 17
-#define T_SOL_IPV6 41
-#ifndef FUTEX_LOCK_PI2
-#define FUTEX_LOCK_PI2 13	/* Linux 5.14 */
-#endif
-
-/* The clone() argument order differs: x86_64 passes the child's tid
- * pointer before the TLS, arm64 (and most others) after it. */
-#if defined(__x86_64__)
-#define CLONE_ARG_CTID 3
-#define CLONE_ARG_TLS 4
-#else
-#define CLONE_ARG_CTID 4
-#define CLONE_ARG_TLS 3
-#endif
-
 #define NR_TABLE 1024		/* the monitor's own bound on syscall numbers */
-#define SIG_TABLE 512		/* numbers with a signature (both arches stay below) */
-#define PATH_CAP 4097
 #define FD_HINT 1000
 
 /* ------------------------------------------------------------------ */
@@ -147,79 +82,6 @@ static uint64_t now_ns(int clock)
 /* For the thread table, the pending lines and the output. */
 static tv_lock_t big_lock;
 
-/* A growing string. */
-struct sb {
-	char *p;
-	size_t len, cap;
-};
-
-static int sb_reserve(struct sb *b, size_t more)
-{
-	if (b->len + more + 1 <= b->cap)
-		return 0;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	char *p = tv_malloc(cap);
-	if (!p)
-		return -1;
-	if (b->p) {
-		tv_memcpy(p, b->p, b->len);
-		tv_free(b->p);
-	}
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static void sb_putn(struct sb *b, const char *s, size_t n)
-{
-	if (sb_reserve(b, n))
-		return;
-	tv_memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static void sb_puts(struct sb *b, const char *s)
-{
-	sb_putn(b, s, tv_strlen(s));
-}
-
-static void sb_putc(struct sb *b, char c)
-{
-	sb_putn(b, &c, 1);
-}
-
-__attribute__((format(printf, 2, 3))) static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	char small[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = tv_vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof small) {
-		sb_putn(b, small, (size_t)n);
-		return;
-	}
-	if (sb_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	tv_vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-static void sb_free(struct sb *b)
-{
-	tv_free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
-
 /* ------------------------------------------------------------------ */
 /* Options and global state.                                           */
 
@@ -233,10 +95,6 @@ enum {
  * attaching, no personality change, no path resolution note). */
 enum { Q_ATTACH = 1 << 0, Q_EXIT = 1 << 1, Q_PATH = 1 << 2, Q_PERSONALITY = 1 << 3,
        Q_EXECVE = 1 << 4, Q_ALL = (1 << 5) - 1 };
-/* -x: how strings are escaped. */
-enum { HEX_NONE, HEX_CHARS, HEX_NON_ASCII, HEX_ALL };
-/* -y, -yy, --decode-fds=: what is shown after a descriptor. */
-enum { DF_PATH = 1 << 0, DF_SOCKET = 1 << 1, DF_DEV = 1 << 2, DF_ALL = (1 << 3) - 1 };
 
 static struct {
 	int follow;		/* -f: every thread, not only the first; 2: -ff */
@@ -247,15 +105,12 @@ static struct {
 	int relative;		/* -r: digits of the time since the last line, -1 without */
 	int numbers;		/* -n: "[ 39] " before the name */
 	int always_pid;		/* --always-show-pid */
-	int hex;		/* -x, -xx: HEX_* */
-	unsigned fds;		/* -y, -yy: DF_* */
 	unsigned status;	/* -e status=, -z, -Z: CS_* shown */
 	uint64_t signals;	/* -e signal=: bit N-1 for signal N shown */
 	unsigned quiet;		/* -q, -e quiet=: Q_* */
-	unsigned long strsize;	/* -s */
 	const char *outfile;	/* -o */
 	int have_set;		/* some -e trace= was given */
-} opt = { .lines = 1, .strsize = 32, .times = -1, .relative = -1, .status = CS_ALL,
+} opt = { .lines = 1, .times = -1, .relative = -1, .status = CS_ALL,
 	  .signals = ~0ull };
 
 static unsigned char selected[NR_TABLE];	/* numbers printed */
@@ -426,2195 +281,13 @@ static void emit_line(int tid, const char *buf, size_t len)
 		output_failed(r);
 }
 
-/* The kernel-internal restart codes, should one ever reach us. */
-static const char *restart_name(int e, const char **text)
-{
-	switch (e) {
-	case 512: *text = "To be restarted if SA_RESTART is set"; return "ERESTARTSYS";
-	case 513: *text = "To be restarted"; return "ERESTARTNOINTR";
-	case 514: *text = "To be restarted if no handler"; return "ERESTARTNOHAND";
-	case 516: *text = "Interrupted by signal"; return "ERESTART_RESTARTBLOCK";
-	}
-	return NULL;
-}
-
-/* " -1 ENOENT (No such file or directory)" after "= ". */
-static void put_error(struct sb *o, long ret)
-{
-	int e = (int)-ret;
-	const char *text = NULL, *name = restart_name(e, &text);
-
-	if (name) {
-		sb_printf(o, "? %s (%s)", name, text);
-		return;
-	}
-	name = tv_errno_name(e);
-	if (name)
-		sb_printf(o, "-1 %s (%s)", name, tv_strerror(e));
-	else
-		sb_printf(o, "-1 (errno %d)", e);
-}
-
-/* ------------------------------------------------------------------ */
-/* Strings, quoted as strace quotes them.                               */
-
-/* How put_quoted() quotes: Q_HEX for random data, every byte as \xNN;
- * Q_BARE for a descriptor's path after -y, without the quotes and with
- * < and > escaped (strace's QUOTE_OMIT_LEADING_TRAILING_QUOTES, "<>"). */
-enum { Q_HEX = 1, Q_BARE = 2 };
-
-/* -x: a string with a byte that is neither printable nor white space is
- * shown all in hex. */
-static int wants_hex(const unsigned char *s, size_t n, int flags)
-{
-	if ((flags & Q_HEX) || opt.hex == HEX_ALL)
-		return 1;
-	if (opt.hex != HEX_NON_ASCII)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] > 0x7e || (s[i] < ' ' && (unsigned)(s[i] - 9) >= 5))
-			return 1;
-	return 0;
-}
-
-/* An unprintable byte: octal, as short as possible unless an octal digit
- * follows (or \xNN with --strings-in-hex=non-ascii-chars). */
-static void put_escape(struct sb *o, unsigned c, int digit_follows)
-{
-	char oct[5];
-	int k = 0;
-
-	if (opt.hex == HEX_CHARS) {
-		sb_printf(o, "\\x%02x", c);
-		return;
-	}
-	oct[k++] = '\\';
-	if (digit_follows || c >= 0100)
-		oct[k++] = (char)('0' + (c >> 6));
-	if (digit_follows || c >= 010)
-		oct[k++] = (char)('0' + ((c >> 3) & 7));
-	oct[k++] = (char)('0' + (c & 7));
-	sb_putn(o, oct, (size_t)k);
-}
-
-/* Bytes between double quotes, as strace quotes them: \" \\ \t \n \v \f
- * \r, other unprintable bytes escaped, or all of them in hex (flags, -x). */
-static void put_quoted(struct sb *o, const unsigned char *s, size_t n, int flags)
-{
-	int hex = wants_hex(s, n, flags);
-
-	if (!(flags & Q_BARE))
-		sb_putc(o, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = s[i];
-		if (hex) {
-			sb_printf(o, "\\x%02x", c);
-			continue;
-		}
-		switch (c) {
-		case '"': sb_puts(o, "\\\""); continue;
-		case '\\': sb_puts(o, "\\\\"); continue;
-		case '\t': sb_puts(o, "\\t"); continue;
-		case '\n': sb_puts(o, "\\n"); continue;
-		case '\v': sb_puts(o, "\\v"); continue;
-		case '\f': sb_puts(o, "\\f"); continue;
-		case '\r': sb_puts(o, "\\r"); continue;
-		}
-		if (c >= 0x20 && c < 0x7f && !((flags & Q_BARE) && (c == '<' || c == '>')))
-			sb_putc(o, (char)c);
-		else
-			put_escape(o, c, i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7');
-	}
-	if (!(flags & Q_BARE))
-		sb_putc(o, '"');
-}
-
-static void put_ptr(struct sb *o, unsigned long p)
-{
-	if (p)
-		sb_printf(o, "0x%lx", p);
-	else
-		sb_puts(o, "NULL");
-}
-
-static void put_hex(struct sb *o, unsigned long v)
-{
-	if (v)
-		sb_printf(o, "0x%lx", v);
-	else
-		sb_puts(o, "0");
-}
-
-/* A reading buffer: on the stack when small, else from the heap. */
-struct rbuf {
-	unsigned char *p;
-	unsigned char small[512];
-};
-
-static unsigned char *rbuf_get(struct rbuf *r, size_t n)
-{
-	r->p = n <= sizeof r->small ? r->small : tv_malloc(n);
-	return r->p;
-}
-
-static void rbuf_put(struct rbuf *r)
-{
-	if (r->p && r->p != r->small)
-		tv_free(r->p);
-}
-
-/* len bytes at addr, at most -s of them, then "..." if there were more. */
-static void put_buf(struct sb *o, unsigned long addr, unsigned long len, int flags)
-{
-	unsigned long n = len < opt.strsize ? len : opt.strsize;
-	struct rbuf rb;
-
-	if (!addr && len) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	unsigned char *b = rbuf_get(&rb, n ? n : 1);
-	if (!b || tv_mem_read(b, addr, n) < 0) {
-		put_ptr(o, addr);
-	} else {
-		put_quoted(o, b, n, flags);
-		if (len > n)
-			sb_puts(o, "...");
-	}
-	rbuf_put(&rb);
-}
-
-/* A NUL-terminated string, at most -s bytes of it. */
-static void put_str(struct sb *o, unsigned long addr)
-{
-	struct rbuf rb;
-	size_t cap = opt.strsize + 2;
-
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	char *b = (char *)rbuf_get(&rb, cap);
-	long n = b ? tv_mem_read_str(b, addr, cap) : -ENOMEM;
-	if (n == -ENAMETOOLONG) {
-		put_quoted(o, (unsigned char *)b, opt.strsize, 0);
-		sb_puts(o, "...");
-	} else if (n < 0) {
-		put_ptr(o, addr);
-	} else if ((unsigned long)n > opt.strsize) {
-		put_quoted(o, (unsigned char *)b, opt.strsize, 0);
-		sb_puts(o, "...");
-	} else {
-		put_quoted(o, (unsigned char *)b, (size_t)n, 0);
-	}
-	rbuf_put(&rb);
-}
-
-/* A path: shown whole (up to PATH_MAX), whatever -s says. */
-static void put_path(struct sb *o, unsigned long addr)
-{
-	struct rbuf rb;
-
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	char *b = (char *)rbuf_get(&rb, PATH_CAP);
-	long n = b ? tv_mem_read_str(b, addr, PATH_CAP) : -ENOMEM;
-	if (n == -ENAMETOOLONG) {
-		put_quoted(o, (unsigned char *)b, PATH_CAP - 1, 0);
-		sb_puts(o, "...");
-	} else if (n < 0) {
-		put_ptr(o, addr);
-	} else {
-		put_quoted(o, (unsigned char *)b, (size_t)n, 0);
-	}
-	rbuf_put(&rb);
-}
-
-/* ------------------------------------------------------------------ */
-/* Symbolic constants.                                                  */
-
-struct xlat {
-	unsigned long val;
-	const char *name;
-};
-#define X(v) { (unsigned long)(v), #v }
-#define XEND { 0, NULL }
-
-/* OR-ed names in the table's order (a name covering several bits comes
- * before its parts), then the unknown bits in hex; zero shows as zname. */
-static void put_flags(struct sb *o, const struct xlat *x, unsigned long v, const char *zname)
-{
-	int any = 0;
-
-	for (; x->name; x++) {
-		if (x->val && (v & x->val) == x->val) {
-			sb_printf(o, "%s%s", any ? "|" : "", x->name);
-			v &= ~x->val;
-			any = 1;
-		}
-	}
-	if (v)
-		sb_printf(o, "%s0x%lx", any ? "|" : "", v);
-	else if (!any)
-		sb_puts(o, zname ? zname : "0");
-}
-
-static const char *xlookup(const struct xlat *x, unsigned long v)
-{
-	for (; x->name; x++)
-		if (x->val == v)
-			return x->name;
-	return NULL;
-}
-
-/* One value of a set: its name, or the number with UNKNOWN in a comment. */
-static void put_enum(struct sb *o, const struct xlat *x, unsigned long v, const char *unknown)
-{
-	const char *n = xlookup(x, v);
-	if (n)
-		sb_puts(o, n);
-	else
-		sb_printf(o, "0x%lx /* %s */", v, unknown);
-}
-
-/* strace's "%#03o": 0 is "000", 022 is "022", 0755 is "0755". */
-static void put_oct(struct sb *o, unsigned long v)
-{
-	char t[24];
-	int n = 0;
-	do {
-		t[n++] = (char)('0' + (v & 7));
-		v >>= 3;
-	} while (v);
-	t[n++] = '0';
-	while (n < 3)
-		t[n++] = '0';
-	while (n)
-		sb_putc(o, t[--n]);
-}
-
-static const struct xlat open_flags[] = {
-	X(O_CREAT), X(O_EXCL), X(O_NOCTTY), X(O_TRUNC), X(O_APPEND), X(O_NONBLOCK),
-	X(O_SYNC), X(O_DSYNC), X(O_DIRECT), X(O_LARGEFILE), X(O_NOFOLLOW), X(O_NOATIME),
-	X(O_CLOEXEC), X(O_PATH), X(O_TMPFILE), X(O_DIRECTORY), X(FASYNC), XEND
-};
-static const struct xlat open_access[] = {
-	X(O_RDONLY), X(O_WRONLY), X(O_RDWR), X(O_ACCMODE), XEND
-};
-
-static void put_open_flags(struct sb *o, unsigned long v)
-{
-	put_enum(o, open_access, v & O_ACCMODE, "O_???");
-	if (v & ~(unsigned long)O_ACCMODE) {
-		sb_putc(o, '|');
-		put_flags(o, open_flags, v & ~(unsigned long)O_ACCMODE, NULL);
-	}
-}
-
-static const struct xlat at_flags[] = {
-	X(AT_SYMLINK_NOFOLLOW), X(AT_SYMLINK_FOLLOW), X(AT_NO_AUTOMOUNT), X(AT_EMPTY_PATH),
-#ifdef AT_RECURSIVE
-	X(AT_RECURSIVE),
-#endif
-	XEND
-};
-static const struct xlat unlink_flags[] = { X(AT_REMOVEDIR), XEND };
-static const struct xlat access_flags[] = {
-	X(AT_SYMLINK_NOFOLLOW), X(AT_EACCESS), X(AT_EMPTY_PATH), XEND
-};
-static const struct xlat statx_sync[] = {
-	X(AT_STATX_SYNC_AS_STAT), X(AT_STATX_FORCE_SYNC), X(AT_STATX_DONT_SYNC), XEND
-};
-static const struct xlat statx_mask[] = {
-	X(STATX_ALL), X(STATX_BASIC_STATS), X(STATX_TYPE), X(STATX_MODE), X(STATX_NLINK),
-	X(STATX_UID), X(STATX_GID), X(STATX_ATIME), X(STATX_MTIME), X(STATX_CTIME),
-	X(STATX_INO), X(STATX_SIZE), X(STATX_BLOCKS), X(STATX_BTIME),
-#ifdef STATX_MNT_ID
-	X(STATX_MNT_ID),
-#endif
-#ifdef STATX_DIOALIGN
-	X(STATX_DIOALIGN),
-#endif
-	XEND
-};
-static const struct xlat rename_flags[] = {
-	{ 1, "RENAME_NOREPLACE" }, { 2, "RENAME_EXCHANGE" }, { 4, "RENAME_WHITEOUT" }, XEND
-};
-static const struct xlat access_modes[] = {
-	{ T_R_OK, "R_OK" }, { T_W_OK, "W_OK" }, { T_X_OK, "X_OK" }, XEND
-};
-static const struct xlat whences[] = {
-	{ T_SEEK_SET, "SEEK_SET" }, { T_SEEK_CUR, "SEEK_CUR" }, { T_SEEK_END, "SEEK_END" },
-	{ T_SEEK_DATA, "SEEK_DATA" }, { T_SEEK_HOLE, "SEEK_HOLE" }, XEND
-};
-static const struct xlat flock_ops[] = {
-	X(LOCK_SH), X(LOCK_EX), X(LOCK_NB), X(LOCK_UN), XEND
-};
-static const struct xlat mode_types[] = {
-	X(S_IFREG), X(S_IFDIR), X(S_IFCHR), X(S_IFBLK), X(S_IFIFO), X(S_IFLNK), X(S_IFSOCK), XEND
-};
-static const struct xlat mode_bits[] = { X(S_ISUID), X(S_ISGID), X(S_ISVTX), XEND };
-
-static const struct xlat prots[] = {
-	X(PROT_READ), X(PROT_WRITE), X(PROT_EXEC), X(PROT_SEM), X(PROT_GROWSDOWN), X(PROT_GROWSUP),
-	XEND
-};
-static const struct xlat map_types[] = {
-	X(MAP_SHARED), X(MAP_PRIVATE), X(MAP_SHARED_VALIDATE), XEND
-};
-static const struct xlat map_flags[] = {
-	X(MAP_FIXED), X(MAP_ANONYMOUS),
-#ifdef MAP_32BIT
-	X(MAP_32BIT),
-#endif
-	X(MAP_NORESERVE), X(MAP_POPULATE), X(MAP_NONBLOCK), X(MAP_GROWSDOWN), X(MAP_DENYWRITE),
-	X(MAP_EXECUTABLE), X(MAP_LOCKED), X(MAP_STACK), X(MAP_HUGETLB), X(MAP_SYNC),
-	X(MAP_FIXED_NOREPLACE), X(MAP_UNINITIALIZED), XEND
-};
-static const struct xlat madvs[] = {
-	X(MADV_NORMAL), X(MADV_RANDOM), X(MADV_SEQUENTIAL), X(MADV_WILLNEED), X(MADV_DONTNEED),
-	X(MADV_FREE), X(MADV_REMOVE), X(MADV_DONTFORK), X(MADV_DOFORK), X(MADV_MERGEABLE),
-	X(MADV_UNMERGEABLE), X(MADV_HUGEPAGE), X(MADV_NOHUGEPAGE), X(MADV_DONTDUMP), X(MADV_DODUMP),
-	X(MADV_WIPEONFORK), X(MADV_KEEPONFORK), X(MADV_COLD), X(MADV_PAGEOUT),
-#ifdef MADV_POPULATE_READ
-	X(MADV_POPULATE_READ), X(MADV_POPULATE_WRITE),
-#endif
-#ifdef MADV_DONTNEED_LOCKED
-	X(MADV_DONTNEED_LOCKED),
-#endif
-#ifdef MADV_COLLAPSE
-	X(MADV_COLLAPSE),
-#endif
-	X(MADV_HWPOISON), X(MADV_SOFT_OFFLINE), XEND
-};
-static const struct xlat mremap_flags[] = {
-	X(MREMAP_MAYMOVE), X(MREMAP_FIXED),
-#ifdef MREMAP_DONTUNMAP
-	X(MREMAP_DONTUNMAP),
-#endif
-	XEND
-};
-static const struct xlat msync_flags[] = { X(MS_ASYNC), X(MS_INVALIDATE), X(MS_SYNC), XEND };
-static const struct xlat mlockall_flags[] = {
-	X(MCL_CURRENT), X(MCL_FUTURE),
-#ifdef MCL_ONFAULT
-	X(MCL_ONFAULT),
-#endif
-	XEND
-};
-
-static const struct xlat clone_flags[] = {
-	X(CLONE_VM), X(CLONE_FS), X(CLONE_FILES), X(CLONE_SIGHAND), X(CLONE_PIDFD), X(CLONE_PTRACE),
-	X(CLONE_VFORK), X(CLONE_PARENT), X(CLONE_THREAD), X(CLONE_NEWNS), X(CLONE_SYSVSEM),
-	X(CLONE_SETTLS), X(CLONE_PARENT_SETTID), X(CLONE_CHILD_CLEARTID), X(CLONE_DETACHED),
-	X(CLONE_UNTRACED), X(CLONE_CHILD_SETTID), X(CLONE_NEWCGROUP), X(CLONE_NEWUTS),
-	X(CLONE_NEWIPC), X(CLONE_NEWUSER), X(CLONE_NEWPID), X(CLONE_NEWNET), X(CLONE_IO), XEND
-};
-
-static const struct xlat futex_cmds[] = {
-	X(FUTEX_WAIT), X(FUTEX_WAKE), X(FUTEX_FD), X(FUTEX_REQUEUE), X(FUTEX_CMP_REQUEUE),
-	X(FUTEX_WAKE_OP), X(FUTEX_LOCK_PI), X(FUTEX_UNLOCK_PI), X(FUTEX_TRYLOCK_PI),
-	X(FUTEX_WAIT_BITSET), X(FUTEX_WAKE_BITSET), X(FUTEX_WAIT_REQUEUE_PI),
-	X(FUTEX_CMP_REQUEUE_PI),
-	X(FUTEX_LOCK_PI2), XEND
-};
-
-static const struct xlat fcntl_cmds[] = {
-	X(F_DUPFD), X(F_GETFD), X(F_SETFD), X(F_GETFL), X(F_SETFL), X(F_GETLK), X(F_SETLK),
-	X(F_SETLKW), X(F_SETOWN), X(F_GETOWN), X(F_SETSIG), X(F_GETSIG), X(F_SETOWN_EX),
-	X(F_GETOWN_EX), X(F_OFD_GETLK), X(F_OFD_SETLK), X(F_OFD_SETLKW), X(F_SETLEASE),
-	X(F_GETLEASE), X(F_NOTIFY), X(F_DUPFD_CLOEXEC), X(F_SETPIPE_SZ), X(F_GETPIPE_SZ),
-	X(F_ADD_SEALS), X(F_GET_SEALS), XEND
-};
-static const struct xlat fd_flags[] = { X(FD_CLOEXEC), XEND };
-static const struct xlat seals[] = {
-	X(F_SEAL_SEAL), X(F_SEAL_SHRINK), X(F_SEAL_GROW), X(F_SEAL_WRITE),
-#ifdef F_SEAL_FUTURE_WRITE
-	X(F_SEAL_FUTURE_WRITE),
-#endif
-	XEND
-};
-static const struct xlat lock_types[] = { X(F_RDLCK), X(F_WRLCK), X(F_UNLCK), XEND };
-
-static const struct xlat ioctls[] = {
-	X(TCGETS), X(TCSETS), X(TCSETSW), X(TCSETSF), X(TCGETA), X(TCSETA), X(TCSETAW),
-	X(TCSETAF), X(TCSBRK), X(TCXONC), X(TCFLSH), X(TIOCEXCL), X(TIOCNXCL), X(TIOCSCTTY),
-	X(TIOCGPGRP), X(TIOCSPGRP), X(TIOCOUTQ), X(TIOCSTI), X(TIOCGWINSZ), X(TIOCSWINSZ),
-	X(TIOCMGET), X(TIOCMSET), X(FIONREAD), X(TIOCLINUX), X(TIOCNOTTY), X(TIOCGSID),
-	X(TIOCGPTN), X(TIOCSPTLCK), X(FIONBIO), X(FIONCLEX), X(FIOCLEX), X(FIOASYNC),
-	X(TIOCGPTPEER), XEND
-};
-
-static const struct xlat rlimits[] = {
-	X(RLIMIT_CPU), X(RLIMIT_FSIZE), X(RLIMIT_DATA), X(RLIMIT_STACK), X(RLIMIT_CORE),
-	X(RLIMIT_RSS), X(RLIMIT_NPROC), X(RLIMIT_NOFILE), X(RLIMIT_MEMLOCK), X(RLIMIT_AS),
-	X(RLIMIT_LOCKS), X(RLIMIT_SIGPENDING), X(RLIMIT_MSGQUEUE), X(RLIMIT_NICE),
-	X(RLIMIT_RTPRIO), X(RLIMIT_RTTIME), XEND
-};
-static const struct xlat clocks[] = {
-	X(CLOCK_REALTIME), X(CLOCK_MONOTONIC), X(CLOCK_PROCESS_CPUTIME_ID),
-	X(CLOCK_THREAD_CPUTIME_ID), X(CLOCK_MONOTONIC_RAW), X(CLOCK_REALTIME_COARSE),
-	X(CLOCK_MONOTONIC_COARSE), X(CLOCK_BOOTTIME), X(CLOCK_REALTIME_ALARM),
-	X(CLOCK_BOOTTIME_ALARM), X(CLOCK_TAI), XEND
-};
-static const struct xlat timer_flags[] = { X(TIMER_ABSTIME), XEND };
-static const struct xlat sig_hows[] = { X(SIG_BLOCK), X(SIG_UNBLOCK), X(SIG_SETMASK), XEND };
-static const struct xlat sa_flags[] = {
-	X(SA_RESTORER), X(SA_ONSTACK), X(SA_RESTART), X(SA_NODEFER), X(SA_RESETHAND),
-	X(SA_SIGINFO), X(SA_NOCLDSTOP), X(SA_NOCLDWAIT), XEND
-};
-static const struct xlat ss_flags[] = { X(SS_ONSTACK), X(SS_DISABLE), X(SS_AUTODISARM), XEND };
-
-static const struct xlat families[] = {
-	{ T_AF_UNSPEC, "AF_UNSPEC" }, { T_AF_UNIX, "AF_UNIX" }, { T_AF_INET, "AF_INET" },
-	{ 3, "AF_AX25" }, { 4, "AF_IPX" }, { 5, "AF_APPLETALK" }, { 7, "AF_BRIDGE" },
-	{ T_AF_INET6, "AF_INET6" }, { 15, "AF_KEY" }, { T_AF_NETLINK, "AF_NETLINK" },
-	{ T_AF_PACKET, "AF_PACKET" }, { 29, "AF_CAN" }, { 31, "AF_BLUETOOTH" }, { 38, "AF_ALG" },
-	{ 40, "AF_VSOCK" }, { 44, "AF_XDP" }, XEND
-};
-static const struct xlat sock_types[] = {
-	{ 1, "SOCK_STREAM" }, { 2, "SOCK_DGRAM" }, { 3, "SOCK_RAW" }, { 4, "SOCK_RDM" },
-	{ 5, "SOCK_SEQPACKET" }, { 6, "SOCK_DCCP" }, { 10, "SOCK_PACKET" }, XEND
-};
-static const struct xlat ip_protos[] = {
-	X(IPPROTO_IP), X(IPPROTO_ICMP), X(IPPROTO_IGMP), X(IPPROTO_TCP), X(IPPROTO_UDP),
-	X(IPPROTO_IPV6), X(IPPROTO_GRE), X(IPPROTO_ESP), X(IPPROTO_AH), X(IPPROTO_SCTP),
-	X(IPPROTO_UDPLITE), X(IPPROTO_RAW), { 58, "IPPROTO_ICMPV6" }, XEND
-};
-static const struct xlat netlink_protos[] = {
-	X(NETLINK_ROUTE), X(NETLINK_USERSOCK), X(NETLINK_SOCK_DIAG), X(NETLINK_NFLOG),
-	X(NETLINK_XFRM), X(NETLINK_SELINUX), X(NETLINK_AUDIT), X(NETLINK_NETFILTER),
-	X(NETLINK_KOBJECT_UEVENT), X(NETLINK_GENERIC), XEND
-};
-static const struct xlat msg_flags[] = {
-	{ 0x1, "MSG_OOB" }, { 0x2, "MSG_PEEK" }, { 0x4, "MSG_DONTROUTE" }, { 0x8, "MSG_CTRUNC" },
-	{ 0x10, "MSG_PROXY" }, { 0x20, "MSG_TRUNC" }, { 0x40, "MSG_DONTWAIT" }, { 0x80, "MSG_EOR" },
-	{ 0x100, "MSG_WAITALL" }, { 0x200, "MSG_FIN" }, { 0x400, "MSG_SYN" },
-	{ 0x800, "MSG_CONFIRM" }, { 0x1000, "MSG_RST" }, { 0x2000, "MSG_ERRQUEUE" },
-	{ 0x4000, "MSG_NOSIGNAL" }, { 0x8000, "MSG_MORE" }, { 0x10000, "MSG_WAITFORONE" },
-	{ 0x40000, "MSG_BATCH" }, { 0x4000000, "MSG_ZEROCOPY" }, { 0x20000000, "MSG_FASTOPEN" },
-	{ 0x40000000, "MSG_CMSG_CLOEXEC" }, XEND
-};
-static const struct xlat shut_hows[] = {
-	{ 0, "SHUT_RD" }, { 1, "SHUT_WR" }, { 2, "SHUT_RDWR" }, XEND
-};
-static const struct xlat sol_levels[] = {
-	{ SOL_SOCKET, "SOL_SOCKET" }, { T_SOL_IP, "SOL_IP" }, { T_SOL_TCP, "SOL_TCP" },
-	{ T_SOL_UDP, "SOL_UDP" }, { T_SOL_IPV6, "SOL_IPV6" }, XEND
-};
-static const struct xlat so_names[] = {
-	X(SO_DEBUG), X(SO_REUSEADDR), X(SO_TYPE), X(SO_ERROR), X(SO_DONTROUTE), X(SO_BROADCAST),
-	X(SO_SNDBUF), X(SO_RCVBUF), X(SO_SNDBUFFORCE), X(SO_RCVBUFFORCE), X(SO_KEEPALIVE),
-	X(SO_OOBINLINE), X(SO_NO_CHECK), X(SO_PRIORITY), X(SO_LINGER), X(SO_BSDCOMPAT),
-	X(SO_REUSEPORT), X(SO_PASSCRED), X(SO_PEERCRED), X(SO_RCVLOWAT), X(SO_SNDLOWAT),
-	X(SO_BINDTODEVICE), X(SO_ACCEPTCONN), X(SO_PEERSEC), X(SO_PASSSEC), X(SO_MARK),
-	X(SO_PROTOCOL), X(SO_DOMAIN), X(SO_RXQ_OVFL), X(SO_BUSY_POLL), X(SO_INCOMING_CPU),
-	X(SO_ZEROCOPY), XEND
-};
-static const struct xlat tcp_names[] = {
-	{ 1, "TCP_NODELAY" }, { 2, "TCP_MAXSEG" }, { 3, "TCP_CORK" }, { 4, "TCP_KEEPIDLE" },
-	{ 5, "TCP_KEEPINTVL" }, { 6, "TCP_KEEPCNT" }, { 9, "TCP_DEFER_ACCEPT" },
-	{ 11, "TCP_INFO" }, { 12, "TCP_QUICKACK" }, { 13, "TCP_CONGESTION" },
-	{ 18, "TCP_USER_TIMEOUT" }, { 23, "TCP_FASTOPEN" }, XEND
-};
-static const struct xlat ip_names[] = {
-	X(IP_TOS), X(IP_TTL), X(IP_HDRINCL), X(IP_OPTIONS), X(IP_RECVOPTS), X(IP_RETOPTS),
-	X(IP_PKTINFO), X(IP_MTU_DISCOVER), X(IP_RECVERR), X(IP_RECVTTL), X(IP_RECVTOS), X(IP_MTU),
-	X(IP_FREEBIND), X(IP_TRANSPARENT), X(IP_BIND_ADDRESS_NO_PORT), X(IP_MULTICAST_IF),
-	X(IP_MULTICAST_TTL), X(IP_MULTICAST_LOOP), X(IP_ADD_MEMBERSHIP), X(IP_DROP_MEMBERSHIP),
-	XEND
-};
-static const struct xlat ipv6_names[] = {
-	X(IPV6_UNICAST_HOPS), X(IPV6_MULTICAST_IF), X(IPV6_MULTICAST_HOPS), X(IPV6_MULTICAST_LOOP),
-	X(IPV6_MTU_DISCOVER), X(IPV6_MTU), X(IPV6_RECVERR), X(IPV6_V6ONLY), X(IPV6_RECVPKTINFO),
-	X(IPV6_TCLASS), XEND
-};
-static const struct xlat fadvs[] = {
-	{ 0, "POSIX_FADV_NORMAL" }, { 1, "POSIX_FADV_RANDOM" }, { 2, "POSIX_FADV_SEQUENTIAL" },
-	{ 3, "POSIX_FADV_WILLNEED" }, { 4, "POSIX_FADV_DONTNEED" }, { 5, "POSIX_FADV_NOREUSE" },
-	XEND
-};
-static const struct xlat fs_magics[] = {
-	X(EXT2_SUPER_MAGIC), X(TMPFS_MAGIC), X(PROC_SUPER_MAGIC), X(SYSFS_MAGIC),
-	X(OVERLAYFS_SUPER_MAGIC), X(BTRFS_SUPER_MAGIC), X(XFS_SUPER_MAGIC), X(CGROUP2_SUPER_MAGIC),
-	X(CGROUP_SUPER_MAGIC), X(DEVPTS_SUPER_MAGIC), X(NFS_SUPER_MAGIC), X(RAMFS_MAGIC),
-	X(SQUASHFS_MAGIC), X(FUSE_SUPER_MAGIC), X(DEBUGFS_MAGIC), X(TRACEFS_MAGIC),
-	X(SECURITYFS_MAGIC), X(HUGETLBFS_MAGIC), X(ANON_INODE_FS_MAGIC), X(SOCKFS_MAGIC),
-	X(PIPEFS_MAGIC), X(NSFS_MAGIC), X(BPF_FS_MAGIC), X(CRAMFS_MAGIC), XEND
-};
-static const struct xlat statfs_flags[] = {
-	{ 0x1, "ST_RDONLY" }, { 0x2, "ST_NOSUID" }, { 0x4, "ST_NODEV" }, { 0x8, "ST_NOEXEC" },
-	{ 0x10, "ST_SYNCHRONOUS" }, { 0x20, "ST_VALID" }, { 0x40, "ST_MANDLOCK" },
-	{ 0x400, "ST_NOATIME" }, { 0x800, "ST_NODIRATIME" }, { 0x1000, "ST_RELATIME" },
-	{ 0x2000, "ST_NOSYMFOLLOW" }, XEND
-};
-static const struct xlat poll_events[] = {
-	X(POLLIN), X(POLLPRI), X(POLLOUT), X(POLLERR), X(POLLHUP), X(POLLNVAL), X(POLLRDNORM),
-	X(POLLRDBAND), X(POLLWRNORM), X(POLLWRBAND), X(POLLMSG), X(POLLRDHUP), XEND
-};
-static const struct xlat epoll_events[] = {
-	X(EPOLLIN), X(EPOLLPRI), X(EPOLLOUT), X(EPOLLERR), X(EPOLLHUP), X(EPOLLNVAL),
-	X(EPOLLRDNORM), X(EPOLLRDBAND), X(EPOLLWRNORM), X(EPOLLWRBAND), X(EPOLLMSG),
-	X(EPOLLRDHUP), X(EPOLLEXCLUSIVE), X(EPOLLWAKEUP), X(EPOLLONESHOT), X(EPOLLET), XEND
-};
-static const struct xlat epoll_ops[] = {
-	X(EPOLL_CTL_ADD), X(EPOLL_CTL_DEL), X(EPOLL_CTL_MOD), XEND
-};
-static const struct xlat wait_opts[] = {
-	X(WNOHANG), X(WUNTRACED), X(WEXITED), X(WCONTINUED), X(WNOWAIT), X(__WNOTHREAD),
-	X(__WALL), X(__WCLONE), XEND
-};
-static const struct xlat idtypes[] = {
-	{ T_P_ALL, "P_ALL" }, { T_P_PID, "P_PID" }, { T_P_PGID, "P_PGID" },
-	{ T_P_PIDFD, "P_PIDFD" }, XEND
-};
-static const struct xlat grnd_flags[] = {
-	X(GRND_NONBLOCK), X(GRND_RANDOM),
-#ifdef GRND_INSECURE
-	X(GRND_INSECURE),
-#endif
-	XEND
-};
-static const struct xlat close_range_flags[] = {
-	X(CLOSE_RANGE_UNSHARE), X(CLOSE_RANGE_CLOEXEC), XEND
-};
-static const struct xlat mfd_flags[] = {
-	X(MFD_CLOEXEC), X(MFD_ALLOW_SEALING), X(MFD_HUGETLB),
-#ifdef MFD_NOEXEC_SEAL
-	X(MFD_NOEXEC_SEAL), X(MFD_EXEC),
-#endif
-	XEND
-};
-static const struct xlat resolve_flags[] = {
-	X(RESOLVE_NO_XDEV), X(RESOLVE_NO_MAGICLINKS), X(RESOLVE_NO_SYMLINKS), X(RESOLVE_BENEATH),
-	X(RESOLVE_IN_ROOT), X(RESOLVE_CACHED), XEND
-};
-static const struct xlat seccomp_ops[] = {
-	X(SECCOMP_SET_MODE_STRICT), X(SECCOMP_SET_MODE_FILTER), X(SECCOMP_GET_ACTION_AVAIL),
-	X(SECCOMP_GET_NOTIF_SIZES), XEND
-};
-static const struct xlat prctl_ops[] = {
-	X(PR_SET_PDEATHSIG), X(PR_GET_PDEATHSIG), X(PR_GET_DUMPABLE), X(PR_SET_DUMPABLE),
-	X(PR_GET_UNALIGN), X(PR_SET_UNALIGN), X(PR_GET_KEEPCAPS), X(PR_SET_KEEPCAPS),
-	X(PR_GET_FPEMU), X(PR_SET_FPEMU), X(PR_GET_FPEXC), X(PR_SET_FPEXC), X(PR_GET_TIMING),
-	X(PR_SET_TIMING), X(PR_SET_NAME), X(PR_GET_NAME), X(PR_GET_ENDIAN), X(PR_SET_ENDIAN),
-	X(PR_GET_SECCOMP), X(PR_SET_SECCOMP), X(PR_CAPBSET_READ), X(PR_CAPBSET_DROP),
-	X(PR_GET_TSC), X(PR_SET_TSC), X(PR_GET_SECUREBITS), X(PR_SET_SECUREBITS),
-	X(PR_SET_TIMERSLACK), X(PR_GET_TIMERSLACK), X(PR_TASK_PERF_EVENTS_DISABLE),
-	X(PR_TASK_PERF_EVENTS_ENABLE), X(PR_MCE_KILL), X(PR_MCE_KILL_GET), X(PR_SET_MM),
-	X(PR_SET_CHILD_SUBREAPER), X(PR_GET_CHILD_SUBREAPER), X(PR_SET_NO_NEW_PRIVS),
-	X(PR_GET_NO_NEW_PRIVS), X(PR_GET_TID_ADDRESS), X(PR_SET_THP_DISABLE),
-	X(PR_GET_THP_DISABLE), X(PR_SET_FP_MODE), X(PR_GET_FP_MODE), X(PR_CAP_AMBIENT),
-	X(PR_SET_SPECULATION_CTRL), X(PR_GET_SPECULATION_CTRL),
-#ifdef PR_SET_VMA
-	X(PR_SET_VMA),
-#endif
-	X(PR_SET_PTRACER), XEND
-};
-#ifdef __NR_arch_prctl
-static const struct xlat arch_prctl_codes[] = {
-	X(ARCH_SET_GS), X(ARCH_SET_FS), X(ARCH_GET_FS), X(ARCH_GET_GS), X(ARCH_GET_CPUID),
-	X(ARCH_SET_CPUID), X(ARCH_MAP_VDSO_X32), X(ARCH_MAP_VDSO_32), X(ARCH_MAP_VDSO_64),
-#ifdef ARCH_GET_UNTAG_MASK
-	X(ARCH_GET_UNTAG_MASK), X(ARCH_ENABLE_TAGGED_ADDR), X(ARCH_GET_MAX_TAG_BITS),
-#endif
-	XEND
-};
-#endif
-
-/* Signals: kernel numbering; 32 and up are SIGRTMIN and SIGRT_n. */
-static const char *const sig_names[32] = {
-	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
-	[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGBUS] = "BUS", [SIGFPE] = "FPE",
-	[SIGKILL] = "KILL", [SIGUSR1] = "USR1", [SIGSEGV] = "SEGV", [SIGUSR2] = "USR2",
-	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM", [SIGSTKFLT] = "STKFLT",
-	[SIGCHLD] = "CHLD", [SIGCONT] = "CONT", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
-	[SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU", [SIGURG] = "URG", [SIGXCPU] = "XCPU",
-	[SIGXFSZ] = "XFSZ", [SIGVTALRM] = "VTALRM", [SIGPROF] = "PROF", [SIGWINCH] = "WINCH",
-	[SIGIO] = "IO", [SIGPWR] = "PWR", [SIGSYS] = "SYS",
-};
-
-/* "SIG" prefix or not: sets are shown as [INT TERM], numbers as SIGINT. */
-static void put_signame(struct sb *o, long s, int prefix)
-{
-	const char *p = prefix ? "SIG" : "";
-	if (s > 0 && s < 32 && sig_names[s])
-		sb_printf(o, "%s%s", p, sig_names[s]);
-	else if (s == 32)
-		sb_printf(o, "%sRTMIN", p);
-	else if (s > 32 && s <= 64)
-		sb_printf(o, "%sRT_%ld", p, s - 32);
-	else
-		sb_printf(o, "%ld", s);
-}
-
-static void put_sigmask(struct sb *o, uint64_t m)
-{
-	int bits = __builtin_popcountll(m);
-	if (bits > 32) {
-		sb_putc(o, '~');
-		m = ~m;
-	}
-	sb_putc(o, '[');
-	int any = 0;
-	for (int s = 1; s <= 64; s++) {
-		if (m & (1ull << (s - 1))) {
-			if (any)
-				sb_putc(o, ' ');
-			put_signame(o, s, 0);
-			any = 1;
-		}
-	}
-	sb_putc(o, ']');
-}
-
-static void put_sigset_at(struct sb *o, unsigned long addr)
-{
-	uint64_t m;
-	if (!addr)
-		sb_puts(o, "NULL");
-	else if (tv_mem_read(&m, addr, sizeof m) < 0)
-		put_ptr(o, addr);
-	else
-		put_sigmask(o, m);
-}
-
-/* File modes: "S_IFREG|S_ISUID|0755"; a bare permission is just octal. */
-static void put_fmode(struct sb *o, unsigned long m)
-{
-	const char *t = xlookup(mode_types, m & S_IFMT);
-	if (t)
-		sb_printf(o, "%s|", t);
-	else if (m & S_IFMT)
-		sb_printf(o, "0%lo|", m & S_IFMT);
-	for (const struct xlat *x = mode_bits; x->name; x++)
-		if (m & x->val)
-			sb_printf(o, "%s|", x->name);
-	put_oct(o, m & 0777);
-}
-
-static unsigned long dev_major(unsigned long d)
-{
-	return ((d >> 8) & 0xfff) | ((d >> 32) & ~0xffful);
-}
-
-static unsigned long dev_minor(unsigned long d)
-{
-	return (d & 0xff) | ((d >> 12) & ~0xfful);
-}
-
-static void put_dev(struct sb *o, unsigned long d)
-{
-	sb_puts(o, "makedev(");
-	put_hex(o, dev_major(d));
-	sb_puts(o, ", ");
-	put_hex(o, dev_minor(d));
-	sb_putc(o, ')');
-}
-
-/* Flags with a CLOEXEC and a NONBLOCK bit under a prefix (SOCK_, EFD_...). */
-static void put_cloexec_flags(struct sb *o, const char *pfx, unsigned long v, unsigned long extra,
-			      const char *extra_name)
-{
-	int any = 0;
-	if (v & O_CLOEXEC) {
-		sb_printf(o, "%s_CLOEXEC", pfx);
-		any = 1;
-		v &= ~(unsigned long)O_CLOEXEC;
-	}
-	if (v & O_NONBLOCK) {
-		sb_printf(o, "%s%s_NONBLOCK", any ? "|" : "", pfx);
-		any = 1;
-		v &= ~(unsigned long)O_NONBLOCK;
-	}
-	if (extra && (v & extra)) {
-		sb_printf(o, "%s%s", any ? "|" : "", extra_name);
-		any = 1;
-		v &= ~extra;
-	}
-	if (v)
-		sb_printf(o, "%s0x%lx", any ? "|" : "", v);
-	else if (!any)
-		sb_puts(o, "0");
-}
-
-/* ------------------------------------------------------------------ */
-/* What each argument is.                                               */
-
-enum {
-	A_NONE,
-	/* Shown when the call is made. */
-	A_INT, A_UINT, A_LONG, A_ULONG, A_HEX, A_PTR, A_FD, A_DIRFD, A_PATH, A_STR, A_IBUF,
-	A_OFLAGS, A_FLAGS_O, A_OMODE, A_MODE, A_FMODE, A_DEV, A_UMASK, A_AMODE, A_ATFL,
-	A_UNLINKFL, A_ACCESSFL, A_STATXFL, A_STATXMASK, A_RENAMEFL, A_WHENCE, A_FLOCK, A_IOCTL,
-	A_FCNTL_CMD, A_FCNTL_ARG, A_PROT, A_MAPFL, A_MADV, A_MREMAPFL, A_MSYNCFL, A_MLOCKALLFL,
-	A_CLONEFL, A_CL_STACK, A_CL_FLAGS, A_CL_TLS, A_CL_CTID, A_CLONE3, A_ARGV, A_ENVP,
-	A_WAITOPT, A_IDTYPE, A_SIGNUM, A_SIGHOW, A_SIGSET, A_SIGACT, A_STACK, A_TS, A_UTIMES,
-	A_CLOCKID, A_TIMERFL, A_FUTEX_OP, A_FX_VAL, A_FX_TMO, A_FX_UADDR2, A_FX_VAL3, A_PRCTL,
-	A_SECCOMP_OP, A_ARCH_PRCTL, A_RLIMRES, A_IRLIM, A_CPUSET, A_GRNDFL, A_CLOSERANGEFL,
-	A_MFDFL, A_EFDFL, A_TFDFL, A_SFDFL, A_INFL, A_EPCFL, A_EPOLLOP, A_EPOLLEV, A_POLLFDS,
-	A_AF, A_SOCKTYPE, A_PROTO, A_SOCKFL, A_MSGFL, A_SHUTHOW, A_SOLEVEL, A_SONAME, A_SOVAL,
-	A_SOCKADDR, A_IOV, A_MSGHDR, A_OPENHOW, A_FADV, A_GROUPS,
-	/* Shown when the call returns: what the kernel wrote. */
-	A_OUT_FIRST,
-	A_OBUF = A_OUT_FIRST, A_OBUFX, A_OSTR, A_OPATH, A_OSTAT, A_OSTATX, A_ODIRENTS, A_OPIPE,
-	A_OIOV, A_OSIGSET, A_OSIGACT, A_OSTACK, A_OTS, A_ORTS, A_OTV, A_CL_PTID, A_OWSTATUS,
-	A_OINT, A_ORLIM, A_OCPUSET, A_OUNAME, A_OSOCKADDR, A_SOCKLEN, A_OSOVAL, A_OMSGHDR,
-	A_OEPOLLEVS, A_PRCTL_ARGS, A_IOCTL_ARG, A_OSTATFS, A_OSYSINFO, A_OGROUPS,
-};
-
-/* What the result is. */
-enum { R_DEC, R_FD, R_HEX, R_OCT, R_NONE, R_FCNTL, R_POLL, R_SIGNUM };
-
-/* Classes for -e trace=%NAME. */
-enum {
-	CL_FILE = 1 << 0, CL_DESC = 1 << 1, CL_NETWORK = 1 << 2, CL_PROCESS = 1 << 3,
-	CL_SIGNAL = 1 << 4, CL_MEMORY = 1 << 5, CL_IPC = 1 << 6, CL_CREDS = 1 << 7,
-	CL_CLOCK = 1 << 8, CL_STAT = 1 << 9, CL_LSTAT = 1 << 10, CL_FSTAT = 1 << 11,
-	CL_STATFS = 1 << 12, CL_FSTATFS = 1 << 13,
-};
-
-struct sig {
-	unsigned char ok, n, ret;
-	unsigned short cls;
-	unsigned char t[6];
-};
-
-#include "trace-sigs.h"
-
-static unsigned short classes[SIG_TABLE];	/* sigs[].cls plus the derived ones */
-
-static const struct sig *sig_of(long nr)
-{
-	return nr >= 0 && nr < SIG_TABLE && sigs[nr].ok ? &sigs[nr] : NULL;
-}
-
 /* One call as the tool sees it. */
 struct call {
-	long nr;
-	long a[6];
-	long cap[6];	/* in/out values read when the call was made */
-	long ret;
-	int done;	/* ret is known */
+	struct dc_call d;	/* what the decoder shows */
 	int injected;	/* ret came from -e inject=, the call did not run */
 	int delayed;	/* -e inject= delayed it */
 	uint64_t dur;	/* -T, -c: nanoseconds from entry to return */
 };
-
-static int failed(const struct call *c)
-{
-	return !c->done || is_err(c->ret);
-}
-
-static int peek_int(unsigned long addr, int *v)
-{
-	return addr && tv_mem_read(v, addr, sizeof *v) == 0;
-}
-
-/* Whether argument i is shown at all (some exist only for some values of
- * the others). */
-static int present(const struct call *c, int i, int t)
-{
-	long cmd;
-
-	switch (t) {
-	case A_OMODE:
-		return (c->a[i - 1] & O_CREAT) || (c->a[i - 1] & O_TMPFILE) == O_TMPFILE;
-	case A_DEV:
-		return (c->a[i - 1] & S_IFMT) == S_IFCHR || (c->a[i - 1] & S_IFMT) == S_IFBLK;
-	case A_FCNTL_ARG:
-		switch (c->a[1]) {
-		case F_GETFD: case F_GETFL: case F_GETOWN: case F_GETSIG: case F_GETLEASE:
-		case F_GETPIPE_SZ: case F_GET_SEALS:
-			return 0;
-		}
-		return 1;
-	case A_CL_PTID:
-		return (c->a[0] & CLONE_PARENT_SETTID) != 0;
-	case A_CL_TLS:
-		return (c->a[0] & CLONE_SETTLS) != 0;
-	case A_CL_CTID:
-		return (c->a[0] & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) != 0;
-	case A_FX_VAL: case A_FX_TMO: case A_FX_UADDR2: case A_FX_VAL3:
-		cmd = c->a[1] & FUTEX_CMD_MASK;
-		switch (t) {
-		case A_FX_VAL:
-			return cmd != FUTEX_UNLOCK_PI && cmd != FUTEX_TRYLOCK_PI;
-		case A_FX_TMO:
-			return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_LOCK_PI ||
-			       cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_REQUEUE ||
-			       cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-			       cmd == FUTEX_CMP_REQUEUE_PI || cmd == FUTEX_LOCK_PI2;
-		case A_FX_UADDR2:
-			return cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-			       cmd == FUTEX_WAIT_REQUEUE_PI || cmd == FUTEX_CMP_REQUEUE_PI;
-		default:
-			return cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-			       cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET ||
-			       cmd == FUTEX_CMP_REQUEUE_PI;
-		}
-	case A_IOCTL_ARG:
-		return (unsigned)c->a[1] != FIOCLEX && (unsigned)c->a[1] != FIONCLEX &&
-		       (unsigned)c->a[1] != TIOCNOTTY;
-	case A_PRCTL_ARGS:
-		switch (c->a[0]) {
-		case PR_GET_DUMPABLE: case PR_GET_KEEPCAPS: case PR_GET_SECCOMP: case PR_GET_TIMERSLACK:
-		case PR_GET_NO_NEW_PRIVS: case PR_GET_THP_DISABLE: case PR_GET_SECUREBITS:
-		case PR_GET_TIMING: case PR_GET_FP_MODE: case PR_TASK_PERF_EVENTS_DISABLE:
-		case PR_TASK_PERF_EVENTS_ENABLE: case PR_MCE_KILL_GET:
-			return 0;
-		}
-		return 1;
-	}
-	return 1;
-}
-
-static void put_ts(struct sb *o, unsigned long addr)
-{
-	struct __kernel_timespec ts;
-	if (!addr)
-		sb_puts(o, "NULL");
-	else if (tv_mem_read(&ts, addr, sizeof ts) < 0)
-		put_ptr(o, addr);
-	else
-		sb_printf(o, "{tv_sec=%ld, tv_nsec=%ld}", (long)ts.tv_sec, (long)ts.tv_nsec);
-}
-
-static void put_rlim_value(struct sb *o, uint64_t v, const char *inf)
-{
-	if (v == T_RLIM_INFINITY)
-		sb_puts(o, inf);
-	else if (v && v % 1024 == 0)
-		sb_printf(o, "%lu*1024", (unsigned long)(v / 1024));
-	else
-		sb_printf(o, "%lu", (unsigned long)v);
-}
-
-static void put_rlimit(struct sb *o, const struct call *c, unsigned long addr)
-{
-	uint64_t r[2];
-	const char *inf = c->nr == __NR_prlimit64 ? "RLIM64_INFINITY" : "RLIM_INFINITY";
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	if (tv_mem_read(r, addr, sizeof r) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{rlim_cur=");
-	put_rlim_value(o, r[0], inf);
-	sb_puts(o, ", rlim_max=");
-	put_rlim_value(o, r[1], inf);
-	sb_putc(o, '}');
-}
-
-static void put_sigaction(struct sb *o, unsigned long addr)
-{
-	struct { unsigned long handler, flags, restorer; uint64_t mask; } sa;
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	if (tv_mem_read(&sa, addr, sizeof sa) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{sa_handler=");
-	if (sa.handler == 0)
-		sb_puts(o, "SIG_DFL");
-	else if (sa.handler == 1)
-		sb_puts(o, "SIG_IGN");
-	else
-		sb_printf(o, "0x%lx", sa.handler);
-	sb_puts(o, ", sa_mask=");
-	put_sigmask(o, sa.mask);
-	sb_puts(o, ", sa_flags=");
-	put_flags(o, sa_flags, sa.flags, "0");
-	if (sa.flags & SA_RESTORER)
-		sb_printf(o, ", sa_restorer=0x%lx", sa.restorer);
-	sb_putc(o, '}');
-}
-
-static void put_stack(struct sb *o, unsigned long addr)
-{
-	struct { unsigned long sp; int flags; unsigned long size; } ss;
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	if (tv_mem_read(&ss, addr, sizeof ss) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{ss_sp=");
-	put_ptr(o, ss.sp);
-	sb_puts(o, ", ss_flags=");
-	put_flags(o, ss_flags, (unsigned)ss.flags, "0");
-	sb_printf(o, ", ss_size=%lu}", ss.size);
-}
-
-static void put_stat(struct sb *o, unsigned long addr)
-{
-	struct stat st;
-	if (tv_mem_read(&st, addr, sizeof st) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{st_mode=");
-	put_fmode(o, st.st_mode);
-	if ((st.st_mode & S_IFMT) == S_IFCHR || (st.st_mode & S_IFMT) == S_IFBLK) {
-		sb_puts(o, ", st_rdev=");
-		put_dev(o, st.st_rdev);
-	} else {
-		sb_printf(o, ", st_size=%ld", (long)st.st_size);
-	}
-	sb_puts(o, ", ...}");
-}
-
-static void put_statx(struct sb *o, unsigned long addr)
-{
-	struct statx sx;
-	if (tv_mem_read(&sx, addr, sizeof sx) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{stx_mask=");
-	put_flags(o, statx_mask, sx.stx_mask, "0");
-	sb_puts(o, ", stx_attributes=");
-	put_hex(o, sx.stx_attributes);
-	sb_puts(o, ", stx_mode=");
-	put_fmode(o, sx.stx_mode);
-	sb_printf(o, ", stx_size=%lu", (unsigned long)sx.stx_size);
-	sb_puts(o, ", ...}");
-}
-
-/* An IPv6 address as inet_ntop writes it. */
-static void put_in6(struct sb *o, const unsigned char *a)
-{
-	unsigned w[8];
-	int best = -1, blen = 0;
-
-	for (int i = 0; i < 8; i++)
-		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
-	for (int i = 0; i < 8;) {
-		int j = i;
-		while (j < 8 && w[j] == 0)
-			j++;
-		if (j - i > blen && j - i >= 2)
-			best = i, blen = j - i;
-		i = j > i ? j : i + 1;
-	}
-	for (int i = 0; i < 8; i++) {
-		if (i == best) {
-			sb_puts(o, "::");
-			i += blen - 1;
-			continue;
-		}
-		if (i == 6 && best == 0 && (blen == 6 || (blen == 5 && w[5] == 0xffff))) {
-			sb_printf(o, "%u.%u.%u.%u", a[12], a[13], a[14], a[15]);
-			break;
-		}
-		if (i && i != best + blen)
-			sb_putc(o, ':');
-		sb_printf(o, "%x", w[i]);
-	}
-}
-
-static void put_sockaddr(struct sb *o, unsigned long addr, long len)
-{
-	unsigned char b[128];
-	size_t n = len < 0 ? 0 : (size_t)len > sizeof b ? sizeof b : (size_t)len;
-
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	if (n < 2 || tv_mem_read(b, addr, n) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	unsigned fam = b[0] | (unsigned)b[1] << 8;
-	sb_puts(o, "{sa_family=");
-	put_enum(o, families, fam, "AF_???");
-	if (fam == T_AF_UNIX) {
-		if (n > 2 && b[2] == 0) {
-			sb_puts(o, ", sun_path=@");
-			put_quoted(o, b + 3, n - 3, 0);
-		} else if (n > 2) {
-			size_t k = 2;
-			while (k < n && b[k])
-				k++;
-			sb_puts(o, ", sun_path=");
-			put_quoted(o, b + 2, k - 2, 0);
-		}
-	} else if (fam == T_AF_INET && n >= 8) {
-		sb_printf(o, ", sin_port=htons(%u), sin_addr=inet_addr(\"%u.%u.%u.%u\")",
-			  (unsigned)b[2] << 8 | b[3], b[4], b[5], b[6], b[7]);
-	} else if (fam == T_AF_INET6 && n >= 24) {
-		sb_printf(o, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"",
-			  (unsigned)b[2] << 8 | b[3],
-			  (unsigned)b[4] << 24 | (unsigned)b[5] << 16 | (unsigned)b[6] << 8 | b[7]);
-		put_in6(o, b + 8);
-		sb_puts(o, "\", &sin6_addr)");
-		if (n >= 28)
-			sb_printf(o, ", sin6_scope_id=%u",
-				  b[24] | (unsigned)b[25] << 8 | (unsigned)b[26] << 16 | (unsigned)b[27] << 24);
-	} else if (fam == T_AF_NETLINK && n >= 12) {
-		unsigned pid = b[4] | (unsigned)b[5] << 8 | (unsigned)b[6] << 16 | (unsigned)b[7] << 24;
-		unsigned grp = b[8] | (unsigned)b[9] << 8 | (unsigned)b[10] << 16 | (unsigned)b[11] << 24;
-		sb_printf(o, ", nl_pid=%u, nl_groups=%08x", pid, grp);
-	} else if (n > 2) {
-		sb_puts(o, ", sa_data=");
-		put_quoted(o, b + 2, n - 2, 0);
-	}
-	sb_putc(o, '}');
-}
-
-/* An iovec array; with limit >= 0 only that many bytes in all are data
- * (what readv returned). */
-static void put_iov(struct sb *o, unsigned long addr, long cnt, long limit)
-{
-	struct iovec v;
-
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	if (cnt < 0 || cnt > 1024) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_putc(o, '[');
-	for (long i = 0; i < cnt; i++) {
-		if (i)
-			sb_puts(o, ", ");
-		if ((unsigned long)i >= opt.strsize) {
-			sb_puts(o, "...");
-			break;
-		}
-		if (tv_mem_read(&v, addr + (unsigned long)i * sizeof v, sizeof v) < 0) {
-			sb_printf(o, "0x%lx", addr + (unsigned long)i * sizeof v);
-			break;
-		}
-		unsigned long len = (unsigned long)v.iov_len, show = len;
-		if (limit >= 0) {
-			show = len < (unsigned long)limit ? len : (unsigned long)limit;
-			limit -= (long)show;
-		}
-		sb_puts(o, "{iov_base=");
-		put_buf(o, (unsigned long)v.iov_base, show, 0);
-		sb_printf(o, ", iov_len=%lu}", len);
-	}
-	sb_putc(o, ']');
-}
-
-/* struct user_msghdr, as both arches lay it out. */
-struct t_msghdr {
-	unsigned long name;
-	int namelen;
-	unsigned long iov, iovlen, control, controllen;
-	unsigned flags;
-};
-
-static void put_msghdr(struct sb *o, unsigned long addr, long limit)
-{
-	struct t_msghdr m;
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	if (tv_mem_read(&m, addr, sizeof m) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{msg_name=");
-	if (m.name && m.namelen > 0)
-		put_sockaddr(o, m.name, m.namelen);
-	else
-		put_ptr(o, m.name);
-	sb_printf(o, ", msg_namelen=%d, msg_iov=", m.namelen);
-	put_iov(o, m.iov, (long)m.iovlen, limit);
-	sb_printf(o, ", msg_iovlen=%lu", m.iovlen);
-	if (m.controllen)
-		sb_printf(o, ", msg_control=0x%lx", m.control);
-	sb_printf(o, ", msg_controllen=%lu, msg_flags=", m.controllen);
-	put_flags(o, msg_flags, m.flags, "0");
-	sb_putc(o, '}');
-}
-
-static void put_pollfds(struct sb *o, unsigned long addr, unsigned long n, int revents)
-{
-	struct pollfd p;
-	int any = 0;
-
-	sb_putc(o, '[');
-	for (unsigned long i = 0; i < n; i++) {
-		if (tv_mem_read(&p, addr + i * sizeof p, sizeof p) < 0)
-			break;
-		if (revents && !p.revents)
-			continue;
-		if (any)
-			sb_puts(o, ", ");
-		any = 1;
-		if (!revents && i >= opt.strsize) {
-			sb_puts(o, "...");
-			break;
-		}
-		sb_printf(o, "{fd=%d, %s=", p.fd, revents ? "revents" : "events");
-		put_flags(o, poll_events, (unsigned short)(revents ? p.revents : p.events), "0");
-		sb_putc(o, '}');
-	}
-	sb_putc(o, ']');
-}
-
-static void put_epoll_event(struct sb *o, const struct epoll_event *e)
-{
-	sb_puts(o, "{events=");
-	put_flags(o, epoll_events, e->events, "0");
-	sb_printf(o, ", data={u32=%u, u64=%lu}}", (unsigned)e->data, (unsigned long)e->data);
-}
-
-static void put_cpuset(struct sb *o, unsigned long addr, long len)
-{
-	unsigned char b[128];
-	size_t n = len < 0 ? 0 : (size_t)len > sizeof b ? sizeof b : (size_t)len;
-	int any = 0;
-
-	if (!addr || tv_mem_read(b, addr, n) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_putc(o, '[');
-	for (size_t i = 0; i < n * 8; i++) {
-		if (b[i / 8] & (1u << (i % 8))) {
-			sb_printf(o, "%s%lu", any ? " " : "", (unsigned long)i);
-			any = 1;
-		}
-	}
-	sb_putc(o, ']');
-}
-
-static void put_argv(struct sb *o, unsigned long addr)
-{
-	unsigned long p;
-
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	sb_putc(o, '[');
-	for (unsigned long i = 0;; i++) {
-		if (tv_mem_read(&p, addr + i * sizeof p, sizeof p) < 0) {
-			if (i)
-				sb_puts(o, ", ");
-			sb_printf(o, "0x%lx", addr + i * sizeof p);
-			break;
-		}
-		if (!p)
-			break;
-		if (i)
-			sb_puts(o, ", ");
-		if (i >= opt.strsize) {
-			sb_puts(o, "...");
-			break;
-		}
-		put_str(o, p);
-	}
-	sb_putc(o, ']');
-}
-
-static void put_envp(struct sb *o, unsigned long addr)
-{
-	unsigned long p, n = 0;
-
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	while (n < 1000000 && tv_mem_read(&p, addr + n * sizeof p, sizeof p) == 0 && p)
-		n++;
-	sb_printf(o, "0x%lx /* %lu var%s */", addr, n, n == 1 ? "" : "s");
-}
-
-static void put_wstatus(struct sb *o, int s)
-{
-	int sig = s & 0x7f;
-	sb_puts(o, "[{");
-	if (sig == 0)
-		sb_printf(o, "WIFEXITED(s) && WEXITSTATUS(s) == %d", (s >> 8) & 0xff);
-	else if ((s & 0xff) == 0x7f) {
-		sb_puts(o, "WIFSTOPPED(s) && WSTOPSIG(s) == ");
-		put_signame(o, (s >> 8) & 0xff, 1);
-	} else if (s == 0xffff) {
-		sb_puts(o, "WIFCONTINUED(s)");
-	} else {
-		sb_puts(o, "WIFSIGNALED(s) && WTERMSIG(s) == ");
-		put_signame(o, sig, 1);
-		if (s & 0x80)
-			sb_puts(o, " && WCOREDUMP(s)");
-	}
-	sb_puts(o, "}]");
-}
-
-static void put_ioctl(struct sb *o, unsigned v)
-{
-	static const char *const dirs[] = {
-		"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"
-	};
-	const char *n = xlookup(ioctls, v);
-	if (n) {
-		sb_puts(o, n);
-		return;
-	}
-	sb_printf(o, "_IOC(%s, 0x%x, 0x%x, ", dirs[(v >> 30) & 3], (v >> 8) & 0xff, v & 0xff);
-	put_hex(o, (v >> 16) & 0x3fff);
-	sb_putc(o, ')');
-}
-
-static void put_clone_flags(struct sb *o, unsigned long f, int with_signal)
-{
-	unsigned long sig = with_signal ? f & CSIGNAL : 0;
-	f &= with_signal ? ~(unsigned long)CSIGNAL : ~0ul;
-	if (f)
-		put_flags(o, clone_flags, f, "0");
-	if (sig) {
-		if (f)
-			sb_putc(o, '|');
-		put_signame(o, (long)sig, 1);
-	}
-	if (!f && !sig)
-		sb_puts(o, "0");
-}
-
-static void put_clone3(struct sb *o, unsigned long addr, unsigned long size)
-{
-	struct clone_args ca;
-	tv_memset(&ca, 0, sizeof ca);
-	if (size > sizeof ca)
-		size = sizeof ca;
-	if (!addr || size < 64 || tv_mem_read(&ca, addr, size) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{flags=");
-	put_clone_flags(o, ca.flags, 0);
-	if (ca.flags & CLONE_PIDFD)
-		sb_printf(o, ", pidfd=0x%lx", (unsigned long)ca.pidfd);
-	if (ca.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID))
-		sb_printf(o, ", child_tid=0x%lx", (unsigned long)ca.child_tid);
-	if (ca.flags & CLONE_PARENT_SETTID)
-		sb_printf(o, ", parent_tid=0x%lx", (unsigned long)ca.parent_tid);
-	sb_puts(o, ", exit_signal=");
-	put_signame(o, (long)ca.exit_signal, 1);
-	sb_puts(o, ", stack=");
-	put_ptr(o, (unsigned long)ca.stack);
-	sb_puts(o, ", stack_size=");
-	put_hex(o, (unsigned long)ca.stack_size);
-	if (ca.flags & CLONE_SETTLS)
-		sb_printf(o, ", tls=0x%lx", (unsigned long)ca.tls);
-	sb_putc(o, '}');
-}
-
-static void put_prctl_args(struct sb *o, const struct call *c)
-{
-	const long *a = c->a;
-	switch (a[0]) {
-	case PR_SET_NAME:
-		put_str(o, (unsigned long)a[1]);
-		return;
-	case PR_GET_NAME:
-		if (failed(c))
-			put_ptr(o, (unsigned long)a[1]);
-		else
-			put_str(o, (unsigned long)a[1]);
-		return;
-	case PR_SET_PDEATHSIG:
-		put_signame(o, a[1], 1);
-		return;
-	case PR_GET_PDEATHSIG: {
-		int s;
-		if (!failed(c) && peek_int((unsigned long)a[1], &s)) {
-			sb_putc(o, '[');
-			put_signame(o, s, 1);
-			sb_putc(o, ']');
-		} else {
-			put_ptr(o, (unsigned long)a[1]);
-		}
-		return;
-	}
-	case PR_SET_DUMPABLE: case PR_SET_KEEPCAPS: case PR_SET_TIMERSLACK:
-	case PR_CAPBSET_READ: case PR_CAPBSET_DROP:
-		sb_printf(o, "%lu", (unsigned long)a[1]);
-		return;
-	case PR_SET_NO_NEW_PRIVS: case PR_SET_THP_DISABLE: case PR_SET_CHILD_SUBREAPER:
-		sb_printf(o, "%lu, %lu, %lu, %lu", (unsigned long)a[1], (unsigned long)a[2],
-			  (unsigned long)a[3], (unsigned long)a[4]);
-		return;
-	}
-	for (int i = 1; i < 5; i++) {
-		if (i > 1)
-			sb_puts(o, ", ");
-		put_hex(o, (unsigned long)a[i]);
-	}
-}
-
-static void put_open_how(struct sb *o, unsigned long addr, unsigned long size)
-{
-	struct open_how h;
-	tv_memset(&h, 0, sizeof h);
-	if (!addr || size < sizeof h || tv_mem_read(&h, addr, sizeof h) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{flags=");
-	put_open_flags(o, h.flags);
-	if ((h.flags & O_CREAT) || (h.flags & O_TMPFILE) == O_TMPFILE) {
-		sb_puts(o, ", mode=");
-		put_oct(o, h.mode);
-	}
-	sb_puts(o, ", resolve=");
-	put_flags(o, resolve_flags, h.resolve, "0");
-	sb_putc(o, '}');
-}
-
-static void put_dirents(struct sb *o, const struct call *c, unsigned long addr)
-{
-	long n = c->ret, count = 0;
-	struct rbuf rb;
-
-	unsigned char *b = rbuf_get(&rb, n > 0 ? (size_t)n : 1);
-	if (b && n > 0 && tv_mem_read(b, addr, (size_t)n) == 0) {
-		for (long off = 0; off + 18 <= n; count++) {
-			unsigned short rl = (unsigned short)(b[off + 16] | b[off + 17] << 8);
-			if (!rl)
-				break;
-			off += rl;
-		}
-	}
-	rbuf_put(&rb);
-	sb_printf(o, "0x%lx /* %ld entr%s */", addr, count, count == 1 ? "y" : "ies");
-}
-
-static void put_uname(struct sb *o, unsigned long addr)
-{
-	struct new_utsname u;
-	if (tv_mem_read(&u, addr, sizeof u) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	u.sysname[64] = u.nodename[64] = 0;
-	sb_puts(o, "{sysname=");
-	put_quoted(o, (unsigned char *)u.sysname, tv_strlen(u.sysname), 0);
-	sb_puts(o, ", nodename=");
-	put_quoted(o, (unsigned char *)u.nodename, tv_strlen(u.nodename), 0);
-	sb_puts(o, ", ...}");
-}
-
-static void put_utimes(struct sb *o, unsigned long addr)
-{
-	struct __kernel_timespec ts[2];
-	if (!addr) {
-		sb_puts(o, "NULL");
-		return;
-	}
-	if (tv_mem_read(ts, addr, sizeof ts) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_putc(o, '[');
-	for (int i = 0; i < 2; i++) {
-		if (i)
-			sb_puts(o, ", ");
-		if (ts[i].tv_nsec == T_UTIME_NOW)
-			sb_puts(o, "UTIME_NOW");
-		else if (ts[i].tv_nsec == T_UTIME_OMIT)
-			sb_puts(o, "UTIME_OMIT");
-		else
-			sb_printf(o, "{tv_sec=%ld, tv_nsec=%ld}", (long)ts[i].tv_sec, (long)ts[i].tv_nsec);
-	}
-	sb_putc(o, ']');
-}
-
-/* ioctl's third argument, for the requests whose argument is known. */
-static void put_ioctl_arg(struct sb *o, const struct call *c, unsigned long v)
-{
-	unsigned req = (unsigned)c->a[1];
-	int x;
-
-	switch (req) {
-	case FIONREAD: case TIOCOUTQ: case TIOCGPGRP: case TIOCSPGRP: case FIONBIO: case FIOASYNC:
-	case TIOCGPTN: case TIOCSPTLCK: case TIOCGSID:
-		if (!failed(c) && peek_int(v, &x))
-			sb_printf(o, "[%d]", x);
-		else
-			put_ptr(o, v);
-		return;
-	case TIOCGWINSZ: case TIOCSWINSZ: {
-		unsigned short w[4];
-		if (!failed(c) && v && tv_mem_read(w, v, sizeof w) == 0)
-			sb_printf(o, "{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", w[0], w[1],
-				  w[2], w[3]);
-		else
-			put_ptr(o, v);
-		return;
-	}
-	case TCGETS: case TCSETS: case TCSETSW: case TCSETSF: case TCGETA: case TCSETA:
-	case TCSETAW: case TCSETAF:
-		put_ptr(o, v);
-		return;
-	}
-	put_hex(o, v);
-}
-
-static void put_statfs(struct sb *o, unsigned long addr)
-{
-	struct statfs f;
-	if (tv_mem_read(&f, addr, sizeof f) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_puts(o, "{f_type=");
-	put_enum(o, fs_magics, (unsigned long)f.f_type, "???");
-	sb_printf(o, ", f_bsize=%lu, f_blocks=%lu, f_bfree=%lu, f_bavail=%lu, f_files=%lu, f_ffree=%lu",
-		  (unsigned long)f.f_bsize, (unsigned long)f.f_blocks, (unsigned long)f.f_bfree,
-		  (unsigned long)f.f_bavail, (unsigned long)f.f_files, (unsigned long)f.f_ffree);
-	sb_puts(o, ", f_fsid={val=[");
-	put_hex(o, (unsigned)f.f_fsid.val[0]);
-	sb_puts(o, ", ");
-	put_hex(o, (unsigned)f.f_fsid.val[1]);
-	sb_printf(o, "]}, f_namelen=%lu, f_frsize=%lu, f_flags=", (unsigned long)f.f_namelen,
-		  (unsigned long)f.f_frsize);
-	put_flags(o, statfs_flags, (unsigned long)f.f_flags, "0");
-	sb_putc(o, '}');
-}
-
-static void put_sysinfo(struct sb *o, unsigned long addr)
-{
-	struct sysinfo si;
-	if (tv_mem_read(&si, addr, sizeof si) < 0) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_printf(o, "{uptime=%ld, loads=[%lu, %lu, %lu], totalram=%lu, freeram=%lu, sharedram=%lu, "
-		  "bufferram=%lu, totalswap=%lu, freeswap=%lu, procs=%u, totalhigh=%lu, "
-		  "freehigh=%lu, mem_unit=%u}",
-		  (long)si.uptime, (unsigned long)si.loads[0], (unsigned long)si.loads[1],
-		  (unsigned long)si.loads[2], (unsigned long)si.totalram, (unsigned long)si.freeram,
-		  (unsigned long)si.sharedram, (unsigned long)si.bufferram,
-		  (unsigned long)si.totalswap, (unsigned long)si.freeswap, (unsigned)si.procs,
-		  (unsigned long)si.totalhigh, (unsigned long)si.freehigh, (unsigned)si.mem_unit);
-}
-
-static void put_groups(struct sb *o, unsigned long addr, long n)
-{
-	uint32_t g;
-	if (n < 0 || (n > 0 && !addr)) {
-		put_ptr(o, addr);
-		return;
-	}
-	sb_putc(o, '[');
-	for (long i = 0; i < n; i++) {
-		if (i)
-			sb_puts(o, ", ");
-		if ((unsigned long)i >= opt.strsize) {
-			sb_puts(o, "...");
-			break;
-		}
-		if (tv_mem_read(&g, addr + (unsigned long)i * sizeof g, sizeof g) < 0)
-			break;
-		sb_printf(o, "%u", g);
-	}
-	sb_putc(o, ']');
-}
-
-/* ------------------------------------------------------------------ */
-/* -y: what a descriptor refers to, "3</etc/hostname>".                 */
-/*                                                                     */
-/* The guest shares our descriptor table, so the monitor's own raw       */
-/* calls on /proc/self/fd/N -- readlink, getxattr -- and getsockname or  */
-/* fstat on the descriptor itself see the guest's descriptor.  They     */
-/* open nothing (no descriptor number the guest would get is taken),    */
-/* change nothing, and are not traced.                                 */
-
-static int is_ours(long fd);
-
-/* /proc/self/fd/N's target in buf, or -1 (not open, no /proc). */
-static long fd_link(const char *proc, char *buf, size_t cap)
-{
-	long n = sys(__NR_readlinkat, AT_FDCWD, (long)proc, (long)buf, (long)cap - 1, 0, 0);
-	if (n < 0 || (size_t)n >= cap - 1)
-		return -1;
-	buf[n] = 0;
-	return n;
-}
-
-/* "<PATH>", quoted as strace quotes it; a file that was removed shows
- * as "<PATH>(deleted)". */
-static void put_fd_path(struct sb *o, const char *path, size_t n)
-{
-	static const char del[] = " (deleted)";
-	size_t dl = sizeof del - 1;
-	int deleted = n > dl && !tv_strcmp(path + n - dl, del);
-
-	sb_putc(o, '<');
-	put_quoted(o, (const unsigned char *)path, deleted ? n - dl : n, Q_BARE);
-	sb_putc(o, '>');
-	if (deleted)
-		sb_puts(o, "(deleted)");
-}
-
-/* The protocols strace knows by their sockprotoname (socketutils.c). */
-static int known_proto(const char *p)
-{
-	static const char *const names[] = {
-		"UNIX", "UNIX-STREAM", "TCP", "UDP", "UDPLITE", "DCCP", "SCTP", "L2TP/IP", "PING",
-		"RAW", "TCPv6", "UDPv6", "UDPLITEv6", "DCCPv6", "SCTPv6", "L2TP/IPv6", "PINGv6",
-		"RAWv6", "NETLINK",
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (!tv_strcmp(p, names[i]))
-			return 1;
-	return 0;
-}
-
-/* An address of getsockname/getpeername as sock_diag reports it:
- * "127.0.0.1:80", "[::1]:80". */
-static void put_inet_end(struct sb *o, const unsigned char *a)
-{
-	unsigned port = (unsigned)a[2] << 8 | a[3];
-	if ((a[0] | a[1] << 8) == T_AF_INET6) {
-		sb_putc(o, '[');
-		put_in6(o, a + 8);
-		sb_printf(o, "]:%u", port);
-	} else {
-		sb_printf(o, "%u.%u.%u.%u:%u", a[4], a[5], a[6], a[7], port);
-	}
-}
-
-static int inet_unset(const unsigned char *a)
-{
-	size_t from = (a[0] | a[1] << 8) == T_AF_INET6 ? 8 : 4, to = from == 8 ? 24 : 8;
-	unsigned any = a[2] | a[3];
-	for (size_t i = from; i < to; i++)
-		any |= a[i];
-	return !any;
-}
-
-/* strace asks sock_diag, which lists a TCP or UDP socket once it has a
- * port (a TCP one that is only bound since Linux 6.8): the same answer
- * comes from the socket itself, "SRC:PORT" or "SRC:PORT->DST:PORT".  0:
- * not listed (strace then shows the inode). */
-static int put_inet_details(struct sb *o, int fd)
-{
-	unsigned char self[28], peer[28];
-	int len = sizeof self;
-
-	tv_memset(self, 0, sizeof self);
-	if (sys(__NR_getsockname, fd, (long)self, (long)&len, 0, 0, 0) < 0 || !(self[2] | self[3]))
-		return 0;
-	put_inet_end(o, self);
-	len = sizeof peer;
-	tv_memset(peer, 0, sizeof peer);
-	if (sys(__NR_getpeername, fd, (long)peer, (long)&len, 0, 0, 0) == 0 && !inet_unset(peer)) {
-		sb_puts(o, "->");
-		put_inet_end(o, peer);
-	}
-	return 1;
-}
-
-/* A UNIX socket: "INODE,"PATH"" when it has a name.  (strace also shows
- * the peer's inode, "INODE->PEER", which only sock_diag knows.) */
-static int put_unix_details(struct sb *o, int fd, const char *inode)
-{
-	unsigned char a[112];
-	int len = sizeof a - 1;
-
-	if (sys(__NR_getsockname, fd, (long)a, (long)&len, 0, 0, 0) < 0 || len <= 2)
-		return 0;
-	a[len] = 0;
-	sb_printf(o, "%s,", inode);
-	if (a[2] == 0) {
-		sb_putc(o, '@');
-		put_quoted(o, a + 3, (size_t)len - 3, 0);
-	} else {
-		put_quoted(o, a + 2, tv_strlen((const char *)a + 2), 0);
-	}
-	return 1;
-}
-
-/* -yy: "<TCP:[127.0.0.1:80->127.0.0.1:5555]>", "<UNIX-STREAM:[INODE]>";
- * "<socket:[INODE]>" for a protocol strace does not know. */
-static void put_socket(struct sb *o, int fd, const char *proc, const char *link)
-{
-	char proto[32], inode[24];
-	long n = sys(__NR_getxattr, (long)proc, (long)"system.sockprotoname", (long)proto,
-		     sizeof proto - 1, 0, 0);
-	size_t k = 0;
-
-	for (const char *p = link + 8; *p && *p != ']' && k < sizeof inode - 1; p++)
-		inode[k++] = *p;
-	inode[k] = 0;
-	if (n > 0)
-		proto[n] = 0;
-	if (n <= 0 || !known_proto(proto)) {
-		sb_printf(o, "<%s>", link);
-		return;
-	}
-	sb_printf(o, "<%s:[", proto);
-	/* TCP, TCPv6, UDP, UDPv6; the other INET protocols keep the inode. */
-	int inet = !tv_strncmp(proto, "TCP", 3) ||
-		   (!tv_strncmp(proto, "UDP", 3) && tv_strncmp(proto, "UDPLITE", 7));
-	int done = inet ? put_inet_details(o, fd)
-		   : !tv_strncmp(proto, "UNIX", 4) ? put_unix_details(o, fd, inode) : 0;
-	if (!done)
-		sb_puts(o, inode);
-	sb_puts(o, "]>");
-}
-
-/* -yy: a device, "</dev/null<char 1:3>>". */
-static int put_device(struct sb *o, int fd, const char *path, size_t n)
-{
-	struct stat st;
-
-	if (path[0] != '/' || sys(__NR_fstat, fd, (long)&st, 0, 0, 0, 0) < 0 ||
-	    ((st.st_mode & S_IFMT) != S_IFCHR && (st.st_mode & S_IFMT) != S_IFBLK))
-		return 0;
-	sb_putc(o, '<');
-	put_quoted(o, (const unsigned char *)path, n, Q_BARE);
-	sb_printf(o, "<%s %lu:%lu>>", (st.st_mode & S_IFMT) == S_IFBLK ? "block" : "char",
-		  dev_major(st.st_rdev), dev_minor(st.st_rdev));
-	return 1;
-}
-
-/* A descriptor argument or result: its number, and with -y what it is.
- * Our own descriptors show as the bare number: to the guest they are not
- * open. */
-static void put_fd(struct sb *o, long fd)
-{
-	char proc[40], link[PATH_CAP];
-
-	sb_printf(o, "%d", (int)fd);
-	if (!opt.fds || (int)fd < 0 || is_ours(fd))
-		return;
-	tv_snprintf(proc, sizeof proc, "/proc/self/fd/%d", (int)fd);
-	long n = fd_link(proc, link, sizeof link);
-	if (n < 0)
-		return;
-	if (!tv_strncmp(link, "socket:[", 8) && (opt.fds & DF_SOCKET))
-		put_socket(o, (int)fd, proc, link);
-	else if ((opt.fds & DF_DEV) && put_device(o, (int)fd, link, (size_t)n))
-		return;
-	else if (opt.fds & DF_PATH)
-		put_fd_path(o, link, (size_t)n);
-}
-
-/* A directory descriptor: AT_FDCWD, with -y followed by the cwd. */
-static void put_dirfd(struct sb *o, long fd)
-{
-	char cwd[PATH_CAP];
-
-	if ((int)fd != AT_FDCWD) {
-		put_fd(o, fd);
-		return;
-	}
-	sb_puts(o, "AT_FDCWD");
-	long n = (opt.fds & DF_PATH) ? fd_link("/proc/self/cwd", cwd, sizeof cwd) : -1;
-	if (n >= 0) {
-		sb_putc(o, '<');
-		put_quoted(o, (const unsigned char *)cwd, (size_t)n, Q_BARE);
-		sb_putc(o, '>');
-	}
-}
-
-/* Argument i of c, of kind t. */
-static void put_arg(struct sb *o, const struct call *c, int i, int t)
-{
-	const long *a = c->a;
-	unsigned long v = (unsigned long)a[i];
-	int x;
-
-	/* An output the call did not produce: where it would have gone. */
-	if (t >= A_OUT_FIRST && failed(c) && t != A_SOCKLEN && t != A_PRCTL_ARGS &&
-	    t != A_ORTS && t != A_CL_PTID && t != A_IOCTL_ARG && t != A_OGROUPS) {
-		put_ptr(o, v);
-		return;
-	}
-	switch (t) {
-	case A_INT: sb_printf(o, "%d", (int)v); return;
-	case A_UINT: sb_printf(o, "%u", (unsigned)v); return;
-	case A_LONG: sb_printf(o, "%ld", (long)v); return;
-	case A_ULONG: sb_printf(o, "%lu", v); return;
-	case A_HEX: put_hex(o, v); return;
-	case A_PTR: put_ptr(o, v); return;
-	case A_FD: put_fd(o, (long)v); return;
-	case A_DIRFD: put_dirfd(o, (long)v); return;
-	case A_PATH: put_path(o, v); return;
-	case A_STR: put_str(o, v); return;
-	case A_IBUF: put_buf(o, v, (unsigned long)a[i + 1], 0); return;
-	case A_OFLAGS: put_open_flags(o, (unsigned)v); return;
-	case A_FLAGS_O: put_flags(o, open_flags, (unsigned)v, "0"); return;
-	case A_OMODE: case A_MODE: case A_UMASK: put_oct(o, (unsigned)v); return;
-	case A_FMODE: put_fmode(o, (unsigned)v); return;
-	case A_DEV: put_dev(o, v); return;
-	case A_AMODE:
-		if ((unsigned)v == T_F_OK)
-			sb_puts(o, "F_OK");
-		else
-			put_flags(o, access_modes, (unsigned)v, "F_OK");
-		return;
-	case A_ATFL: put_flags(o, at_flags, (unsigned)v, "0"); return;
-	case A_UNLINKFL: put_flags(o, unlink_flags, (unsigned)v, "0"); return;
-	case A_ACCESSFL: put_flags(o, access_flags, (unsigned)v, "0"); return;
-	case A_STATXFL:
-		put_enum(o, statx_sync, v & AT_STATX_SYNC_TYPE, "AT_STATX_???");
-		if ((unsigned)v & ~(unsigned)AT_STATX_SYNC_TYPE) {
-			sb_putc(o, '|');
-			put_flags(o, at_flags, (unsigned)v & ~(unsigned)AT_STATX_SYNC_TYPE, "0");
-		}
-		return;
-	case A_STATXMASK: put_flags(o, statx_mask, (unsigned)v, "0"); return;
-	case A_RENAMEFL: put_flags(o, rename_flags, (unsigned)v, "0"); return;
-	case A_WHENCE: put_enum(o, whences, (unsigned)v, "SEEK_???"); return;
-	case A_FLOCK: put_flags(o, flock_ops, (unsigned)v, "0"); return;
-	case A_IOCTL: put_ioctl(o, (unsigned)v); return;
-	case A_FCNTL_CMD: put_enum(o, fcntl_cmds, (unsigned)v, "F_???"); return;
-	case A_FCNTL_ARG:
-		switch (a[1]) {
-		case F_SETFD: put_flags(o, fd_flags, v, "0"); return;
-		case F_SETFL: put_open_flags(o, (unsigned)v); return;
-		case F_DUPFD: case F_DUPFD_CLOEXEC: case F_SETOWN: case F_SETPIPE_SZ:
-			sb_printf(o, "%d", (int)v);
-			return;
-		case F_SETSIG: put_signame(o, (int)v, 1); return;
-		case F_SETLEASE: put_enum(o, lock_types, (unsigned)v, "F_???"); return;
-		case F_ADD_SEALS: put_flags(o, seals, (unsigned)v, "0"); return;
-		case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
-		case F_OFD_SETLKW: case F_GETOWN_EX: case F_SETOWN_EX:
-			put_ptr(o, v);
-			return;
-		}
-		put_hex(o, v);
-		return;
-	case A_PROT: put_flags(o, prots, (unsigned)v, "PROT_NONE"); return;
-	case A_MAPFL: {
-		unsigned long rest = v & ~0xful;
-		unsigned long huge = (rest >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
-		rest &= ~((unsigned long)MAP_HUGE_MASK << MAP_HUGE_SHIFT);
-		put_enum(o, map_types, v & 0xf, "MAP_???");
-		if (rest) {
-			sb_putc(o, '|');
-			put_flags(o, map_flags, rest, "0");
-		}
-		if (huge)
-			sb_printf(o, "|%lu<<MAP_HUGE_SHIFT", huge);
-		return;
-	}
-	case A_MADV: put_enum(o, madvs, (unsigned)v, "MADV_???"); return;
-	case A_MREMAPFL: put_flags(o, mremap_flags, v, "0"); return;
-	case A_MSYNCFL: put_flags(o, msync_flags, v, "0"); return;
-	case A_MLOCKALLFL: put_flags(o, mlockall_flags, v, "0"); return;
-	case A_CLONEFL: put_clone_flags(o, v, 0); return;
-	case A_CL_STACK: sb_puts(o, "child_stack="); put_ptr(o, (unsigned long)a[1]); return;
-	case A_CL_FLAGS: sb_puts(o, "flags="); put_clone_flags(o, (unsigned long)a[0], 1); return;
-	case A_CL_PTID:
-		sb_puts(o, "parent_tid=");
-		if (!failed(c) && peek_int((unsigned long)a[2], &x))
-			sb_printf(o, "[%d]", x);
-		else
-			put_ptr(o, (unsigned long)a[2]);
-		return;
-	case A_CL_TLS: sb_puts(o, "tls="); put_ptr(o, (unsigned long)a[CLONE_ARG_TLS]); return;
-	case A_CL_CTID:
-		sb_puts(o, "child_tidptr=");
-		put_ptr(o, (unsigned long)a[CLONE_ARG_CTID]);
-		return;
-	case A_CLONE3: put_clone3(o, v, (unsigned long)a[i + 1]); return;
-	case A_ARGV: put_argv(o, v); return;
-	case A_ENVP: put_envp(o, v); return;
-	case A_WAITOPT: put_flags(o, wait_opts, (unsigned)v, "0"); return;
-	case A_IDTYPE: put_enum(o, idtypes, (unsigned)v, "P_???"); return;
-	case A_SIGNUM: put_signame(o, (int)v, 1); return;
-	case A_SIGHOW: put_enum(o, sig_hows, (unsigned)v, "SIG_???"); return;
-	case A_SIGSET: case A_OSIGSET: put_sigset_at(o, v); return;
-	case A_SIGACT: case A_OSIGACT: put_sigaction(o, v); return;
-	case A_STACK: case A_OSTACK: put_stack(o, v); return;
-	case A_TS: case A_OTS: put_ts(o, v); return;
-	case A_ORTS:
-		if (c->done && c->ret == -EINTR)
-			put_ts(o, v);
-		else
-			put_ptr(o, v);
-		return;
-	case A_OTV: {
-		struct { long sec, usec; } tv;
-		if (tv_mem_read(&tv, v, sizeof tv) < 0)
-			put_ptr(o, v);
-		else
-			sb_printf(o, "{tv_sec=%ld, tv_usec=%ld}", tv.sec, tv.usec);
-		return;
-	}
-	case A_UTIMES: put_utimes(o, v); return;
-	case A_CLOCKID:
-		if ((int)v < 0)
-			sb_printf(o, "%d", (int)v);
-		else
-			put_enum(o, clocks, (unsigned)v, "CLOCK_???");
-		return;
-	case A_TIMERFL: put_flags(o, timer_flags, (unsigned)v, "0"); return;
-	case A_FUTEX_OP: {
-		unsigned long cmd = v & FUTEX_CMD_MASK;
-		const char *n = xlookup(futex_cmds, cmd);
-		if (n)
-			sb_printf(o, "%s%s", n, (v & FUTEX_PRIVATE_FLAG) ? "_PRIVATE" : "");
-		else
-			sb_printf(o, "0x%lx", v & ~(unsigned long)FUTEX_CLOCK_REALTIME);
-		if (v & FUTEX_CLOCK_REALTIME)
-			sb_puts(o, "|FUTEX_CLOCK_REALTIME");
-		return;
-	}
-	case A_FX_VAL: sb_printf(o, "%d", (int)v); return;
-	case A_FX_TMO: {
-		long cmd = a[1] & FUTEX_CMD_MASK;
-		if (cmd == FUTEX_REQUEUE || cmd == FUTEX_CMP_REQUEUE || cmd == FUTEX_WAKE_OP ||
-		    cmd == FUTEX_CMP_REQUEUE_PI)
-			sb_printf(o, "%u", (unsigned)v);
-		else
-			put_ts(o, v);
-		return;
-	}
-	case A_FX_UADDR2: put_ptr(o, v); return;
-	case A_FX_VAL3:
-		if ((unsigned)v == 0xffffffffu &&
-		    ((a[1] & FUTEX_CMD_MASK) == FUTEX_WAIT_BITSET ||
-		     (a[1] & FUTEX_CMD_MASK) == FUTEX_WAKE_BITSET))
-			sb_puts(o, "FUTEX_BITSET_MATCH_ANY");
-		else
-			put_hex(o, (unsigned)v);
-		return;
-	case A_PRCTL: put_enum(o, prctl_ops, (unsigned)v, "PR_???"); return;
-	case A_PRCTL_ARGS: put_prctl_args(o, c); return;
-	case A_SECCOMP_OP: put_enum(o, seccomp_ops, (unsigned)v, "SECCOMP_???"); return;
-	case A_ARCH_PRCTL:
-#ifdef __NR_arch_prctl
-		put_enum(o, arch_prctl_codes, (unsigned)v, "ARCH_???");
-#else
-		put_hex(o, v);
-#endif
-		return;
-	case A_RLIMRES: put_enum(o, rlimits, (unsigned)v, "RLIMIT_???"); return;
-	case A_IRLIM: case A_ORLIM: put_rlimit(o, c, v); return;
-	case A_CPUSET: put_cpuset(o, v, a[1]); return;
-	case A_OCPUSET: put_cpuset(o, v, c->ret); return;
-	case A_GRNDFL: put_flags(o, grnd_flags, (unsigned)v, "0"); return;
-	case A_CLOSERANGEFL: put_flags(o, close_range_flags, (unsigned)v, "0"); return;
-	case A_MFDFL: put_flags(o, mfd_flags, (unsigned)v, "0"); return;
-	case A_EFDFL: put_cloexec_flags(o, "EFD", v, 1, "EFD_SEMAPHORE"); return;
-	case A_TFDFL: put_cloexec_flags(o, "TFD", v, 0, NULL); return;
-	case A_SFDFL: put_cloexec_flags(o, "SFD", v, 0, NULL); return;
-	case A_INFL: put_cloexec_flags(o, "IN", v, 0, NULL); return;
-	case A_EPCFL: put_cloexec_flags(o, "EPOLL", v, 0, NULL); return;
-	case A_SOCKFL: put_cloexec_flags(o, "SOCK", v, 0, NULL); return;
-	case A_EPOLLOP: put_enum(o, epoll_ops, (unsigned)v, "EPOLL_CTL_???"); return;
-	case A_EPOLLEV: {
-		struct epoll_event e;
-		if (!v)
-			sb_puts(o, "NULL");
-		else if (tv_mem_read(&e, v, sizeof e) < 0)
-			put_ptr(o, v);
-		else
-			put_epoll_event(o, &e);
-		return;
-	}
-	case A_OEPOLLEVS: {
-		struct epoll_event e;
-		sb_putc(o, '[');
-		for (long k = 0; k < c->ret; k++) {
-			if (k)
-				sb_puts(o, ", ");
-			if ((unsigned long)k >= opt.strsize) {
-				sb_puts(o, "...");
-				break;
-			}
-			if (tv_mem_read(&e, v + (unsigned long)k * sizeof e, sizeof e) < 0)
-				break;
-			put_epoll_event(o, &e);
-		}
-		sb_putc(o, ']');
-		return;
-	}
-	case A_POLLFDS: {
-		struct pollfd p;
-		if (!v || (a[i + 1] > 0 && tv_mem_read(&p, v, sizeof p) < 0))
-			put_ptr(o, v);
-		else
-			put_pollfds(o, v, (unsigned long)a[i + 1], 0);
-		return;
-	}
-	case A_AF: put_enum(o, families, (unsigned)v, "AF_???"); return;
-	case A_SOCKTYPE:
-		put_enum(o, sock_types, v & T_SOCK_TYPE_MASK, "SOCK_???");
-		if (v & ~(unsigned long)T_SOCK_TYPE_MASK) {
-			sb_putc(o, '|');
-			put_cloexec_flags(o, "SOCK", (unsigned)v & ~(unsigned)T_SOCK_TYPE_MASK, 0, NULL);
-		}
-		return;
-	case A_PROTO:
-		if (a[0] == T_AF_INET || a[0] == T_AF_INET6)
-			put_enum(o, ip_protos, (unsigned)v, "IPPROTO_???");
-		else if (a[0] == T_AF_NETLINK)
-			put_enum(o, netlink_protos, (unsigned)v, "NETLINK_???");
-		else
-			sb_printf(o, "%d", (int)v);
-		return;
-	case A_MSGFL: put_flags(o, msg_flags, (unsigned)v, "0"); return;
-	case A_SHUTHOW: put_enum(o, shut_hows, (unsigned)v, "SHUT_???"); return;
-	case A_SOLEVEL: put_enum(o, sol_levels, (unsigned)v, "SOL_???"); return;
-	case A_SONAME:
-		if (a[1] == SOL_SOCKET)
-			put_enum(o, so_names, (unsigned)v, "SO_???");
-		else if (a[1] == T_SOL_TCP)
-			put_enum(o, tcp_names, (unsigned)v, "TCP_???");
-		else if (a[1] == T_SOL_IP)
-			put_enum(o, ip_names, (unsigned)v, "IP_???");
-		else if (a[1] == T_SOL_IPV6)
-			put_enum(o, ipv6_names, (unsigned)v, "IPV6_???");
-		else
-			sb_printf(o, "%d", (int)v);
-		return;
-	case A_SOVAL:
-		if (a[i + 1] == 4 && peek_int(v, &x))
-			sb_printf(o, "[%d]", x);
-		else
-			put_buf(o, v, (unsigned long)a[i + 1], 0);
-		return;
-	case A_OSOVAL: {
-		int len;
-		if (peek_int((unsigned long)a[i + 1], &len) && len == 4 && peek_int(v, &x))
-			sb_printf(o, "[%d]", x);
-		else if (peek_int((unsigned long)a[i + 1], &len) && len >= 0)
-			put_buf(o, v, (unsigned long)len, 0);
-		else
-			put_ptr(o, v);
-		return;
-	}
-	case A_SOCKLEN: {
-		int out;
-		if (!v)
-			sb_puts(o, "NULL");
-		else if (c->cap[i] < 0)
-			put_ptr(o, v);
-		else if (failed(c) || !peek_int(v, &out) || out == (int)c->cap[i])
-			sb_printf(o, "[%d]", (int)c->cap[i]);
-		else
-			sb_printf(o, "[%d => %d]", (int)c->cap[i], out);
-		return;
-	}
-	case A_SOCKADDR: put_sockaddr(o, v, a[i + 1]); return;
-	case A_OSOCKADDR: {
-		int out;
-		long in = c->cap[i + 1];
-		if (!v || !peek_int((unsigned long)a[i + 1], &out))
-			put_ptr(o, v);
-		else
-			put_sockaddr(o, v, out < in ? out : in);
-		return;
-	}
-	case A_IOV: put_iov(o, v, a[i + 1], -1); return;
-	case A_OIOV: put_iov(o, v, a[i + 1], c->ret); return;
-	case A_MSGHDR: put_msghdr(o, v, -1); return;
-	case A_OMSGHDR: put_msghdr(o, v, c->ret); return;
-	case A_OPENHOW: put_open_how(o, v, (unsigned long)a[i + 1]); return;
-	case A_OBUF: case A_OSTR: put_buf(o, v, (unsigned long)c->ret, 0); return;
-	case A_OBUFX: put_buf(o, v, (unsigned long)c->ret, Q_HEX); return;
-	case A_OPATH: put_path(o, v); return;
-	case A_OSTAT: put_stat(o, v); return;
-	case A_OSTATX: put_statx(o, v); return;
-	case A_ODIRENTS: put_dirents(o, c, v); return;
-	case A_OPIPE: {
-		int fds[2];
-		if (tv_mem_read(fds, v, sizeof fds) < 0) {
-			put_ptr(o, v);
-		} else {
-			sb_putc(o, '[');
-			put_fd(o, fds[0]);
-			sb_puts(o, ", ");
-			put_fd(o, fds[1]);
-			sb_putc(o, ']');
-		}
-		return;
-	}
-	case A_OWSTATUS:
-		if (c->ret > 0 && peek_int(v, &x))
-			put_wstatus(o, x);
-		else
-			put_ptr(o, v);
-		return;
-	case A_OINT:
-		if (peek_int(v, &x))
-			sb_printf(o, "[%d]", x);
-		else
-			put_ptr(o, v);
-		return;
-	case A_OUNAME: put_uname(o, v); return;
-	case A_IOCTL_ARG: put_ioctl_arg(o, c, v); return;
-	case A_OSTATFS: put_statfs(o, v); return;
-	case A_OSYSINFO: put_sysinfo(o, v); return;
-	case A_FADV: put_enum(o, fadvs, (unsigned)v, "POSIX_FADV_???"); return;
-	case A_GROUPS: put_groups(o, v, a[0]); return;
-	case A_OGROUPS:
-		if (a[0] == 0 && !failed(c))
-			sb_puts(o, v ? "[]" : "NULL");
-		else if (failed(c))
-			put_ptr(o, v);
-		else
-			put_groups(o, v, c->ret);
-		return;
-	}
-	put_hex(o, v);
-}
-
-/* "= RESULT" after the arguments. */
-static void put_result(struct sb *o, const struct call *c, const struct sig *s)
-{
-	long r = c->ret;
-	int kind = s ? s->ret : R_DEC;
-
-	if (!c->done || kind == R_NONE) {
-		sb_putc(o, '?');
-		return;
-	}
-	if (is_err(r)) {
-		put_error(o, r);
-		return;
-	}
-	switch (kind) {
-	case R_HEX:
-		sb_printf(o, "0x%lx", (unsigned long)r);
-		return;
-	case R_FD:
-		put_fd(o, r);
-		return;
-	case R_OCT:
-		put_oct(o, (unsigned long)r);
-		return;
-	case R_FCNTL:
-		if (c->a[1] == F_GETFD && r) {
-			sb_printf(o, "0x%lx (flags ", (unsigned long)r);
-			put_flags(o, fd_flags, (unsigned long)r, "0");
-			sb_putc(o, ')');
-			return;
-		}
-		if (c->a[1] == F_GETFL) {
-			put_hex(o, (unsigned long)r);
-			sb_puts(o, " (flags ");
-			put_open_flags(o, (unsigned long)r);
-			sb_putc(o, ')');
-			return;
-		}
-		if (c->a[1] == F_GET_SEALS) {
-			put_hex(o, (unsigned long)r);
-			sb_puts(o, " (seals ");
-			put_flags(o, seals, (unsigned long)r, "0");
-			sb_putc(o, ')');
-			return;
-		}
-		break;
-	case R_POLL:
-		if (r == 0) {
-			sb_puts(o, "0 (Timeout)");
-			return;
-		}
-		sb_printf(o, "%ld (", r);
-		put_pollfds(o, (unsigned long)c->a[0], (unsigned long)c->a[1], 1);
-		sb_putc(o, ')');
-		return;
-	case R_SIGNUM:
-		if (r > 0) {
-			sb_printf(o, "%ld (", r);
-			put_signame(o, r, 1);
-			sb_putc(o, ')');
-			return;
-		}
-		break;
-	}
-	sb_printf(o, "%ld", r);
-}
-
-static void put_name(struct sb *o, long nr)
-{
-	const char *n = tv_syscall_name(nr);
-	if (n)
-		sb_puts(o, n);
-	else
-		sb_printf(o, "syscall_0x%lx", (unsigned long)nr);
-}
-
-static int nargs(const struct sig *s)
-{
-	return s ? s->n : 6;
-}
-
-static int kind(const struct sig *s, int i)
-{
-	return s ? s->t[i] : A_HEX;
-}
-
-/* The part known when the call is made: "NAME(ARG, ARG, " up to the first
- * output argument.  Returns the index of that argument (nargs if none). */
-static int format_entry(struct sb *o, const struct call *c, const struct sig *s)
-{
-	int n = nargs(s), stop = n, any = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (kind(s, i) >= A_OUT_FIRST && present(c, i, kind(s, i))) {
-			stop = i;
-			break;
-		}
-	}
-	put_name(o, c->nr);
-	sb_putc(o, '(');
-	for (int i = 0; i < stop; i++) {
-		if (!present(c, i, kind(s, i)))
-			continue;
-		if (any)
-			sb_puts(o, ", ");
-		any = 1;
-		put_arg(o, c, i, kind(s, i));
-	}
-	if (stop < n && any)
-		sb_puts(o, ", ");
-	return stop;
-}
-
-/* The rest, from argument stop on, and ")". */
-static void format_exit(struct sb *o, const struct call *c, const struct sig *s, int stop)
-{
-	int first = 1;
-
-	for (int i = stop; i < nargs(s); i++) {
-		if (!present(c, i, kind(s, i)))
-			continue;
-		if (!first)
-			sb_puts(o, ", ");
-		first = 0;
-		put_arg(o, c, i, kind(s, i));
-	}
-	sb_putc(o, ')');
-}
-
-/* Values an in/out argument had before the call. */
-static void capture(struct call *c, const struct sig *s)
-{
-	for (int i = 0; i < nargs(s); i++) {
-		int x;
-		c->cap[i] = -1;
-		if (kind(s, i) == A_SOCKLEN && peek_int((unsigned long)c->a[i], &x))
-			c->cap[i] = x;
-	}
-}
 
 /* ------------------------------------------------------------------ */
 /* Threads and their lines.                                             */
@@ -2636,8 +309,8 @@ struct thr {
 	int state;			/* ST_*: guarded by the lock */
 	int stop;			/* first argument left for exit() */
 	struct call c;
-	struct sb entry;		/* "NAME(ARGS, " of the current call */
-	struct sb tail;			/* the rest, built by exit() */
+	struct dc_out entry;		/* "NAME(ARGS, " of the current call */
+	struct dc_out tail;			/* the rest, built by exit() */
 	uint64_t t0;			/* -c, -T: when the call started */
 	struct lead lead;		/* of the line of the current call */
 	unsigned *invocations;		/* -e inject=: calls seen, by number */
@@ -2648,7 +321,7 @@ struct thr {
 static struct thr *threads[HASH];	/* by tid, under the lock */
 static int nthreads;
 static struct thr *pend_head, *pend_tail;
-static struct sb outbuf;		/* the line being written, under the lock */
+static struct dc_out outbuf;		/* the line being written, under the lock */
 static int gone[64];			/* tids that ended lately */
 static unsigned gone_pos;
 
@@ -2678,7 +351,7 @@ static struct thr *thread_add(int tid)
 	if (!t)
 		return NULL;
 	t->tid = tid;
-	t->c.nr = -1;
+	t->c.d.nr = -1;
 	*p = t;
 	nthreads++;
 	return t;
@@ -2711,8 +384,8 @@ static void pend_unlink(struct thr *t)
 /* Under the lock: forget a thread that has ended. */
 static void thread_free(struct thr *t)
 {
-	sb_free(&t->entry);
-	sb_free(&t->tail);
+	dc_free(&t->entry);
+	dc_free(&t->tail);
 	tv_free(t->invocations);
 	tv_free(t);
 }
@@ -2748,55 +421,55 @@ static void lead_now(struct lead *l, long nr)
 static long last_nr(int tid)
 {
 	struct thr *t = *slot(tid);
-	return t ? t->c.nr : -1;
+	return t ? t->c.d.nr : -1;
 }
 
 /* Seconds with digits after the point (-r and -T: 0, 3, 6 or 9). */
-static void put_secs(struct sb *o, uint64_t ns, int digits, int width)
+static void put_secs(struct dc_out *o, uint64_t ns, int digits, int width)
 {
 	unsigned long scale = 1;
 	for (int i = digits; i < 9; i++)
 		scale *= 10;
-	sb_printf(o, "%*lu", width, (unsigned long)(ns / 1000000000u));
+	dc_printf(o, "%*lu", width, (unsigned long)(ns / 1000000000u));
 	if (digits)
-		sb_printf(o, ".%0*lu", digits, (unsigned long)(ns % 1000000000u) / scale);
+		dc_printf(o, ".%0*lu", digits, (unsigned long)(ns % 1000000000u) / scale);
 }
 
-static void put_stamp(struct sb *o, uint64_t ns)
+static void put_stamp(struct dc_out *o, uint64_t ns)
 {
 	unsigned long sec = (unsigned long)(ns / 1000000000u), usec = (unsigned long)(ns % 1000000000u) / 1000;
 	if (opt.stamps >= 3) {
-		sb_printf(o, "%lu.%06lu ", sec, usec);
+		dc_printf(o, "%lu.%06lu ", sec, usec);
 		return;
 	}
 	unsigned long day = (unsigned long)((long)sec + tz_offset) % 86400;
-	sb_printf(o, "%02lu:%02lu:%02lu", day / 3600, day / 60 % 60, day % 60);
+	dc_printf(o, "%02lu:%02lu:%02lu", day / 3600, day / 60 % 60, day % 60);
 	if (opt.stamps == 2)
-		sb_printf(o, ".%06lu", usec);
-	sb_putc(o, ' ');
+		dc_printf(o, ".%06lu", usec);
+	dc_putc(o, ' ');
 }
 
 /* strace's leader: with -o and -f (or --always-show-pid) every line
  * starts with the pid; on stderr, "[pid N] " once there is more than one
  * thread.  Then the time of day (-t), the time since the last leader
  * (-r: "(+S.U) " after -t) and the call's number (-n). */
-static void put_prefix(struct sb *o, int tid, const struct lead *l)
+static void put_prefix(struct dc_out *o, int tid, const struct lead *l)
 {
 	if ((opt.outfile && opt.follow && !separate) || opt.always_pid)
-		sb_printf(o, "%-5d ", tid);
+		dc_printf(o, "%-5d ", tid);
 	else if (nthreads > 1 && opt.follow && !separate)
-		sb_printf(o, "[pid %5d] ", tid);
+		dc_printf(o, "[pid %5d] ", tid);
 	if (opt.stamps)
 		put_stamp(o, l->stamp);
 	if (opt.relative >= 0) {
-		sb_puts(o, opt.stamps ? "(+" : "");
+		dc_puts(o, opt.stamps ? "(+" : "");
 		put_secs(o, l->rel, opt.relative, 6);
-		sb_puts(o, opt.stamps ? ") " : " ");
+		dc_puts(o, opt.stamps ? ") " : " ");
 	}
 	if (opt.numbers && l->nr >= 0)
-		sb_printf(o, "[%4ld] ", l->nr);
+		dc_printf(o, "[%4ld] ", l->nr);
 	else if (opt.numbers)
-		sb_puts(o, "[?] ");
+		dc_puts(o, "[?] ");
 }
 
 /* -e status=, -z, -Z.  A call that does not return is unfinished, but
@@ -2809,33 +482,33 @@ static int filtering(void)
 
 static int shown(const struct call *c)
 {
-	unsigned st = c->nr == __NR_rt_sigreturn ? CS_SUCCESSFUL
-		      : !c->done ? CS_UNFINISHED : is_err(c->ret) ? CS_FAILED : CS_SUCCESSFUL;
+	unsigned st = c->d.nr == __NR_rt_sigreturn ? CS_SUCCESSFUL
+		      : !c->d.done ? CS_UNFINISHED : is_err(c->d.ret) ? CS_FAILED : CS_SUCCESSFUL;
 	return (opt.status & st) != 0;
 }
 
 /* Pads to strace's result column (40) and adds "= " and the result, and
  * with -T the time spent in the call. */
-static void put_tail(struct sb *o, const struct call *c, const struct sig *s)
+static void put_tail(struct dc_out *o, const struct call *c)
 {
 	if (o->len < 40) {
 		static const char spaces[] = "                                        ";
-		sb_putn(o, spaces, 40 - o->len);
+		dc_putn(o, spaces, 40 - o->len);
 	} else {
-		sb_putc(o, ' ');
+		dc_putc(o, ' ');
 	}
-	sb_puts(o, "= ");
-	put_result(o, c, s);
+	dc_puts(o, "= ");
+	dc_put_result(o, &c->d);
 	if (c->injected)
-		sb_puts(o, " (INJECTED)");
+		dc_puts(o, " (INJECTED)");
 	if (c->delayed)
-		sb_puts(o, " (DELAYED)");
-	if (opt.times >= 0 && c->done && !(s && s->ret == R_NONE)) {
-		sb_puts(o, " <");
+		dc_puts(o, " (DELAYED)");
+	if (opt.times >= 0 && c->d.done && dc_returns(c->d.nr)) {
+		dc_puts(o, " <");
 		put_secs(o, c->dur, opt.times, 0);
-		sb_putc(o, '>');
+		dc_putc(o, '>');
 	}
-	sb_putc(o, '\n');
+	dc_putc(o, '\n');
 }
 
 /* Under the lock: the first part of a call still blocked, written now
@@ -2846,13 +519,13 @@ static void write_cut(struct thr *p)
 {
 	outbuf.len = 0;
 	put_prefix(&outbuf, p->tid, &p->lead);
-	sb_putn(&outbuf, p->entry.p, p->entry.len);
-	sb_puts(&outbuf, " <unfinished ...>");
+	dc_putn(&outbuf, p->entry.p, p->entry.len);
+	dc_puts(&outbuf, " <unfinished ...>");
 	if (filtering()) {
-		sb_putc(&outbuf, ')');
-		put_tail(&outbuf, &p->c, sig_of(p->c.nr));
+		dc_putc(&outbuf, ')');
+		put_tail(&outbuf, &p->c);
 	} else {
-		sb_putc(&outbuf, '\n');
+		dc_putc(&outbuf, '\n');
 	}
 	emit_line(p->tid, outbuf.p, outbuf.len);
 	p->state = ST_SHOWN;
@@ -2886,25 +559,23 @@ static void cut_own(int tid)
  * and t->tail. */
 static void write_line(struct thr *t)
 {
-	const struct sig *s = sig_of(t->c.nr);
-
 	tv_lock(&big_lock);
 	if (!finished && shown(&t->c)) {
 		flush_pending(t);
 		outbuf.len = 0;
 		if (t->state == ST_SHOWN) {
 			struct lead l;
-			lead_now(&l, t->c.nr);
+			lead_now(&l, t->c.d.nr);
 			put_prefix(&outbuf, t->tid, &l);
-			sb_puts(&outbuf, "<... ");
-			put_name(&outbuf, t->c.nr);
-			sb_puts(&outbuf, " resumed>");
+			dc_puts(&outbuf, "<... ");
+			dc_put_name(&outbuf, t->c.d.nr);
+			dc_puts(&outbuf, " resumed>");
 		} else {
 			put_prefix(&outbuf, t->tid, &t->lead);
-			sb_putn(&outbuf, t->entry.p, t->entry.len);
+			dc_putn(&outbuf, t->entry.p, t->entry.len);
 		}
-		sb_putn(&outbuf, t->tail.p, t->tail.len);
-		put_tail(&outbuf, &t->c, s);
+		dc_putn(&outbuf, t->tail.p, t->tail.len);
+		put_tail(&outbuf, &t->c);
 		emit_line(t->tid, outbuf.p, outbuf.len);
 	}
 	pend_unlink(t);
@@ -2919,20 +590,21 @@ static void write_note(int tid, const char *text)
 	lead_now(&l, last_nr(tid));
 	outbuf.len = 0;
 	put_prefix(&outbuf, tid, &l);
-	sb_puts(&outbuf, text);
+	dc_puts(&outbuf, text);
 	emit_line(tid, outbuf.p, outbuf.len);
 }
 
 /* ------------------------------------------------------------------ */
 /* -c: the summary table.                                              */
 
-static void put_fixed(struct sb *o, int width, unsigned long whole, unsigned long frac, int digits)
+static void put_fixed(struct dc_out *o, int width, unsigned long whole, unsigned long frac,
+		      int digits)
 {
 	char t[48];
 	int n = tv_snprintf(t, sizeof t, "%lu.%0*lu", whole, digits, frac);
 	if (n < width)
-		sb_printf(o, "%*s", width - n, "");
-	sb_puts(o, t);
+		dc_printf(o, "%*s", width - n, "");
+	dc_puts(o, t);
 }
 
 static void summary(void)
@@ -2940,7 +612,7 @@ static void summary(void)
 	static int order[NR_TABLE];
 	int n = 0, width = 16;
 	uint64_t total_ns = 0, total_calls = 0, total_err = 0;
-	struct sb o = { 0 };
+	struct dc_out o = { 0 };
 
 	for (int nr = 0; nr < NR_TABLE; nr++) {
 		if (!counts[nr].calls)
@@ -2965,48 +637,48 @@ static void summary(void)
 	for (int i = 0; i < w; i++)
 		dashes[i] = '-';
 	dashes[w] = 0;
-	sb_puts(&o, "% time     seconds  usecs/call     calls    errors syscall\n");
-	sb_printf(&o, "------ ----------- ----------- --------- --------- %s\n", dashes);
+	dc_puts(&o, "% time     seconds  usecs/call     calls    errors syscall\n");
+	dc_printf(&o, "------ ----------- ----------- --------- --------- %s\n", dashes);
 	for (int i = 0; i < n; i++) {
 		const struct count *ct = &counts[order[i]];
 		unsigned long pct = total_ns ? (unsigned long)((ct->ns * 10000 + total_ns / 2) / total_ns) : 0;
 		unsigned long us = (unsigned long)(ct->ns / 1000);
 		put_fixed(&o, 6, pct / 100, pct % 100, 2);
-		sb_putc(&o, ' ');
+		dc_putc(&o, ' ');
 		put_fixed(&o, 11, us / 1000000, us % 1000000, 6);
-		sb_printf(&o, " %11lu %9lu ", us / (unsigned long)ct->calls, (unsigned long)ct->calls);
+		dc_printf(&o, " %11lu %9lu ", us / (unsigned long)ct->calls, (unsigned long)ct->calls);
 		if (ct->errors)
-			sb_printf(&o, "%9lu ", (unsigned long)ct->errors);
+			dc_printf(&o, "%9lu ", (unsigned long)ct->errors);
 		else
-			sb_puts(&o, "          ");
-		put_name(&o, order[i]);
-		sb_putc(&o, '\n');
+			dc_puts(&o, "          ");
+		dc_put_name(&o, order[i]);
+		dc_putc(&o, '\n');
 	}
 	unsigned long us = (unsigned long)(total_ns / 1000);
-	sb_printf(&o, "------ ----------- ----------- --------- --------- %s\n", dashes);
-	sb_puts(&o, "100.00 ");
+	dc_printf(&o, "------ ----------- ----------- --------- --------- %s\n", dashes);
+	dc_puts(&o, "100.00 ");
 	put_fixed(&o, 11, us / 1000000, us % 1000000, 6);
-	sb_printf(&o, " %11lu %9lu ", total_calls ? us / (unsigned long)total_calls : 0,
+	dc_printf(&o, " %11lu %9lu ", total_calls ? us / (unsigned long)total_calls : 0,
 		  (unsigned long)total_calls);
 	if (total_err)
-		sb_printf(&o, "%9lu ", (unsigned long)total_err);
+		dc_printf(&o, "%9lu ", (unsigned long)total_err);
 	else
-		sb_puts(&o, "          ");
-	sb_puts(&o, "total\n");
+		dc_puts(&o, "          ");
+	dc_puts(&o, "total\n");
 	emit(o.p, o.len);
-	sb_free(&o);
+	dc_free(&o);
 }
 
 /* As strace counts: only the calls whose status is shown (-c -Z counts
  * the failed ones). */
 static void count_call(const struct call *c)
 {
-	if (!opt.summary || c->nr < 0 || c->nr >= NR_TABLE || !shown(c))
+	if (!opt.summary || c->d.nr < 0 || c->d.nr >= NR_TABLE || !shown(c))
 		return;
-	struct count *ct = &counts[c->nr];
+	struct count *ct = &counts[c->d.nr];
 	__atomic_fetch_add(&ct->calls, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&ct->ns, c->dur, __ATOMIC_RELAXED);
-	if (is_err(c->ret))
+	if (is_err(c->d.ret))
 		__atomic_fetch_add(&ct->errors, 1, __ATOMIC_RELAXED);
 }
 
@@ -3045,80 +717,6 @@ static void process_exit(int tid, long code)
 /* ------------------------------------------------------------------ */
 /* Signals: "--- SIGUSR1 {si_signo=SIGUSR1, ...} ---", as strace.      */
 
-static const char *si_code_name(int signo, int code)
-{
-	static const char *const generic[] = { "SI_USER", "SI_QUEUE", "SI_TIMER", "SI_MESGQ",
-					       "SI_ASYNCIO", "SI_SIGIO", "SI_TKILL" };
-	static const char *const chld[] = { "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
-					    "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED" };
-	static const char *const segv[] = { "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR" };
-	static const char *const bus[] = { "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR" };
-	static const char *const fpe[] = { "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF",
-					   "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB" };
-	static const char *const ill[] = { "ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP",
-					   "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK" };
-	static const char *const trap[] = { "TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT" };
-	static const struct { int signo, n; const char *const *names; } by_signal[] = {
-		{ SIGCHLD, 6, chld }, { SIGSEGV, 4, segv }, { SIGBUS, 3, bus },
-		{ SIGFPE, 8, fpe }, { SIGILL, 8, ill }, { SIGTRAP, 4, trap },
-	};
-
-	if (code == 0x80)
-		return "SI_KERNEL";
-	if (code <= 0 && code >= -6)
-		return generic[-code];
-	if (signo == SIGSYS && code == 1)
-		return "SYS_SECCOMP";
-	for (size_t i = 0; i < sizeof by_signal / sizeof by_signal[0]; i++) {
-		if (by_signal[i].signo == signo && code >= 1 && code <= by_signal[i].n)
-			return by_signal[i].names[code - 1];
-	}
-	return NULL;
-}
-
-static void put_siginfo(struct sb *o, const struct tv_signal *s)
-{
-	const char *code = si_code_name(s->signo, s->code);
-
-	sb_puts(o, "{si_signo=");
-	put_signame(o, s->signo, 1);
-	if (code)
-		sb_printf(o, ", si_code=%s", code);
-	else
-		sb_printf(o, ", si_code=%d", s->code);
-	if (s->errno_value)
-		sb_printf(o, ", si_errno=%d", s->errno_value);
-	if (s->code == 0 || s->code == -6) {	/* SI_USER, SI_TKILL */
-		sb_printf(o, ", si_pid=%d, si_uid=%d", s->pid, s->uid);
-	} else if (s->code == -1 || s->code == -3) {	/* SI_QUEUE, SI_MESGQ */
-		sb_printf(o, ", si_pid=%d, si_uid=%d, si_int=%d, si_ptr=", s->pid, s->uid, (int)s->value);
-		put_ptr(o, s->value);
-	} else if (s->code == -2) {		/* SI_TIMER */
-		sb_printf(o, ", si_timerid=%#x, si_overrun=%d, si_int=%d, si_ptr=", s->timerid,
-			  s->overrun, (int)s->value);
-		put_ptr(o, s->value);
-	} else if (s->code > 0 && s->signo == SIGCHLD) {
-		sb_printf(o, ", si_pid=%d, si_uid=%d, si_status=", s->pid, s->uid);
-		if (s->code == 1)	/* CLD_EXITED */
-			sb_printf(o, "%d", s->status);
-		else
-			put_signame(o, s->status, 1);
-		sb_printf(o, ", si_utime=%ld, si_stime=%ld", s->utime, s->stime);
-	} else if (s->code > 0 && s->code != 0x80 && s->signo == SIGSYS) {
-		sb_puts(o, ", si_call_addr=");
-		put_ptr(o, s->addr);
-		sb_puts(o, ", si_syscall=");
-		put_name(o, s->syscall);
-		sb_printf(o, ", si_arch=%#x", s->arch);
-	} else if (s->code > 0 && s->code != 0x80 &&
-		   (s->signo == SIGSEGV || s->signo == SIGBUS || s->signo == SIGFPE ||
-		    s->signo == SIGILL || s->signo == SIGTRAP)) {
-		sb_puts(o, ", si_addr=");
-		put_ptr(o, s->addr);
-	}
-	sb_putc(o, '}');
-}
-
 static int dumps_core(int sig)
 {
 	static const int core[] = { SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE,
@@ -3149,21 +747,21 @@ static void on_signal(const struct tv_signal *s)
 		lead_now(&l, last_nr(s->tid));
 		outbuf.len = 0;
 		put_prefix(&outbuf, s->tid, &l);
-		sb_puts(&outbuf, "--- ");
-		put_signame(&outbuf, s->signo, 1);
-		sb_putc(&outbuf, ' ');
-		put_siginfo(&outbuf, s);
-		sb_puts(&outbuf, " ---\n");
+		dc_puts(&outbuf, "--- ");
+		dc_put_signame(&outbuf, s->signo, 1);
+		dc_putc(&outbuf, ' ');
+		dc_put_siginfo(&outbuf, s);
+		dc_puts(&outbuf, " ---\n");
 		emit_line(s->tid, outbuf.p, outbuf.len);
 	}
 	/* (A child that shares our memory is not the process we trace.) */
 	if (s->fatal && sys(__NR_getpid, 0, 0, 0, 0, 0, 0) == main_pid) {
-		struct sb note = { 0 };
-		sb_puts(&note, "+++ killed by ");
-		put_signame(&note, s->signo, 1);
-		sb_puts(&note, dumps_core(s->signo) ? " (core dumped) +++\n" : " +++\n");
+		struct dc_out note = { 0 };
+		dc_puts(&note, "+++ killed by ");
+		dc_put_signame(&note, s->signo, 1);
+		dc_puts(&note, dumps_core(s->signo) ? " (core dumped) +++\n" : " +++\n");
 		process_end(s->tid, signal_shown(s->signo) ? note.p : NULL);
-		sb_free(&note);
+		dc_free(&note);
 	}
 	tv_unlock(&big_lock);
 }
@@ -3354,14 +952,14 @@ static void persist_exec(struct thr *t)
 	uint32_t len = 0;
 
 	if (t && opt.lines) {
-		struct sb line = { 0 };
-		sb_putn(&line, t->entry.p, t->entry.len);
-		format_exit(&line, &t->c, sig_of(t->c.nr), t->stop);
+		struct dc_out line = { 0 };
+		dc_putn(&line, t->entry.p, t->entry.len);
+		dc_format_exit(&line, &t->c.d, t->stop);
 		if (line.len < PERSIST_EXEC_CAP) {
 			persist_write(PERSIST_EXEC_OFF, line.p, line.len);
 			len = (uint32_t)line.len;
 		}
-		sb_free(&line);
+		dc_free(&line);
 	}
 	persist_header(len, t);
 }
@@ -3373,10 +971,10 @@ static int traced(const struct tv_call *c)
 }
 
 /* A call that never returns to us: written whole now, with "= ?". */
-static void write_now(struct thr *t, const struct sig *s)
+static void write_now(struct thr *t)
 {
 	t->tail.len = 0;
-	format_exit(&t->tail, &t->c, s, t->stop);
+	dc_format_exit(&t->tail, &t->c.d, t->stop);
 	write_line(t);
 }
 
@@ -3594,19 +1192,18 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	if (__atomic_load_n(&finished, __ATOMIC_RELAXED))
 		return TV_RUN;
 	if (traced(c)) {
-		const struct sig *s = sig_of(c->nr);
 		t = thread_get(c->tid);
 		if (t) {
-			t->c.nr = c->nr;
-			tv_memcpy(t->c.a, c->args, sizeof t->c.a);
-			t->c.done = 0;
+			t->c.d.nr = c->nr;
+			tv_memcpy(t->c.d.a, c->args, sizeof t->c.d.a);
+			t->c.d.done = 0;
 			t->c.injected = 0;
 			t->c.delayed = 0;
-			capture(&t->c, s);
+			dc_capture(&t->c.d);
 			if (opt.lines) {
 				lead_now(&t->lead, c->nr);
 				t->entry.len = 0;
-				t->stop = format_entry(&t->entry, &t->c, s);
+				t->stop = dc_format_entry(&t->entry, &t->c.d);
 			}
 		}
 	}
@@ -3620,15 +1217,15 @@ static enum tv_verdict on_enter(struct tv_call *c)
 			t->c.injected = 1;
 	}
 
-	if (t && (answered || (sig_of(c->nr) && sig_of(c->nr)->ret == R_NONE))) {
+	if (t && (answered || !dc_returns(c->nr))) {
 		/* Finished here: the guard's answer, or a call with no return. */
-		t->c.ret = answered ? answer : 0;
-		t->c.done = answered;
+		t->c.d.ret = answered ? answer : 0;
+		t->c.d.done = answered;
 		t->c.dur = 0;
 		if (answered)
 			count_call(&t->c);
 		if (opt.lines)
-			write_now(t, sig_of(c->nr));
+			write_now(t);
 	} else if (t) {
 		if (opt.lines) {
 			tv_lock(&big_lock);
@@ -3674,15 +1271,15 @@ static void on_exit(struct tv_call *c)
 		inject_return(c);
 	if (!t)
 		return;
-	t->c.ret = c->ret;
-	t->c.done = 1;
+	t->c.d.ret = c->ret;
+	t->c.d.done = 1;
 	t->c.dur = t->t0 ? now_ns(CLOCK_MONOTONIC) - t->t0 : 0;
 	count_call(&t->c);
 	if ((c->nr == __NR_execve || c->nr == __NR_execveat) && state_fd >= 0)
 		persist_header(0, NULL);
 	if (opt.lines) {
 		t->tail.len = 0;
-		format_exit(&t->tail, &t->c, sig_of(c->nr), t->stop);
+		dc_format_exit(&t->tail, &t->c.d, t->stop);
 		write_line(t);
 	}
 }
@@ -3699,32 +1296,14 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 static const struct { const char *name; unsigned cls; } class_names[] = {
-	{ "file", CL_FILE }, { "desc", CL_DESC }, { "network", CL_NETWORK }, { "net", CL_NETWORK },
-	{ "process", CL_PROCESS }, { "signal", CL_SIGNAL }, { "memory", CL_MEMORY },
-	{ "ipc", CL_IPC }, { "creds", CL_CREDS }, { "clock", CL_CLOCK }, { "stat", CL_STAT },
-	{ "lstat", CL_LSTAT }, { "fstat", CL_FSTAT }, { "%stat", CL_STAT | CL_LSTAT | CL_FSTAT },
-	{ "statfs", CL_STATFS }, { "fstatfs", CL_FSTATFS }, { "%statfs", CL_STATFS | CL_FSTATFS },
+	{ "file", DC_CL_FILE }, { "desc", DC_CL_DESC }, { "network", DC_CL_NETWORK },
+	{ "net", DC_CL_NETWORK }, { "process", DC_CL_PROCESS }, { "signal", DC_CL_SIGNAL },
+	{ "memory", DC_CL_MEMORY }, { "ipc", DC_CL_IPC }, { "creds", DC_CL_CREDS },
+	{ "clock", DC_CL_CLOCK }, { "stat", DC_CL_STAT }, { "lstat", DC_CL_LSTAT },
+	{ "fstat", DC_CL_FSTAT }, { "%stat", DC_CL_STAT | DC_CL_LSTAT | DC_CL_FSTAT },
+	{ "statfs", DC_CL_STATFS }, { "fstatfs", DC_CL_FSTATFS },
+	{ "%statfs", DC_CL_STATFS | DC_CL_FSTATFS },
 };
-
-/* The derived classes: a path argument puts a call in %file, a file
- * descriptor (argument or result) in %desc. */
-static void derive_classes(void)
-{
-	for (int nr = 0; nr < SIG_TABLE; nr++) {
-		const struct sig *s = sig_of(nr);
-		if (!s)
-			continue;
-		classes[nr] = s->cls;
-		for (int i = 0; i < s->n; i++) {
-			if (s->t[i] == A_PATH)
-				classes[nr] |= CL_FILE;
-			if (s->t[i] == A_FD || s->t[i] == A_DIRFD)
-				classes[nr] |= CL_DESC;
-		}
-		if (s->ret == R_FD)
-			classes[nr] |= CL_DESC;
-	}
-}
 
 /* A set of calls, as -e trace= and -e inject= name them: names, numbers,
  * %classes, all, none; "!" in front negates the whole set, "?" in front
@@ -3733,7 +1312,6 @@ static int parse_set(const char *spec, unsigned char *set)
 {
 	int neg = 0;
 
-	derive_classes();
 	tv_memset(set, 0, NR_TABLE);
 	if (*spec == '!')
 		neg = 1, spec++;
@@ -3772,8 +1350,8 @@ static int parse_set(const char *spec, unsigned char *set)
 					continue;
 				return usage_error("invalid system call class '%s'", name);
 			}
-			for (int i = 0; i < SIG_TABLE; i++)
-				if (classes[i] & cls)
+			for (int i = 0; i < NR_TABLE; i++)
+				if (dc_classes(i) & cls)
 					set[i] = 1;
 			continue;
 		}
@@ -3873,7 +1451,7 @@ static int parse_named(const char *spec, const char *what, name_bits_fn bits, ui
 static uint64_t signal_bits(const char *name)
 {
 	unsigned long n;
-	struct sb b = { 0 };
+	struct dc_out b = { 0 };
 
 	if (tv_parse_ulong(name, &n) == 0)
 		return n >= 1 && n <= 64 ? 1ull << (n - 1) : 0;
@@ -3882,11 +1460,11 @@ static uint64_t signal_bits(const char *name)
 		name += 3;
 	for (n = 1; n <= 64; n++) {
 		b.len = 0;
-		put_signame(&b, (long)n, 0);
+		dc_put_signame(&b, (long)n, 0);
 		if (b.p && eq_nocase(b.p, name))
 			break;
 	}
-	sb_free(&b);
+	dc_free(&b);
 	return n <= 64 ? 1ull << (n - 1) : 0;
 }
 
@@ -3926,7 +1504,7 @@ static uint64_t quiet_bits(const char *name)
 static uint64_t fds_bits(const char *name)
 {
 	static const struct bit_name t[] = {
-		{ "path", DF_PATH }, { "socket", DF_SOCKET }, { "dev", DF_DEV }, { NULL, 0 },
+		{ "path", DC_FD_PATH }, { "socket", DC_FD_SOCKET }, { "dev", DC_FD_DEV }, { NULL, 0 },
 	};
 	return lookup_bits(t, name);
 }
@@ -4139,8 +1717,8 @@ static int qualify(const char *key, size_t klen, const char *val)
 		opt.quiet = (unsigned)set;
 		return r;
 	case K_FDS:
-		r = parse_named(val, "decode-fds", fds_bits, DF_ALL, &set);
-		opt.fds = (unsigned)set;
+		r = parse_named(val, "decode-fds", fds_bits, DC_FD_ALL, &set);
+		dc_config.fds = (unsigned)set;
 		return r;
 	case K_INJECT:
 	case K_FAULT:
@@ -4181,7 +1759,7 @@ static int parse_hex(const char *v)
 	static const char *const styles[] = { "none", "non-ascii-chars", "non-ascii", "all" };
 	for (int i = 0; i < 4; i++) {
 		if (!tv_strcmp(v, styles[i])) {
-			opt.hex = i;
+			dc_config.hex = i;
 			return 0;
 		}
 	}
@@ -4214,7 +1792,7 @@ static int set_strsize(const char *v)
 	unsigned long n;
 	if (tv_parse_ulong(v, &n) || n > (1ul << 20))
 		return usage_error("invalid -s argument: '%s'", v);
-	opt.strsize = n;
+	dc_config.strsize = n;
 	return 0;
 }
 
@@ -4247,12 +1825,12 @@ static int apply(char c, const char *val)
 	case 'x':
 		if (val)
 			return parse_hex(val);
-		opt.hex = opt.hex >= HEX_NON_ASCII ? HEX_ALL : HEX_NON_ASCII;
+		dc_config.hex = dc_config.hex >= DC_HEX_NON_ASCII ? DC_HEX_ALL : DC_HEX_NON_ASCII;
 		return 0;
 	case 'y':
 		if (val)
 			return qualify("decode-fds", 10, val);
-		opt.fds = opt.fds ? DF_ALL : DF_PATH;
+		dc_config.fds = dc_config.fds ? DC_FD_ALL : DC_FD_PATH;
 		return 0;
 	}
 	return 1;
@@ -4449,14 +2027,14 @@ static void resume_exec(int fd, const struct persist *p)
 		__atomic_fetch_add(&counts[__NR_execve].calls, 1, __ATOMIC_RELAXED);
 	if (p->exec_len && p->exec_len < PERSIST_EXEC_CAP && opt.lines) {
 		struct thr *t = thread_get(main_pid);
-		struct sb *e = t ? &t->entry : NULL;
-		if (e && sb_reserve(e, p->exec_len) == 0 &&
+		struct dc_out *e = t ? &t->entry : NULL;
+		if (e && dc_reserve(e, p->exec_len) == 0 &&
 		    sys(__NR_pread64, fd, (long)e->p, p->exec_len, PERSIST_EXEC_OFF, 0, 0) ==
 			    (long)p->exec_len) {
 			e->len = p->exec_len;
-			t->c.nr = __NR_execve;
-			t->c.ret = 0;
-			t->c.done = 1;
+			t->c.d.nr = __NR_execve;
+			t->c.d.ret = 0;
+			t->c.d.done = 1;
 			t->c.dur = p->exec_t0 ? now_ns(CLOCK_MONOTONIC) - p->exec_t0 : 0;
 			t->lead = p->exec_lead;
 			t->tail.len = 0;
@@ -4543,6 +2121,7 @@ static int start(void)
 	struct persist p;
 
 	main_pid = (int)sys(__NR_getpid, 0, 0, 0, 0, 0, 0);
+	dc_config.hidden_fd = is_ours;	/* -y shows them as not open */
 	if (!opt.have_set)
 		for (int i = 0; i < NR_TABLE; i++)
 			selected[i] = 1;

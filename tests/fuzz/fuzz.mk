@@ -14,7 +14,7 @@
 FUZZCC ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_WORK ?= fuzz
-FUZZ_TARGETS = elf path bpf filter stack
+FUZZ_TARGETS = elf path bpf filter stack decode
 
 # UBSan recovers by default under libFuzzer; make it a crash instead.
 FUZZ_CFLAGS = -std=c11 -Wall -Wextra -Werror -g -O1 \
@@ -28,12 +28,14 @@ FUZZ_CFLAGS = -std=c11 -Wall -Wextra -Werror -g -O1 \
 FUZZ_CFLAGS_filter = -fno-sanitize-coverage=trace-cmp
 
 # The largest input of each: room for a whole program header table, path,
-# BPF program (1024 instructions), intercept set, argument list.
+# BPF program (1024 instructions), intercept set, argument list, a call
+# with its guest memory.
 FUZZ_MAXLEN_elf = 8192
 FUZZ_MAXLEN_path = 4096
 FUZZ_MAXLEN_bpf = 8256
 FUZZ_MAXLEN_filter = 8192
 FUZZ_MAXLEN_stack = 4096
+FUZZ_MAXLEN_decode = 4096
 
 fuzz/fuzz_elf: $(srcdir)/core/elf.c $(srcdir)/core/elf.h \
 	$(srcdir)/core/script.c $(srcdir)/core/script.h
@@ -42,6 +44,9 @@ fuzz/fuzz_bpf: $(srcdir)/core/bpf.c $(srcdir)/core/bpf.h
 fuzz/fuzz_filter: $(srcdir)/core/filter.c $(srcdir)/core/filter.h \
 	$(srcdir)/core/bpf.c $(srcdir)/core/bpf.h
 fuzz/fuzz_stack: $(srcdir)/core/stack.c $(srcdir)/core/stack.h
+# The decoder links as its unit test does (tests/unit/decode.mk).
+fuzz/fuzz_decode: $(DECODE_HOST_DEPS)
+FUZZ_CFLAGS_decode = $(DECODE_HOST_CFLAGS)
 
 $(FUZZ_TARGETS:%=fuzz/fuzz_%): fuzz/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c
 	@mkdir -p $(dir $@)
