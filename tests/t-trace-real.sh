@@ -29,11 +29,8 @@ fi
 # and why it differs.
 known="$tmp/known"
 cat >"$known" <<'EOF'
-^ioctl\([0-9]+, (BTRFS_IOC_CLONE or FICLONE|_IOC\(_IOC_WRITE, 0xX, 0xX, 0xX\)), 	tvisor-trace does not name FICLONE (cp's reflink attempt): it prints the raw _IOC()
 ^futex\(	a futex wait (pthread_join, a lock) happens or not as the threads were scheduled, natively too
 ^munmap\(0xX, [0-9]+\) = 0$	malloc's arena for a new thread: 64 MiB aligned inside a 128 MiB mapping, so what it trims on each side depends on where the kernel put the mapping (ASLR), natively too
-^statx\(.*stx_attributes=(STATX_ATTR_MOUNT_ROOT|0xX),	tvisor-trace does not name STATX_ATTR_MOUNT_ROOT
-^clone3\(.*\}, [0-9]+\) = N$	tvisor-trace does not show clone3's "=> {parent_tid=[N]}" after the struct yet
 ^rt_sigreturn\(	tvisor-trace shows "rt_sigreturn() = ?": it does not decode the mask that the frame restores, nor the register value the call returns to
 EOF
 # Each regex anchored after the side's name that diff puts first.

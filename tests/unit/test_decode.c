@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/fs.h>
+#include <linux/sched.h>
 #include "decode/decode.h"
 
 #define GUEST_BASE 0x10000ul
@@ -269,6 +271,36 @@ static void sockets(void)
 		   "-1 ECONNREFUSED (Connection refused)");
 }
 
+/* What strace -f showed and tvisor-trace did not (tests/t-trace-real.sh). */
+static void strace_names(void)
+{
+	struct clone_args ca = { .flags = CLONE_VM | CLONE_PARENT_SETTID, .exit_signal = SIGCHLD };
+	int tid = 4242;
+
+	char want[256];
+
+	ca.parent_tid = put(&tid, sizeof tid);
+	unsigned long at = put(&ca, sizeof ca);
+	snprintf(want, sizeof want, "clone3({flags=CLONE_VM|CLONE_PARENT_SETTID, parent_tid=0x%llx, "
+		 "exit_signal=SIGCHLD, stack=NULL, stack_size=0} => {parent_tid=[4242]}, 88) = 4242",
+		 (unsigned long long)ca.parent_tid);
+	check_call("clone3-parent-tid", SYS_clone3, (long)at, sizeof ca, 0, 0, 0, 0, 4242, want);
+	snprintf(want, sizeof want, "clone3({flags=CLONE_VM|CLONE_PARENT_SETTID, parent_tid=0x%llx, "
+		 "exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88) = -1 EINVAL (Invalid argument)",
+		 (unsigned long long)ca.parent_tid);
+	check_call("clone3-failed", SYS_clone3, (long)at, sizeof ca, 0, 0, 0, 0, -EINVAL, want);
+	check_call("ioctl-ficlone", SYS_ioctl, 4, FICLONE, 3, 0, 0, 0, -EOPNOTSUPP,
+		   "ioctl(4, BTRFS_IOC_CLONE or FICLONE, 3) = -1 EOPNOTSUPP (Operation not supported)");
+
+	struct statx sx = { .stx_mask = STATX_TYPE, .stx_attributes = STATX_ATTR_MOUNT_ROOT | 0x80000000ull,
+			    .stx_mode = S_IFDIR | 0755, .stx_size = 4096 };
+	unsigned long sxa = put(&sx, sizeof sx), root = put_s("/");
+	check_call("statx-attributes", SYS_statx, AT_FDCWD, (long)root, 0, STATX_TYPE, (long)sxa, 0, 0,
+		   "statx(AT_FDCWD, \"/\", AT_STATX_SYNC_AS_STAT, STATX_TYPE, {stx_mask=STATX_TYPE, "
+		   "stx_attributes=STATX_ATTR_MOUNT_ROOT|0x80000000, stx_mode=S_IFDIR|0755, "
+		   "stx_size=4096, ...}) = 0");
+}
+
 static void unknown_call(void)
 {
 	check_call("unknown-syscall", 1000, 1, 0, 0x10, 0, 0, 0, -ENOSYS,
@@ -286,6 +318,7 @@ int main(void)
 	arrays();
 	dirents();
 	sockets();
+	strace_names();
 	unknown_call();
 	return failures != 0;
 }

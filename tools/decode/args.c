@@ -10,7 +10,7 @@ void put_arg(struct dc_out *o, const struct dc_call *c, int i, int t)
 
 	/* An output the call did not produce: where it would have gone. */
 	if (t >= A_OUT_FIRST && call_failed(c) && t != A_SOCKLEN && t != A_PRCTL_ARGS &&
-	    t != A_ORTS && t != A_CL_PTID && t != A_IOCTL_ARG && t != A_OGROUPS) {
+	    t != A_ORTS && t != A_CL_PTID && t != A_IOCTL_ARG && t != A_OGROUPS && t != A_CLONE3) {
 		dc_put_ptr(o, v);
 		return;
 	}
@@ -64,7 +64,7 @@ void put_arg(struct dc_out *o, const struct dc_call *c, int i, int t)
 		dc_puts(o, "child_tidptr=");
 		dc_put_ptr(o, (unsigned long)a[CLONE_ARG_CTID]);
 		return;
-	case A_CLONE3: put_clone3(o, v, (unsigned long)a[i + 1]); return;
+	case A_CLONE3: put_clone3(o, c, v, (unsigned long)a[i + 1]); return;
 	case A_ARGV: put_argv(o, v); return;
 	case A_ENVP: put_envp(o, v); return;
 	case A_WAITOPT: put_flags(o, wait_opts, (unsigned)v, "0"); return;

@@ -33,6 +33,7 @@
 #include <linux/memfd.h>
 #include <linux/openat2.h>
 #include <linux/netlink.h>
+#include <linux/fs.h>
 #include <linux/seccomp.h>
 #ifdef __NR_arch_prctl
 #include <asm/prctl.h>
@@ -118,7 +119,7 @@ enum {
 	A_OFLAGS, A_FLAGS_O, A_OMODE, A_MODE, A_FMODE, A_DEV, A_UMASK, A_AMODE, A_ATFL,
 	A_UNLINKFL, A_ACCESSFL, A_STATXFL, A_STATXMASK, A_RENAMEFL, A_WHENCE, A_FLOCK, A_IOCTL,
 	A_FCNTL_CMD, A_FCNTL_ARG, A_PROT, A_MAPFL, A_MADV, A_MREMAPFL, A_MSYNCFL, A_MLOCKALLFL,
-	A_CLONEFL, A_CL_STACK, A_CL_FLAGS, A_CL_TLS, A_CL_CTID, A_CLONE3, A_ARGV, A_ENVP,
+	A_CLONEFL, A_CL_STACK, A_CL_FLAGS, A_CL_TLS, A_CL_CTID, A_ARGV, A_ENVP,
 	A_WAITOPT, A_IDTYPE, A_SIGNUM, A_SIGHOW, A_SIGSET, A_SIGACT, A_STACK, A_TS, A_UTIMES,
 	A_CLOCKID, A_TIMERFL, A_FUTEX_OP, A_FX_VAL, A_FX_TMO, A_FX_UADDR2, A_FX_VAL3, A_PRCTL,
 	A_SECCOMP_OP, A_ARCH_PRCTL, A_RLIMRES, A_IRLIM, A_CPUSET, A_GRNDFL, A_CLOSERANGEFL,
@@ -131,6 +132,7 @@ enum {
 	A_OIOV, A_OSIGSET, A_OSIGACT, A_OSTACK, A_OTS, A_ORTS, A_OTV, A_CL_PTID, A_OWSTATUS,
 	A_OINT, A_ORLIM, A_OCPUSET, A_OUNAME, A_OSOCKADDR, A_SOCKLEN, A_OSOVAL, A_OMSGHDR,
 	A_OEPOLLEVS, A_PRCTL_ARGS, A_IOCTL_ARG, A_OSTATFS, A_OSYSINFO, A_OGROUPS,
+	A_CLONE3,	/* in, and "=> {parent_tid=[N]}" the call wrote */
 };
 
 /* What the result is. */
@@ -160,6 +162,7 @@ extern const struct xlat unlink_flags[];
 extern const struct xlat access_flags[];
 extern const struct xlat statx_sync[];
 extern const struct xlat statx_mask[];
+extern const struct xlat statx_attrs[];
 extern const struct xlat rename_flags[];
 extern const struct xlat access_modes[];
 extern const struct xlat whences[];
@@ -286,7 +289,7 @@ void put_rlimit(struct dc_out *o, const struct dc_call *c, unsigned long addr);
 void put_epoll_event(struct dc_out *o, const struct epoll_event *e);
 void put_cpuset(struct dc_out *o, unsigned long addr, long len);
 void put_envp(struct dc_out *o, unsigned long addr);
-void put_clone3(struct dc_out *o, unsigned long addr, unsigned long size);
+void put_clone3(struct dc_out *o, const struct dc_call *c, unsigned long addr, unsigned long size);
 void put_uname(struct dc_out *o, unsigned long addr);
 void put_sysinfo(struct dc_out *o, unsigned long addr);
 void put_timeval(struct dc_out *o, unsigned long addr);

@@ -46,6 +46,9 @@ void put_ioctl_arg(struct dc_out *o, const struct dc_call *c, unsigned long v)
 			dc_put_ptr(o, v);
 		return;
 	}
+	case FICLONE:
+		dc_printf(o, "%d", (int)v);	/* the source file's descriptor */
+		return;
 	case TCGETS: case TCSETS: case TCSETSW: case TCSETSF: case TCGETA: case TCSETA:
 	case TCSETAW: case TCSETAF:
 		dc_put_ptr(o, v);

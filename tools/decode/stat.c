@@ -30,7 +30,7 @@ void put_statx(struct dc_out *o, unsigned long addr)
 	dc_puts(o, "{stx_mask=");
 	put_flags(o, statx_mask, sx.stx_mask, "0");
 	dc_puts(o, ", stx_attributes=");
-	put_hex(o, sx.stx_attributes);
+	put_flags(o, statx_attrs, sx.stx_attributes, "0");
 	dc_puts(o, ", stx_mode=");
 	put_fmode(o, sx.stx_mode);
 	dc_printf(o, ", stx_size=%lu", (unsigned long)sx.stx_size);

@@ -82,9 +82,12 @@ void put_envp(struct dc_out *o, unsigned long addr)
 	dc_printf(o, "0x%lx /* %lu var%s */", addr, n, n == 1 ? "" : "s");
 }
 
-void put_clone3(struct dc_out *o, unsigned long addr, unsigned long size)
+/* Shown when the call returns, as strace shows it then: the struct, and
+ * the tid the kernel wrote for CLONE_PARENT_SETTID. */
+void put_clone3(struct dc_out *o, const struct dc_call *c, unsigned long addr, unsigned long size)
 {
 	struct clone_args ca;
+	int tid;
 	tv_memset(&ca, 0, sizeof ca);
 	if (size > sizeof ca)
 		size = sizeof ca;
@@ -109,6 +112,8 @@ void put_clone3(struct dc_out *o, unsigned long addr, unsigned long size)
 	if (ca.flags & CLONE_SETTLS)
 		dc_printf(o, ", tls=0x%lx", (unsigned long)ca.tls);
 	dc_putc(o, '}');
+	if ((ca.flags & CLONE_PARENT_SETTID) && !call_failed(c) && peek_int(ca.parent_tid, &tid))
+		dc_printf(o, " => {parent_tid=[%d]}", tid);
 }
 
 void put_uname(struct dc_out *o, unsigned long addr)

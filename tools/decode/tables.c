@@ -37,6 +37,20 @@ const struct xlat statx_mask[] = {
 #endif
 	XEND
 };
+const struct xlat statx_attrs[] = {
+	X(STATX_ATTR_COMPRESSED), X(STATX_ATTR_IMMUTABLE), X(STATX_ATTR_APPEND),
+	X(STATX_ATTR_NODUMP), X(STATX_ATTR_ENCRYPTED), X(STATX_ATTR_AUTOMOUNT),
+#ifdef STATX_ATTR_MOUNT_ROOT
+	X(STATX_ATTR_MOUNT_ROOT),
+#endif
+#ifdef STATX_ATTR_VERITY
+	X(STATX_ATTR_VERITY),
+#endif
+#ifdef STATX_ATTR_DAX
+	X(STATX_ATTR_DAX),
+#endif
+	XEND
+};
 const struct xlat rename_flags[] = {
 	{ 1, "RENAME_NOREPLACE" }, { 2, "RENAME_EXCHANGE" }, { 4, "RENAME_WHITEOUT" }, XEND
 };
@@ -142,7 +156,11 @@ const struct xlat ioctls[] = {
 	X(TIOCGPGRP), X(TIOCSPGRP), X(TIOCOUTQ), X(TIOCSTI), X(TIOCGWINSZ), X(TIOCSWINSZ),
 	X(TIOCMGET), X(TIOCMSET), X(FIONREAD), X(TIOCLINUX), X(TIOCNOTTY), X(TIOCGSID),
 	X(TIOCGPTN), X(TIOCSPTLCK), X(FIONBIO), X(FIONCLEX), X(FIOCLEX), X(FIOASYNC),
-	X(TIOCGPTPEER), XEND
+	X(TIOCGPTPEER),
+	/* strace's names: btrfs had these numbers first. */
+	{ FICLONE, "BTRFS_IOC_CLONE or FICLONE" },
+	{ FICLONERANGE, "BTRFS_IOC_CLONE_RANGE or FICLONERANGE" },
+	XEND
 };
 
 const struct xlat rlimits[] = {
