@@ -520,6 +520,16 @@ void tv_signals_seccomp(struct tv_thread *t, tv_ucontext *uc, uint32_t verdict)
 		take_default(SIGSYS, &info);
 }
 
+int tv_sigreturn_frame(uintptr_t sp, uint64_t *mask, long *ret)
+{
+	uintptr_t uc = tv_arch_frame_uc(sp);
+
+	if (tv_mem_read(mask, uc + offsetof(tv_ucontext, uc_sigmask), sizeof *mask) ||
+	    tv_mem_read(ret, uc + TV_UC_RET_OFF, sizeof *ret))
+		return -EFAULT;
+	return 0;
+}
+
 /* The guest's rt_sigreturn, from its frame at the guest's sp: the frame's
  * uc_stack is the guest's sigaltstack (it may have changed it), taken back
  * by the kernel's rules (tv_guest_altstack_set); the monitor's goes in its

@@ -194,6 +194,11 @@ struct tv_tool {
 /* 1 when this instance of the tool was started by a guest's execve. */
 int tv_reexec(void);
 
+/* What an rt_sigreturn made with stack pointer sp (its call's c->sp)
+ * will restore: the frame's signal mask, and the value of the register
+ * the interrupted code gets back as a call's result.  0, or -EFAULT. */
+int tv_sigreturn_frame(uintptr_t sp, uint64_t *mask, long *ret);
+
 /* Programs for another machine (an ELF whose e_machine is not this
  * one's) run through an emulator, as binfmt_misc would run them: at start
  * and at every execve, the loader runs argv[0] with the words of argv,

@@ -31,7 +31,6 @@ known="$tmp/known"
 cat >"$known" <<'EOF'
 ^futex\(	a futex wait (pthread_join, a lock) happens or not as the threads were scheduled, natively too
 ^munmap\(0xX, [0-9]+\) = 0$	malloc's arena for a new thread: 64 MiB aligned inside a 128 MiB mapping, so what it trims on each side depends on where the kernel put the mapping (ASLR), natively too
-^rt_sigreturn\(	tvisor-trace shows "rt_sigreturn() = ?": it does not decode the mask that the frame restores, nor the register value the call returns to
 EOF
 # Each regex anchored after the side's name that diff puts first.
 cut -f1 "$known" | sed -E 's/^\^/^(strace|tvisor): /' >"$tmp/known.re"
@@ -65,7 +64,8 @@ lines() {
 		s/^sysinfo\(\{.*\}\)/sysinfo({...})/
 		s/f_(bfree|bavail|ffree)=[0-9]+/f_\1=N/g
 		s/si_pid=[0-9]+/si_pid=N/; s/si_(utime|stime)=[0-9]+/si_\1=N/g
-		s/^(wait4\(-1, .*\)) = [0-9]+$/\1 = N/'
+		s/^(wait4\(-1, .*\)) = [0-9]+$/\1 = N/
+		s/^(rt_sigreturn\(.*\)) = [0-9]+$/\1 = N/'
 }
 
 # The differing lines (diff's "strace: " and "tvisor: " lines) that are

@@ -1183,6 +1183,20 @@ static void inject_return(const struct tv_call *c)
 		inject_signal(in, c);
 }
 
+/* rt_sigreturn never returns to us: what strace shows of it, the mask
+ * its frame restores and the value it puts back, comes from the frame. */
+static void sigreturn_frame(struct dc_call *d, const struct tv_call *c)
+{
+	uint64_t mask;
+	long ret;
+
+	if (tv_sigreturn_frame(c->sp, &mask, &ret) == 0) {
+		d->a[0] = (long)mask;
+		d->cap[0] = 0;
+		d->ret = ret;
+	}
+}
+
 static enum tv_verdict on_enter(struct tv_call *c)
 {
 	long answer;
@@ -1200,6 +1214,8 @@ static enum tv_verdict on_enter(struct tv_call *c)
 			t->c.injected = 0;
 			t->c.delayed = 0;
 			dc_capture(&t->c.d);
+			if (c->nr == __NR_rt_sigreturn)
+				sigreturn_frame(&t->c.d, c);
 			if (opt.lines) {
 				lead_now(&t->lead, c->nr);
 				t->entry.len = 0;
@@ -1218,9 +1234,11 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	}
 
 	if (t && (answered || !dc_returns(c->nr))) {
-		/* Finished here: the guard's answer, or a call with no return. */
-		t->c.d.ret = answered ? answer : 0;
-		t->c.d.done = answered;
+		/* Finished here: the guard's answer, or a call with no return
+		 * (rt_sigreturn's value is its frame's, when readable). */
+		int frame = !answered && c->nr == __NR_rt_sigreturn && t->c.d.cap[0] >= 0;
+		t->c.d.ret = answered ? answer : frame ? t->c.d.ret : 0;
+		t->c.d.done = answered || frame;
 		t->c.dur = 0;
 		if (answered)
 			count_call(&t->c);

@@ -110,6 +110,9 @@ static inline uintptr_t tv_arch_frame_uc(uintptr_t sp)
 	return sp;
 }
 
+/* Where a ucontext holds the register a syscall returns in. */
+#define TV_UC_RET_OFF __builtin_offsetof(tv_ucontext, uc_mcontext.rax)
+
 /* The stack pointer at which rt_sigreturn finds the frame a handler was
  * given info and uc in: the ucontext, right after the popped pretcode. */
 static inline uintptr_t tv_arch_handler_frame_sp(const siginfo_t *info, const tv_ucontext *uc)

@@ -301,6 +301,32 @@ static void strace_names(void)
 		   "stx_size=4096, ...}) = 0");
 }
 
+/* rt_sigreturn: the tool fills in what the frame restores. */
+static void sigreturn_line(void)
+{
+	struct dc_call c = { .nr = SYS_rt_sigreturn };
+	struct dc_out o = { 0 };
+
+	dc_capture(&c);
+	c.a[0] = (1l << (SIGINT - 1)) | (1l << (SIGTERM - 1));
+	c.cap[0] = 0;
+	c.ret = -EINTR;
+	c.done = 1;
+	dc_format_exit(&o, &c, dc_format_entry(&o, &c));
+	dc_puts(&o, " = ");
+	dc_put_result(&o, &c);
+	check("rt_sigreturn-frame", o.p, "rt_sigreturn({mask=[INT TERM]}) = -1 EINTR (Interrupted system call)");
+	dc_free(&o);
+	dc_capture(&c);
+	c.done = 0;
+	o = (struct dc_out){ 0 };
+	dc_format_exit(&o, &c, dc_format_entry(&o, &c));
+	dc_puts(&o, " = ");
+	dc_put_result(&o, &c);
+	check("rt_sigreturn-no-frame", o.p, "rt_sigreturn() = ?");
+	dc_free(&o);
+}
+
 static void unknown_call(void)
 {
 	check_call("unknown-syscall", 1000, 1, 0, 0x10, 0, 0, 0, -ENOSYS,
@@ -319,6 +345,7 @@ int main(void)
 	dirents();
 	sockets();
 	strace_names();
+	sigreturn_line();
 	unknown_call();
 	return failures != 0;
 }

@@ -72,6 +72,7 @@ void put_arg(struct dc_out *o, const struct dc_call *c, int i, int t)
 	case A_SIGNUM: dc_put_signame(o, (int)v, 1); return;
 	case A_SIGHOW: put_enum(o, sig_hows, (unsigned)v, "SIG_???"); return;
 	case A_SIGSET: case A_OSIGSET: put_sigset_at(o, v); return;
+	case A_SIGRETMASK: dc_puts(o, "{mask="); put_sigmask(o, v); dc_putc(o, '}'); return;
 	case A_SIGACT: case A_OSIGACT: put_sigaction(o, v); return;
 	case A_STACK: case A_OSTACK: put_stack(o, v); return;
 	case A_TS: case A_OTS: put_ts(o, v); return;

@@ -33,6 +33,8 @@ int peek_int(unsigned long addr, int *v)
 static int present(const struct dc_call *c, int i, int t)
 {
 	switch (t) {
+	case A_SIGRETMASK:
+		return c->cap[i] >= 0;
 	case A_OMODE:
 		return (c->a[i - 1] & O_CREAT) || (c->a[i - 1] & O_TMPFILE) == O_TMPFILE;
 	case A_DEV:

@@ -58,7 +58,8 @@ enum {
 /* The classes of call nr: its own, and %file for a path argument, %desc
  * for a descriptor argument or result. */
 unsigned dc_classes(long nr);
-/* 0 for a call whose result strace never shows ("= ?"): exit, exit_group. */
+/* 0 for a call that never returns to the tracer: exit, exit_group
+ * ("= ?"), and rt_sigreturn, whose value comes from its frame. */
 int dc_returns(long nr);
 
 /* One call as the decoder sees it. */

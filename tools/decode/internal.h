@@ -126,6 +126,7 @@ enum {
 	A_MFDFL, A_EFDFL, A_TFDFL, A_SFDFL, A_INFL, A_EPCFL, A_EPOLLOP, A_EPOLLEV, A_POLLFDS,
 	A_AF, A_SOCKTYPE, A_PROTO, A_SOCKFL, A_MSGFL, A_SHUTHOW, A_SOLEVEL, A_SONAME, A_SOVAL,
 	A_SOCKADDR, A_IOV, A_MSGHDR, A_OPENHOW, A_FADV, A_GROUPS,
+	A_SIGRETMASK,	/* rt_sigreturn: the frame's mask, in a[i] when cap[i] >= 0 */
 	/* Shown when the call returns: what the kernel wrote. */
 	A_OUT_FIRST,
 	A_OBUF = A_OUT_FIRST, A_OBUFX, A_OSTR, A_OPATH, A_OSTAT, A_OSTATX, A_ODIRENTS, A_OPIPE,
@@ -136,7 +137,9 @@ enum {
 };
 
 /* What the result is. */
-enum { R_DEC, R_FD, R_HEX, R_OCT, R_NONE, R_FCNTL, R_POLL, R_SIGNUM };
+/* R_SIGRET: never returns to the tracer, but the value the frame puts
+ * back is known (shown as R_DEC when done). */
+enum { R_DEC, R_FD, R_HEX, R_OCT, R_NONE, R_FCNTL, R_POLL, R_SIGNUM, R_SIGRET };
 
 struct sig {
 	unsigned char ok, n, ret;
@@ -279,6 +282,7 @@ void put_error(struct dc_out *o, long ret);
 
 /* signal.c */
 void put_sigset_at(struct dc_out *o, unsigned long addr);
+void put_sigmask(struct dc_out *o, uint64_t m);
 void put_sigaction(struct dc_out *o, unsigned long addr);
 void put_stack(struct dc_out *o, unsigned long addr);
 void put_wstatus(struct dc_out *o, int s);

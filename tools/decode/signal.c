@@ -27,7 +27,7 @@ void dc_put_signame(struct dc_out *o, long s, int prefix)
 		dc_printf(o, "%ld", s);
 }
 
-static void put_sigmask(struct dc_out *o, uint64_t m)
+void put_sigmask(struct dc_out *o, uint64_t m)
 {
 	int bits = __builtin_popcountll(m);
 	if (bits > 32) {

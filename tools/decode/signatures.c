@@ -31,5 +31,5 @@ unsigned dc_classes(long nr)
 int dc_returns(long nr)
 {
 	const struct sig *s = sig_of(nr);
-	return !s || s->ret != R_NONE;
+	return !s || (s->ret != R_NONE && s->ret != R_SIGRET);
 }

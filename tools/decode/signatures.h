@@ -281,7 +281,7 @@ static const struct sig sigs[SIG_TABLE] = {
 	/* Signals. */
 	S(rt_sigaction, DC_CL_SIGNAL, R_DEC, A_SIGNUM, A_SIGACT, A_OSIGACT, A_ULONG),
 	S(rt_sigprocmask, DC_CL_SIGNAL, R_DEC, A_SIGHOW, A_SIGSET, A_OSIGSET, A_ULONG),
-	S0(rt_sigreturn, DC_CL_SIGNAL, R_NONE),
+	S(rt_sigreturn, DC_CL_SIGNAL, R_SIGRET, A_SIGRETMASK),
 	S(rt_sigpending, DC_CL_SIGNAL, R_DEC, A_OSIGSET, A_ULONG),
 	S(rt_sigsuspend, DC_CL_SIGNAL, R_DEC, A_SIGSET, A_ULONG),
 	S(rt_sigtimedwait, DC_CL_SIGNAL, R_SIGNUM, A_SIGSET, A_PTR, A_TS, A_ULONG),
