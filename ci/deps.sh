@@ -3,9 +3,10 @@
 # skipping apt-get when everything is already there.
 set -eu
 # libc6-arm64-cross: the x86_64 test_elf parses arm64's ld.so too.
+# nodejs, openjdk-17-jre-headless, golang-go: the runtimes t-runtimes runs.
 PKGS="gcc make libc6-dev linux-libc-dev libseccomp-dev pkg-config musl musl-tools musl-dev
 busybox-static coreutils python3 perl strace proot debootstrap clang libclang-rt-14-dev
-libpython3.11-testsuite libc6-arm64-cross stress-ng"
+libpython3.11-testsuite libc6-arm64-cross stress-ng nodejs openjdk-17-jre-headless golang-go"
 
 missing=
 for p in $PKGS; do
