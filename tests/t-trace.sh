@@ -486,6 +486,22 @@ flagcmp() {
 d=$tmp/dir
 # -T: " <0.000012>" after the result, with a precision; -r: the time since
 # the line before, "(+ ...)" after -t; -n: "[ 257] " before the name.
+# -X: constants of the arguments as numbers, and names in comments; not
+# inside structures and arrays, whose lines go.
+for g in file mmap misc; do
+	flagcmp "xlat-raw-$g" '/[{[]/d' $g "$([ $g = file ] && echo "$d")" -- -X raw
+	flagcmp "xlat-verbose-$g" '/[{[]/d' $g "$([ $g = file ] && echo "$d")" -- -X verbose
+done
+# (strace 6.1 has no --xlat-style: the same as -X.)
+run "$tool" -X verbose -o "$tmp/xv1" -- ./trace-misc >/dev/null 2>&1
+run "$tool" --xlat-style=verbose -o "$tmp/xv2" -- ./trace-misc >/dev/null 2>&1
+norm "$tmp/xv1" >"$tmp/xv1.n"
+norm "$tmp/xv2" >"$tmp/xv2.n"
+if grep -q ' /\* ' "$tmp/xv2.n"; then
+	same xlat-style-long "$tmp/xv1.n" "$tmp/xv2.n"
+else
+	fail xlat-style-long "no /* NAME */ comment" "$tmp/xv2"
+fi
 flagcmp syscall-times 's/ <[0-9]+\.[0-9]{6}>$/ @T/' file "$d" -- -T
 flagcmp syscall-times-ms 's/ <[0-9]+\.[0-9]{3}>$/ @T/' file "$d" -- --syscall-times=ms
 flagcmp relative-timestamps 's/^ +[0-9]+\.[0-9]{6} (.*)/\1 @R/' file "$d" -- -r

@@ -1784,6 +1784,19 @@ static int parse_hex(const char *v)
 	return usage_error("invalid --strings-in-hex argument '%s'", v);
 }
 
+/* -X, --xlat-style=: abbrev, raw, verbose (in DC_XLAT_* order). */
+static int parse_xlat(const char *v)
+{
+	static const char *const styles[] = { "abbrev", "raw", "verbose" };
+	for (int i = 0; i < 3; i++) {
+		if (!tv_strcmp(v, styles[i])) {
+			dc_config.xlat = i;
+			return 0;
+		}
+	}
+	return usage_error("invalid xlat style '%s'", v);
+}
+
 /* -q: attach and personality messages (there are none); -qq: and the
  * "+++ exited" lines; -qqq: everything. */
 static void quiet_more(void)
@@ -1840,6 +1853,7 @@ static int apply(char c, const char *val)
 			return qualify("quiet", 5, val);
 		quiet_more();
 		return 0;
+	case 'X': return parse_xlat(val);
 	case 'x':
 		if (val)
 			return parse_hex(val);
@@ -1873,7 +1887,7 @@ static int long_option(int argc, char **argv)
 		{ "--strings-in-hex", 'x', ARG_MAY, NULL }, { "--successful-only", 'z', ARG_NONE, NULL },
 		{ "--failed-only", 'Z', ARG_NONE, NULL }, { "--attach", 'p', ARG_NEED, NULL },
 		{ "--inject", 'e', ARG_NEED, "inject" }, { "--fault", 'e', ARG_NEED, "fault" },
-		{ "--output-separately", 'F', ARG_NONE, NULL },
+		{ "--output-separately", 'F', ARG_NONE, NULL }, { "--xlat-style", 'X', ARG_NEED, NULL },
 	};
 	const char *a = argv[0];
 
@@ -1918,7 +1932,7 @@ static int option(int argc, char **argv)
 		char c = a[i], o[3] = { '-', c, 0 };
 		if (c == 'p')
 			no_attach();
-		if (tv_strchr("ose", c)) {
+		if (tv_strchr("oseX", c)) {
 			const char *val = a[i + 1] ? a + i + 1 : NULL;
 			int used = 1;
 			if (!val && argc < 2)
@@ -2256,6 +2270,8 @@ TV_TOOL(.name = TOOL,
 		 "  -C                   like -c, and the trace too\n"
 		 "  -s N                 show at most N bytes of strings [32]\n"
 		 "  -x, -xx              non-ASCII strings in hex; all strings in hex\n"
+		 "  -X raw|abbrev|verbose  constants of the arguments as numbers, names\n"
+		 "                       (the default) or both: 0x3 /* PROT_READ|PROT_WRITE */\n"
 		 "  -y, -yy              paths of descriptors; and socket ends, devices\n"
 		 "  -t, -tt, -ttt        time of day; with microseconds; since the epoch\n"
 		 "  -r                   time since the previous line\n"

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include "decode/decode.h"
@@ -327,6 +328,26 @@ static void sigreturn_line(void)
 	dc_free(&o);
 }
 
+/* -X raw and verbose: the arguments' constants as numbers. */
+static void xlat_styles(void)
+{
+	unsigned long path = put_s("/x");
+
+	dc_config.xlat = DC_XLAT_RAW;
+	check_call("xlat-raw", SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC, 0, 0, 0, 3,
+		   "openat(-100, \"/x\", 0x80000) = 3");
+	check_call("xlat-raw-socket", SYS_socket, AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0, 0, 0, 0, 3,
+		   "socket(0x2, 0x1|0x80000, 0) = 3");
+	dc_config.xlat = DC_XLAT_VERBOSE;
+	check_call("xlat-verbose", SYS_mmap, 0, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0,
+		   0x10000, "mmap(NULL, 4096, 0 /* PROT_NONE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, "
+		   "-1, 0) = 0x10000");
+	check_call("xlat-verbose-dirfd", SYS_openat, AT_FDCWD, (long)path, O_RDONLY, 0, 0, 0, -ENOENT,
+		   "openat(-100 /* AT_FDCWD */, \"/x\", 0 /* O_RDONLY */) = -1 ENOENT (No such file or "
+		   "directory)");
+	dc_config.xlat = DC_XLAT_ABBREV;
+}
+
 static void unknown_call(void)
 {
 	check_call("unknown-syscall", 1000, 1, 0, 0x10, 0, 0, 0, -ENOSYS,
@@ -346,6 +367,7 @@ int main(void)
 	sockets();
 	strace_names();
 	sigreturn_line();
+	xlat_styles();
 	unknown_call();
 	return failures != 0;
 }

@@ -1,8 +1,99 @@
 /* One argument, by its kind in the signature table. */
 #include "internal.h"
 
-/* Argument i of c, of kind t. */
+/* How -X raw shows an argument of a kind that is a symbolic constant
+ * (or flags) by default: as strace does, in hex, in decimal or in octal.
+ * 0: not such a kind. */
+enum { RAW_HEX = 1, RAW_DEC, RAW_OCT };
+static const unsigned char raw_form[] = {
+	[A_OFLAGS] = RAW_HEX, [A_FLAGS_O] = RAW_HEX, [A_FMODE] = RAW_OCT, [A_AMODE] = RAW_HEX,
+	[A_ATFL] = RAW_HEX, [A_UNLINKFL] = RAW_HEX, [A_ACCESSFL] = RAW_HEX, [A_STATXFL] = RAW_HEX,
+	[A_STATXMASK] = RAW_HEX, [A_RENAMEFL] = RAW_HEX, [A_WHENCE] = RAW_HEX, [A_FLOCK] = RAW_HEX,
+	[A_IOCTL] = RAW_HEX, [A_FCNTL_CMD] = RAW_HEX, [A_PROT] = RAW_HEX, [A_MAPFL] = RAW_HEX,
+	[A_MADV] = RAW_HEX, [A_MREMAPFL] = RAW_HEX, [A_MSYNCFL] = RAW_HEX, [A_MLOCKALLFL] = RAW_HEX,
+	[A_CLONEFL] = RAW_HEX, [A_WAITOPT] = RAW_HEX, [A_IDTYPE] = RAW_HEX, [A_SIGNUM] = RAW_DEC,
+	[A_SIGHOW] = RAW_HEX, [A_CLOCKID] = RAW_HEX, [A_TIMERFL] = RAW_HEX, [A_FUTEX_OP] = RAW_HEX,
+	[A_PRCTL] = RAW_HEX, [A_SECCOMP_OP] = RAW_HEX, [A_ARCH_PRCTL] = RAW_HEX,
+	[A_RLIMRES] = RAW_HEX, [A_GRNDFL] = RAW_HEX, [A_CLOSERANGEFL] = RAW_HEX,
+	[A_MFDFL] = RAW_HEX, [A_EFDFL] = RAW_HEX, [A_TFDFL] = RAW_HEX, [A_SFDFL] = RAW_HEX,
+	[A_INFL] = RAW_HEX, [A_EPCFL] = RAW_HEX, [A_EPOLLOP] = RAW_HEX, [A_AF] = RAW_HEX,
+	[A_SOCKFL] = RAW_HEX, [A_MSGFL] = RAW_HEX, [A_SHUTHOW] = RAW_HEX,
+	[A_SOLEVEL] = RAW_HEX, [A_SONAME] = RAW_HEX, [A_FADV] = RAW_HEX,
+};
+
+static void put_raw(struct dc_out *o, int form, unsigned long v)
+{
+	if (form == RAW_DEC)
+		dc_printf(o, "%d", (int)v);
+	else if (form == RAW_OCT)
+		put_oct(o, v);
+	else
+		put_hex(o, v);
+}
+
+static void put_symbolic(struct dc_out *o, const struct dc_call *c, int i, int t);
+
+/* The raw form of argument i, kind t; 0 when it is not a constant. */
+static int raw_form_of(const struct dc_call *c, int i, int t)
+{
+	switch (t) {
+	case A_DIRFD:
+		return (int)c->a[i] == AT_FDCWD ? RAW_DEC : 0;
+	case A_PROTO:	/* named only for these families, as strace does */
+		return c->a[0] == T_AF_INET || c->a[0] == T_AF_INET6 || c->a[0] == T_AF_NETLINK
+			       ? RAW_HEX : 0;
+	case A_FCNTL_ARG:
+		switch (c->a[1]) {
+		case F_SETFD: case F_SETFL: case F_SETLEASE: case F_ADD_SEALS: return RAW_HEX;
+		case F_SETSIG: return RAW_DEC;
+		}
+		return 0;
+	}
+	return (size_t)t < sizeof raw_form ? raw_form[t] : 0;
+}
+
+/* -X raw or verbose, a constant of form: its number, then with verbose
+ * what strace shows by default in a comment. */
+static void put_number(struct dc_out *o, int form, unsigned long v, const struct dc_call *c, int i,
+		       int t)
+{
+	put_raw(o, form, form == RAW_HEX ? v : (unsigned long)(long)(int)v);
+	if (dc_config.xlat == DC_XLAT_VERBOSE) {
+		dc_puts(o, " /* ");
+		put_symbolic(o, c, i, t);
+		dc_puts(o, " */");
+	}
+}
+
+/* Argument i of c, of kind t: with -X raw or verbose a symbolic constant
+ * is its number, and with verbose its name after it in a C comment, as
+ * strace shows them.  AT_FDCWD is one too, in decimal. */
 void put_arg(struct dc_out *o, const struct dc_call *c, int i, int t)
+{
+	int form = raw_form_of(c, i, t);
+	unsigned long v = (unsigned long)c->a[i];
+
+	if (dc_config.xlat == DC_XLAT_ABBREV || (!form && t != A_SOCKTYPE)) {
+		put_symbolic(o, c, i, t);
+		return;
+	}
+	if (t != A_SOCKTYPE) {
+		put_number(o, form, v, c, i, t);
+		return;
+	}
+	/* socket(2)'s type: the type and its flags each on their own. */
+	struct dc_call part = *c;
+	part.a[i] = (long)(v & T_SOCK_TYPE_MASK);
+	put_number(o, RAW_HEX, (unsigned long)part.a[i], &part, i, A_SOCKTYPE);
+	if (v & ~(unsigned long)T_SOCK_TYPE_MASK) {
+		dc_putc(o, '|');
+		part.a[i] = (long)(v & ~(unsigned long)T_SOCK_TYPE_MASK);
+		put_number(o, RAW_HEX, (unsigned long)part.a[i], &part, i, A_SOCKFL);
+	}
+}
+
+/* Argument i of c, of kind t, as strace shows it by default. */
+static void put_symbolic(struct dc_out *o, const struct dc_call *c, int i, int t)
 {
 	const long *a = c->a;
 	unsigned long v = (unsigned long)a[i];

@@ -30,12 +30,15 @@ void dc_free(struct dc_out *b);
 
 /* -x, -xx: how strings are escaped. */
 enum { DC_HEX_NONE, DC_HEX_CHARS, DC_HEX_NON_ASCII, DC_HEX_ALL };
+/* -X: constants as names (strace's default), as numbers, or both. */
+enum { DC_XLAT_ABBREV, DC_XLAT_RAW, DC_XLAT_VERBOSE };
 /* -y, -yy, --decode-fds=: what is shown after a descriptor. */
 enum { DC_FD_PATH = 1 << 0, DC_FD_SOCKET = 1 << 1, DC_FD_DEV = 1 << 2, DC_FD_ALL = (1 << 3) - 1 };
 
 struct dc_config {
 	unsigned long strsize;	/* -s: bytes of a string, elements of an array */
 	int hex;		/* DC_HEX_* */
+	int xlat;		/* DC_XLAT_*: for the arguments; not fields of structures */
 	unsigned fds;		/* DC_FD_* */
 	/* Guest memory, as tv_mem_read() and tv_mem_read_str() (the
 	 * defaults) read it: a negative errno for an unreadable address. */
