@@ -1840,6 +1840,7 @@ static int apply(char c, const char *val)
 	case 'w': return 0;	/* -c time is always wall-clock time */
 	case 'n': opt.numbers = 1; return 0;
 	case 'P': opt.always_pid = 1; return 0;
+	case 'v': dc_config.verbose = 1; return 0;
 	case 'z': opt.status = CS_SUCCESSFUL; return 0;
 	case 'Z': opt.status = CS_FAILED; return 0;
 	case 'T': return parse_precision(val, &opt.times);
@@ -1884,6 +1885,7 @@ static int long_option(int argc, char **argv)
 		{ "--summary-wall-clock", 'w', ARG_NONE, NULL },
 		{ "--syscall-times", 'T', ARG_MAY, NULL }, { "--relative-timestamps", 'r', ARG_MAY, NULL },
 		{ "--syscall-number", 'n', ARG_NONE, NULL }, { "--always-show-pid", 'P', ARG_NONE, NULL },
+		{ "--no-abbrev", 'v', ARG_NONE, NULL },
 		{ "--strings-in-hex", 'x', ARG_MAY, NULL }, { "--successful-only", 'z', ARG_NONE, NULL },
 		{ "--failed-only", 'Z', ARG_NONE, NULL }, { "--attach", 'p', ARG_NEED, NULL },
 		{ "--inject", 'e', ARG_NEED, "inject" }, { "--fault", 'e', ARG_NEED, "fault" },
@@ -1941,7 +1943,7 @@ static int option(int argc, char **argv)
 				val = argv[1], used = 2;
 			return apply(c, val) ? -1 : used;
 		}
-		int r = tv_strchr("fcCtwnzZTrqxy", c) ? apply(c, NULL) : 1;
+		int r = tv_strchr("fcCtwnzZTrqxyv", c) ? apply(c, NULL) : 1;
 		if (r < 0)
 			return -1;
 		if (r > 0 && i == 1)
@@ -2157,8 +2159,9 @@ static int start(void)
 	if (!opt.have_set)
 		for (int i = 0; i < NR_TABLE; i++)
 			selected[i] = 1;
-	if (opt.stamps && opt.stamps < 3)
+	if ((opt.stamps && opt.stamps < 3) || dc_config.verbose)
 		load_timezone();
+	dc_config.tz_offset = tz_offset;
 
 	separate = opt.follow > 1 && opt.outfile;
 	if (separate && opt.summary) {
@@ -2270,6 +2273,7 @@ TV_TOOL(.name = TOOL,
 		 "  -C                   like -c, and the trace too\n"
 		 "  -s N                 show at most N bytes of strings [32]\n"
 		 "  -x, -xx              non-ASCII strings in hex; all strings in hex\n"
+		 "  -v                   stat structures and the environment in full\n"
 		 "  -X raw|abbrev|verbose  constants of the arguments as numbers, names\n"
 		 "                       (the default) or both: 0x3 /* PROT_READ|PROT_WRITE */\n"
 		 "  -y, -yy              paths of descriptors; and socket ends, devices\n"

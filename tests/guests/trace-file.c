@@ -11,6 +11,7 @@ int main(int argc, char **argv)
 	static const char text[] = "line one\nline \"two\"\twith a tab\n";
 	char path[4096], buf[64];
 	struct stat st;
+	struct statx stx;
 
 	if (argc < 2)
 		return 2;
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
 	pread(fd, buf, 4, 10);
 	close(fd);
 	stat(path, &st);
+	statx(AT_FDCWD, path, 0, STATX_BASIC_STATS | STATX_BTIME, &stx);
 	access(path, R_OK | W_OK);
 	open("/nonexistent/trace-test", O_RDONLY);
 	mkdir(path, 0755);

@@ -39,6 +39,8 @@ struct dc_config {
 	unsigned long strsize;	/* -s: bytes of a string, elements of an array */
 	int hex;		/* DC_HEX_* */
 	int xlat;		/* DC_XLAT_*: for the arguments; not fields of structures */
+	int verbose;		/* -v: stat structures and the environment in full */
+	long tz_offset;		/* seconds east of UTC, for the dates -v shows */
 	unsigned fds;		/* DC_FD_* */
 	/* Guest memory, as tv_mem_read() and tv_mem_read_str() (the
 	 * defaults) read it: a negative errno for an unreadable address. */

@@ -73,6 +73,10 @@ void put_envp(struct dc_out *o, unsigned long addr)
 {
 	unsigned long p, n = 0;
 
+	if (dc_config.verbose) {
+		put_argv(o, addr);
+		return;
+	}
 	if (!addr) {
 		dc_puts(o, "NULL");
 		return;
