@@ -7,6 +7,7 @@
 #include <linux/resource.h>
 #include <linux/errno.h>
 #include "monitor.h"
+#include "xstate.h"
 #include "load.h"
 
 #define STK_LIM (8ul << 20)		/* the kernel's _STK_LIM */
@@ -214,11 +215,11 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		return r;
 	}
 
-	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
-	 * [--tv-exec-fd FD,] [--tv-execfn NAME,] --tv-ssflags FLAGS,
-	 * --tv-argv0 ARGV0, --, PATH, ARGS */
+	/* monitor, tool options, TV_XSTATE_MARK, the tool's words, what the
+	 * next image needs to know (xstate.h), --, PATH, ARGS */
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 4 + TV_XSTATE_WORDS + TOOL_EXEC_WORDS),
+				 sizeof *margv);
 	if (!margv) {
 		tv_exec_args_free(&x);
 		return -ENOMEM;
@@ -228,33 +229,20 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		margv[n++] = tv_g.tool_argv[i];
 	/* The tool's words for the new program come after --tv-exec, which
 	 * keeps them from being passed on again at the next exec. */
-	margv[n++] = "--tv-exec";
+	margv[n++] = TV_XSTATE_MARK;
 	if (tv_tool.exec)
 		tv_tool.exec(t->pid, t->g_tid, path);
 	if (tv_tool.exec_options)
 		n += tv_tool.exec_options(margv + n, TOOL_EXEC_WORDS);
-	long gfd = tv_gfilter_save(t);
-	char gfd_arg[16], keep_arg[16];
-	if (gfd >= 0) {
-		tv_snprintf(gfd_arg, sizeof gfd_arg, "%ld", gfd);
-		margv[n++] = "--tv-gfilters";
-		margv[n++] = gfd_arg;
-	}
-	if (keep_fd >= 0) {
-		tv_snprintf(keep_arg, sizeof keep_arg, "%d", keep_fd);
-		margv[n++] = "--tv-exec-fd";
-		margv[n++] = keep_arg;
-	}
-	if (tv_strcmp(execfn, path)) {
-		margv[n++] = "--tv-execfn";
-		margv[n++] = execfn;
-	}
-	char ss_arg[16];
-	tv_snprintf(ss_arg, sizeof ss_arg, "%u", (unsigned)t->guest_ss_flags);
-	margv[n++] = "--tv-ssflags";
-	margv[n++] = ss_arg;
-	margv[n++] = "--tv-argv0";
-	margv[n++] = x.argc ? x.argv[0] : "";
+	struct tv_xstate xs = {
+		.argv0 = x.argc ? x.argv[0] : "",
+		.execfn = tv_strcmp(execfn, path) ? execfn : NULL,
+		.gfilters_fd = tv_gfilter_save(t),
+		.exec_fd = keep_fd,
+		.ss_flags = (long)(unsigned)t->guest_ss_flags,
+	};
+	tv_xstate_num nums[TV_XSTATE_WORDS];
+	n += tv_xstate_put(&xs, margv + n, nums);
 	margv[n++] = "--";
 	margv[n++] = path;
 	for (int i = 1; i < x.argc; i++)
@@ -274,8 +262,8 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 	t->exec_args = (struct tv_exec_args){ 0 };
 	if (keep_fd >= 0)
 		tv_sys1(__NR_close, keep_fd);
-	if (gfd >= 0)
-		tv_sys1(__NR_close, gfd);
+	if (xs.gfilters_fd >= 0)
+		tv_sys1(__NR_close, xs.gfilters_fd);
 	tv_free(margv);
 	tv_exec_args_free(&x);
 	return r;

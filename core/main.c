@@ -9,6 +9,7 @@
 #include "monitor.h"
 #include "load.h"
 #include "stack.h"
+#include "xstate.h"
 
 #define EXIT_USAGE 2
 #define EXIT_NOEXEC 126
@@ -63,11 +64,7 @@ int tv_reexec(void)
 {
 	return reexec;
 }
-static char *reexec_argv0;
-static int gfilters_fd = -1;	/* the guest's seccomp filters, across exec */
-static long ss_flags = -1;	/* the guest's sigaltstack flags, across exec */
-static int exec_fd = -1;	/* the directory or file an execveat named by fd */
-static char *reexec_execfn;	/* AT_EXECFN when it is not the path */
+static struct tv_xstate xstate = TV_XSTATE_NONE;	/* from the image before */
 
 static int parse_rewrite(const char *mode)
 {
@@ -127,35 +124,14 @@ static int parse_options(int argc, char **argv)
 			i++;
 			continue;
 		}
-		if (!tv_strcmp(a, "--tv-exec")) {
+		if (!tv_strcmp(a, TV_XSTATE_MARK)) {
 			reexec = 1;
 			i++;
 			continue;
 		}
-		if (!tv_strcmp(a, "--tv-argv0") && i + 1 < argc) {
-			reexec_argv0 = argv[i + 1];
-			i += 2;
-			continue;
-		}
-		unsigned long fd;
-		if (!tv_strcmp(a, "--tv-gfilters") && i + 1 < argc && !tv_parse_ulong(argv[i + 1], &fd)) {
-			gfilters_fd = (int)fd;
-			i += 2;
-			continue;
-		}
-		if (!tv_strcmp(a, "--tv-execfn") && i + 1 < argc) {
-			reexec_execfn = argv[i + 1];
-			i += 2;
-			continue;
-		}
-		if (!tv_strcmp(a, "--tv-ssflags") && i + 1 < argc && !tv_parse_ulong(argv[i + 1], &fd)) {
-			ss_flags = (long)(int)fd;
-			i += 2;
-			continue;
-		}
-		if (!tv_strcmp(a, "--tv-exec-fd") && i + 1 < argc && !tv_parse_ulong(argv[i + 1], &fd)) {
-			exec_fd = (int)fd;
-			i += 2;
+		int carried = reexec ? tv_xstate_take(argc - i, argv + i, &xstate) : 0;
+		if (carried) {
+			i += carried;
 			continue;
 		}
 		int used = tv_tool.option ? tv_tool.option(argc - i, argv + i) : 0;
@@ -300,8 +276,8 @@ static uintptr_t load_program(const char *path, char **argv, int argc, struct tv
 	}
 	set_guest_exe(p->fd);
 	tv_sys1(__NR_close, p->fd);
-	if (exec_fd >= 0)
-		tv_sys1(__NR_close, exec_fd);
+	if (xstate.exec_fd >= 0)
+		tv_sys1(__NR_close, xstate.exec_fd);
 
 	spec->phdr = main_img.phdr;
 	spec->phent = p->elf.phentsize;
@@ -363,15 +339,15 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 	tv_rw_thread_start(t);
 	/* The sigaltstack flags survive exec (the stack itself does not): the
 	 * guest's, or what this process inherited. */
-	t->guest_ss_flags = ss_flags >= 0 || reexec ? (int)ss_flags : tv_signals_probe_ss_flags();
+	t->guest_ss_flags = reexec ? (int)xstate.ss_flags : tv_signals_probe_ss_flags();
 	stack_t ss = { .ss_sp = tv_altstack_base(t), .ss_flags = 0, .ss_size = ALTSTACK_SIZE };
 	tv_sys2(__NR_sigaltstack, (long)&ss, 0);
 	/* After a guest's execve the old filter is still in force. */
 	int r = reexec ? 0 : tv_install_filter(nrs, 0);
 	if (r < 0)
 		die(1, "seccomp", errno_message(-r));
-	if (gfilters_fd >= 0)
-		tv_gfilter_load(t, gfilters_fd);
+	if (xstate.gfilters_fd >= 0)
+		tv_gfilter_load(t, (int)xstate.gfilters_fd);
 	tv_enter(entry, sp);
 }
 
@@ -402,15 +378,15 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 
 	tv_g.monitor_path = self_path();
 	const char *path = resolve_program(argv[prog], envp);
-	if (reexec_argv0)
-		argv[prog] = reexec_argv0;
+	if (xstate.argv0)
+		argv[prog] = (char *)xstate.argv0;
 	struct tv_program p;
 	struct tv_stack_spec spec = { .envp = envp, .envc = envc, .kernel_auxv = auxv,
 				      .hide_vdso = tv_g.no_vdso };
 	uintptr_t entry = load_program(path, argv + prog, argc - prog, &p, &spec);
 	spec.argv = p.argv;
 	spec.argc = p.argc;
-	spec.execfn = reexec_execfn ? reexec_execfn : path;
+	spec.execfn = xstate.execfn ? xstate.execfn : path;
 
 	char *hi = (char *)(((uintptr_t)__builtin_frame_address(0) - STACK_GAP) & ~15ul);
 	size_t need = tv_stack_size(&spec);
