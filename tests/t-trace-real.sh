@@ -11,7 +11,7 @@
 # A difference nobody listed is a FAIL, with the lines.
 # Usage: tests/t-trace-real.sh SRCDIR BUILDDIR; prints PASS:/FAIL:/SKIP: lines.
 set -u
-build=$2
+src=$1 build=$2
 tool=$build/tvisor-trace
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,23 +40,7 @@ cut -f1 "$known" | sed -E 's/^\^/^(strace|tvisor): /' >"$tmp/known.re"
 # in the order they first appear), strace's first execve goes (the
 # monitor loads the program itself), and what varies is masked.
 lines() {
-	awk '
-	/^[0-9]+ / {
-		pid = $1; line = $0; sub(/^[0-9]+ +/, "", line)
-		if (!(pid in seen)) { seen[pid] = 1; order[++n] = pid }
-		if (line ~ /^<\.\.\. [a-z0-9_]+ resumed>/) {
-			sub(/^<\.\.\. [a-z0-9_]+ resumed>/, "", line)
-			text[pid, cnt[pid]] = text[pid, cnt[pid]] line
-			next
-		}
-		sub(/ <unfinished \.\.\.>$/, "", line)
-		text[pid, ++cnt[pid]] = line
-	}
-	END {
-		for (i = 1; i <= n; i++)
-			for (k = 1; k <= cnt[order[i]]; k++)
-				print text[order[i], k]
-	}' "$1" | sed -E '1{/^execve\(/d;}' | sed -E '
+	awk -f "$src/tests/trace-join.awk" "$1" | sed -E '1{/^execve\(/d;}' | sed -E '
 		s/0x[0-9a-f]+/0xX/g; s/\\x[0-9a-f]{2}/\\xNN/g; s/ +=  ?/ = /
 		s/^(set_tid_address|getpid|gettid|getppid)\(([^)]*)\) = [0-9]+/\1(\2) = N/
 		s/^(clone3?|vfork|fork)(.*) = [0-9]+$/\1\2 = N/

@@ -327,39 +327,8 @@ fi
 # action is to ignore it, see the man page).  Addresses are masked first,
 # so that no pid is found inside one.  strace's first execve goes.
 byproc() {
-	sed -E 's/0x[0-9a-f]+/0xX/g; s/\\x[0-9a-f]{2}/\\xNN/g' "$1" | awk '
-	function pids(l,   out, num, pre, post) {
-		out = ""
-		while (match(l, /[0-9]+/)) {
-			num = substr(l, RSTART, RLENGTH)
-			pre = substr(l, RSTART - 1, 1); post = substr(l, RSTART + RLENGTH, 1)
-			if ((num in name) && pre !~ /[A-Za-z0-9]/ && post !~ /[A-Za-z0-9]/)
-				num = name[num]
-			out = out substr(l, 1, RSTART - 1) num
-			l = substr(l, RSTART + RLENGTH)
-		}
-		return out l
-	}
-	/^[0-9]+ / {
-		pid = $1; line = $0; sub(/^[0-9]+ +/, "", line)
-		if (!(pid in name)) { name[pid] = "P" (++n); order[n] = pid }
-		if (line ~ /^---/) next
-		if (line ~ /^<\.\.\. [a-z0-9_]+ resumed>/) {
-			sub(/^<\.\.\. [a-z0-9_]+ resumed>/, "", line)
-			text[pid, cnt[pid]] = text[pid, cnt[pid]] line
-			next
-		}
-		sub(/ <unfinished \.\.\.>$/, "", line)
-		text[pid, ++cnt[pid]] = line
-	}
-	END {
-		for (i = 1; i <= n; i++)
-			for (k = 1; k <= cnt[order[i]]; k++) {
-				l = pids(text[order[i], k])
-				sub(/ +=  ?/, " = ", l)
-				print name[order[i]] " " l
-			}
-	}' | sed -E '1{/^P1 execve\(/d;}'
+	sed -E 's/0x[0-9a-f]+/0xX/g; s/\\x[0-9a-f]{2}/\\xNN/g' "$1" |
+		awk -v rename=1 -v nosig=1 -f "$src/tests/trace-join.awk" | sed -E '1{/^P1 execve\(/d;}'
 }
 if [ $have_strace = 1 ]; then
 	run strace -f -o "$tmp/sk" ./trace-fork >/dev/null 2>&1
