@@ -90,6 +90,9 @@ fi
 
 out=$("$root/usr/bin/tvisor-nop" -- /bin/sh -c 'echo $((6 * 7)) $(echo nested)' 2>&1)
 [ "$out" = "42 nested" ] && echo "PASS: deb-nop-runs" || echo "FAIL: deb-nop-runs (got: $out)"
+out=$("$root/usr/bin/tvisor-trace" -e trace=exit_group -- /bin/sh -c 'exit 3' 2>&1)
+[ "$out" = "exit_group(3)                           = ?
++++ exited with 3 +++" ] && echo "PASS: deb-trace-runs" || echo "FAIL: deb-trace-runs (got: $out)"
 
 export PKG_CONFIG_PATH=$root/usr/lib/pkgconfig
 export PKG_CONFIG_SYSROOT_DIR=$root

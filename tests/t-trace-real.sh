@@ -44,7 +44,7 @@ lines() {
 		s/0x[0-9a-f]+/0xX/g; s/\\x[0-9a-f]{2}/\\xNN/g; s/ +=  ?/ = /
 		s/^(set_tid_address|getpid|gettid|getppid)\(([^)]*)\) = [0-9]+/\1(\2) = N/
 		s/^(clone3?|vfork|fork)(.*) = [0-9]+$/\1\2 = N/
-		s/\[[0-9]+\]\}/[N]}/g
+		s/\[[0-9]+\]\}/[N]}/g; s/parent_tid=\[[0-9]+\]/parent_tid=[N]/g
 		s/^sysinfo\(\{.*\}\)/sysinfo({...})/
 		s/f_(bfree|bavail|ffree)=[0-9]+/f_\1=N/g
 		s/si_pid=[0-9]+/si_pid=N/; s/si_(utime|stime)=[0-9]+/si_\1=N/g
@@ -69,8 +69,10 @@ unexplained() {
 	}'
 }
 
+# The same environment, and no terminal on stdin (a program asks a
+# terminal more than it asks /dev/null).
 run() {
-	env -i PATH=/usr/bin:/bin LC_ALL=C HOME=/ "$@"
+	env -i PATH=/usr/bin:/bin LC_ALL=C HOME=/ "$@" </dev/null
 }
 
 # The same directory for each run: a file "in" to read.
@@ -87,6 +89,10 @@ prog() {
 		echo "SKIP: trace-real/$name ($1 is not installed)"
 		return
 	fi
+	# A first run of its own, for what a program leaves behind the first
+	# time (python3's __pycache__ where /usr is writable).
+	workdir
+	(cd "$tmp/w" && run "$@" >/dev/null 2>&1)
 	workdir
 	(cd "$tmp/w" && run strace -f -o "$tmp/s.$name" "$@" >"$tmp/s.out" 2>&1)
 	workdir
@@ -94,14 +100,18 @@ prog() {
 	lines "$tmp/s.$name" >"$tmp/s.n"
 	lines "$tmp/t.$name" >"$tmp/t.n"
 	n=$(wc -l <"$tmp/s.n")
-	same=$(diff --unchanged-line-format='%L' --old-line-format='' --new-line-format='' \
-		"$tmp/s.n" "$tmp/t.n" | wc -l)
-	# Each differing line, with the side it is on, unless a known one.
-	diff --unchanged-line-format='' --old-line-format='strace: %L' \
-		--new-line-format='tvisor: %L' "$tmp/s.n" "$tmp/t.n" >"$tmp/d"
+	# Each differing line, with the side it is on (a unified diff without
+	# context: busybox's diff, in the arm64 VM, has no other kind).
+	diff -U0 "$tmp/s.n" "$tmp/t.n" >"$tmp/u"
+	st=$?
+	sed -n -e '/^--- /d' -e '/^+++ /d' -e 's/^-/strace: /p' -e 's/^+/tvisor: /p' "$tmp/u" >"$tmp/d"
+	same=$((n - $(grep -c '^strace: ' "$tmp/d")))
 	unexplained "$tmp/d" >"$tmp/unknown"
 	ran=$((ran + 1)) total=$((total + n)) equal=$((equal + same))
-	if [ "$n" -lt 10 ] || ! cmp -s "$tmp/s.out" "$tmp/t.out"; then
+	if [ $st -gt 1 ]; then
+		echo "FAIL: trace-real/$name (diff failed)"
+		head -n 3 "$tmp/u" | sed 's/^/    /'
+	elif [ "$n" -lt 10 ] || ! cmp -s "$tmp/s.out" "$tmp/t.out"; then
 		diff "$tmp/s.out" "$tmp/t.out" >"$tmp/od"
 		echo "FAIL: trace-real/$name (strace recorded $n lines, or the program's output differs)"
 		head -n 8 "$tmp/od" | sed 's/^/    /'

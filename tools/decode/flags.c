@@ -129,6 +129,22 @@ void put_clockid(struct dc_out *o, int v)
 }
 
 /* fcntl(2)'s third argument, as command cmd uses it. */
+/* The lock F_SETLK and its kin ask for, as strace shows it. */
+static void put_flock(struct dc_out *o, unsigned long addr)
+{
+	struct { short type, whence; long start, len; int pid; } fl;
+
+	if (!addr || dc_read(&fl, addr, sizeof fl) < 0) {
+		dc_put_ptr(o, addr);
+		return;
+	}
+	dc_puts(o, "{l_type=");
+	put_enum(o, lock_types, (unsigned short)fl.type, "F_???");
+	dc_puts(o, ", l_whence=");
+	put_enum(o, whences, (unsigned short)fl.whence, "SEEK_???");
+	dc_printf(o, ", l_start=%ld, l_len=%ld}", fl.start, fl.len);
+}
+
 void put_fcntl_arg(struct dc_out *o, long cmd, unsigned long v)
 {
 	switch (cmd) {
@@ -140,8 +156,10 @@ void put_fcntl_arg(struct dc_out *o, long cmd, unsigned long v)
 	case F_SETSIG: dc_put_signame(o, (int)v, 1); return;
 	case F_SETLEASE: put_enum(o, lock_types, (unsigned)v, "F_???"); return;
 	case F_ADD_SEALS: put_flags(o, seals, (unsigned)v, "0"); return;
-	case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK:
-	case F_OFD_SETLKW: case F_GETOWN_EX: case F_SETOWN_EX:
+	case F_SETLK: case F_SETLKW: case F_OFD_SETLK: case F_OFD_SETLKW:
+		put_flock(o, v);
+		return;
+	case F_GETLK: case F_OFD_GETLK: case F_GETOWN_EX: case F_SETOWN_EX:
 		dc_put_ptr(o, v);
 		return;
 	}
