@@ -154,6 +154,15 @@ static const char *si_code_name(int signo, int code)
 	return NULL;
 }
 
+/* A CPU time in clock ticks (USER_HZ, 100 a second), with its seconds in
+ * a comment when not 0, as strace shows it. */
+static void put_clock_ticks(struct dc_out *o, const char *name, long t)
+{
+	dc_printf(o, ", %s=%ld", name, t);
+	if (t > 0)
+		dc_printf(o, " /* %ld.%02ld s */", t / 100, t % 100);
+}
+
 void dc_put_siginfo(struct dc_out *o, const struct tv_signal *s)
 {
 	const char *code = si_code_name(s->signo, s->code);
@@ -181,7 +190,8 @@ void dc_put_siginfo(struct dc_out *o, const struct tv_signal *s)
 			dc_printf(o, "%d", s->status);
 		else
 			dc_put_signame(o, s->status, 1);
-		dc_printf(o, ", si_utime=%ld, si_stime=%ld", s->utime, s->stime);
+		put_clock_ticks(o, "si_utime", s->utime);
+		put_clock_ticks(o, "si_stime", s->stime);
 	} else if (s->code > 0 && s->code != 0x80 && s->signo == SIGSYS) {
 		dc_puts(o, ", si_call_addr=");
 		dc_put_ptr(o, s->addr);
