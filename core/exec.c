@@ -210,16 +210,22 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		return r;
 	}
 
-	/* monitor, tool options, --tv-exec, [--tv-gfilters FD,]
+	/* monitor, --tv-base ADDR (first: place.c looks there), tool options,
+	 * --tv-exec, [--tv-gfilters FD,]
 	 * [--tv-exec-fd FD --tv-execfn NAME,] --tv-ssflags FLAGS,
 	 * --tv-argv0 ARGV0, --, PATH, ARGS */
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 14 + TOOL_EXEC_WORDS), sizeof *margv);
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 16 + TOOL_EXEC_WORDS), sizeof *margv);
 	if (!margv) {
 		tv_exec_args_free(&x);
 		return -ENOMEM;
 	}
 	margv[n++] = tv_g.monitor_path;
+	/* The new monitor goes where this one is: the filter knows it here. */
+	char base_arg[24];
+	tv_snprintf(base_arg, sizeof base_arg, "0x%lx", tv_image_base());
+	margv[n++] = "--tv-base";
+	margv[n++] = base_arg;
 	for (int i = 0; i < tv_g.tool_argc; i++)
 		margv[n++] = tv_g.tool_argv[i];
 	/* The tool's words for the new program come after --tv-exec, which

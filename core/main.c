@@ -132,6 +132,10 @@ static int parse_options(int argc, char **argv)
 			i++;
 			continue;
 		}
+		if (!tv_strcmp(a, "--tv-base") && i + 1 < argc) {
+			i += 2;	/* read by tv_start (place.c) */
+			continue;
+		}
 		if (!tv_strcmp(a, "--tv-argv0") && i + 1 < argc) {
 			reexec_argv0 = argv[i + 1];
 			i += 2;
@@ -375,7 +379,22 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 	tv_enter(entry, sp);
 }
 
-__attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
+/* TVISOR_IMAGE_BASE is the tester's word to the first monitor (place.c):
+ * the guest sees the environment it would natively. */
+static int drop_base_var(char **envp, int envc)
+{
+	int n = 0;
+
+	for (int i = 0; i < envc; i++)
+		if (tv_strncmp(envp[i], "TVISOR_IMAGE_BASE=", 18))
+			envp[n++] = envp[i];
+	envp[n] = NULL;
+	return n;
+}
+
+/* Called by tv_start (place.c) in the monitor's copy at its place; the
+ * kernel's image at old_image is still mapped. */
+__attribute__((noreturn)) void tv_main(uintptr_t *initial_sp, uintptr_t old_image)
 {
 	int argc = (int)initial_sp[0];
 	char **argv = (char **)(initial_sp + 1);
@@ -383,12 +402,15 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	int envc = count(envp);
 	const uint64_t *auxv = (const uint64_t *)(envp + envc + 1);
 
+	tv_place_settle(old_image);
 	tv_g.pid = tv_getpid();
-	if (tv_arena_init() < 0)
+	if (tv_arena_init(tv_va_top((uintptr_t)initial_sp)) < 0)
 		die(1, NULL, "cannot reserve the monitor's memory");
 	tv_spin_calibrate();
 	tv_g.rewrite = TV_REWRITE_DEFAULT;
 	int prog = parse_options(argc, argv);
+	if (!reexec)
+		envc = drop_base_var(envp, envc);
 	if (tv_rw_init() < 0)
 		die(1, NULL, "cannot allocate the rewrite tier's tables");
 	if (prog >= argc) {

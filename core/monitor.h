@@ -211,8 +211,16 @@ static inline int tv_range_overlaps(uintptr_t a, uintptr_t alen, uintptr_t lo, u
 	return a < hi && end > lo;
 }
 
+/* The monitor's memory is one range: its image, at the place it chose at
+ * start (place.c), then its arena (arena.c). */
+uintptr_t tv_va_top(uintptr_t sp);
+uintptr_t tv_image_base(void);
+void tv_place_settle(uintptr_t old);
+__attribute__((noreturn)) void tv_main(uintptr_t *initial_sp, uintptr_t old_image);
+
 /* arena.c */
-int tv_arena_init(void);
+size_t tv_arena_size(uintptr_t top);
+int tv_arena_init(uintptr_t top);
 void *tv_arena_alloc(size_t len, size_t align);
 void tv_arena_after_fork(void);
 int tv_guard_overlaps(uintptr_t addr, size_t len);
