@@ -285,7 +285,7 @@ static uintptr_t load_program(const char *path, char **argv, int argc, struct tv
 		die_exec(path, p, r);
 
 	struct tv_image main_img, interp_img = { 0 };
-	r = tv_program_map(p, p->fd, &p->elf, TV_DEFAULT_PIE_BASE, &main_img);
+	r = tv_program_map(p, p->fd, &p->elf, tv_arch_pie_base(tv_g.va_top), &main_img);
 	if (r < 0)
 		die_exec(p->path, p, r);
 	uintptr_t entry = main_img.entry;
@@ -404,7 +404,8 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp, uintptr_t old_imag
 
 	tv_place_settle(old_image);
 	tv_g.pid = tv_getpid();
-	if (tv_arena_init(tv_va_top((uintptr_t)initial_sp)) < 0)
+	tv_g.va_top = tv_va_top((uintptr_t)initial_sp);
+	if (tv_arena_init(tv_g.va_top) < 0)
 		die(1, NULL, "cannot reserve the monitor's memory");
 	tv_spin_calibrate();
 	tv_g.rewrite = TV_REWRITE_DEFAULT;

@@ -142,6 +142,7 @@ static inline uint64_t tv_sigbit(int sig) { return 1ull << (sig - 1); }
 struct tv_global {
 	int pid;
 	char *monitor_path;	/* the monitor binary, for exec */
+	uintptr_t va_top;	/* where user space ends (place.c) */
 	uintptr_t brk_start, brk_cur;
 	tv_lock_t brk_lock;
 	const unsigned char *tool_nrs;	/* nonzero for numbers the tool hooks */
