@@ -33,6 +33,8 @@ static void usage(int fd)
 		"                     time and getcpu become system calls the tool sees\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"
+		"TVISOR_IMAGE_BASE=ADDR in the environment: where the monitor places\n"
+		"itself (hex; by default an eighth of the address space).\n\n"
 		"PROGRAM runs in this process under a seccomp filter; its system calls\n"
 		"are handled by the monitor.  This protects the monitor against accidental\n"
 		"damage, not against deliberately hostile code: do not use it as a\n"
