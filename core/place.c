@@ -140,6 +140,8 @@ static void copy_to(uintptr_t base, size_t span, uintptr_t top)
 			       p->p_filesz);
 	}
 	relocate(base);
+	/* Code written as data: arm64 needs its caches made coherent. */
+	__builtin___clear_cache((char *)base, (char *)base + span);
 }
 
 /* From _start: relocated where the kernel put it, the monitor copies
@@ -161,25 +163,39 @@ __attribute__((noreturn)) void tv_start(uintptr_t *sp)
 	__builtin_unreachable();
 }
 
-/* In the copy: the kernel's image goes, each segment gets its own
- * protection, the read-only ones are mapped again from the file (so that
- * processes share them and /proc/self/maps names the binary; identical
- * bytes, so replacing the code being run is harmless), and the relocated
- * pointers become read-only (PT_GNU_RELRO). */
+/* The pages of segment p of the image at base. */
+static void pages(const Elf64_Phdr *p, uintptr_t base, uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = (base + p->p_vaddr) & ~(TV_PAGE - 1);
+	*hi = (base + p->p_vaddr + p->p_memsz + TV_PAGE - 1) & ~(TV_PAGE - 1);
+}
+
+/* In the copy: the kernel's image goes (its segments only: the kernel may
+ * have put the vDSO between them), each segment gets its own protection,
+ * the read-only ones are mapped again from the file (so that processes
+ * share them and /proc/self/maps names the binary; identical bytes, so
+ * replacing the code being run is harmless), and the relocated pointers
+ * become read-only (PT_GNU_RELRO). */
 void tv_place_settle(uintptr_t old)
 {
-	uintptr_t base = (uintptr_t)&__ehdr_start;
+	uintptr_t base = (uintptr_t)&__ehdr_start, lo, hi;
+	uintptr_t end = base;	/* of the segments so far (PT_LOADs are in order) */
 	int fd = (int)tv_sys4(__NR_openat, AT_FDCWD, (long)"/proc/self/exe", O_RDONLY | O_CLOEXEC, 0);
 
-	tv_munmap((void *)old, image_span());
 	for (int i = 0; i < __ehdr_start.e_phnum; i++) {
 		const Elf64_Phdr *p = &phdrs()[i];
-		uintptr_t lo = (base + p->p_vaddr) & ~(TV_PAGE - 1);
-		uintptr_t hi = (base + p->p_vaddr + p->p_memsz + TV_PAGE - 1) & ~(TV_PAGE - 1);
 		int prot = (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
 			   (p->p_flags & PF_X ? PROT_EXEC : 0);
 		if (p->p_type != PT_LOAD)
 			continue;
+		pages(p, old, &lo, &hi);
+		tv_munmap((void *)lo, hi - lo);
+		pages(p, base, &lo, &hi);
+		/* The space between segments (alignment) stays the monitor's,
+		 * inaccessible. */
+		if (lo > end)
+			tv_sys3(__NR_mprotect, (long)end, (long)(lo - end), PROT_NONE);
+		end = hi;
 		if (fd >= 0 && !(p->p_flags & PF_W) && p->p_filesz == p->p_memsz)
 			tv_mmap((void *)lo, hi - lo, prot, MAP_PRIVATE | MAP_FIXED, fd,
 				(long)(p->p_offset & ~(TV_PAGE - 1)));
@@ -190,8 +206,8 @@ void tv_place_settle(uintptr_t old)
 		tv_sys1(__NR_close, fd);
 	for (int i = 0; i < __ehdr_start.e_phnum; i++) {
 		const Elf64_Phdr *p = &phdrs()[i];
-		uintptr_t lo = (base + p->p_vaddr) & ~(TV_PAGE - 1);
-		uintptr_t hi = (base + p->p_vaddr + p->p_memsz) & ~(TV_PAGE - 1);
+		lo = (base + p->p_vaddr) & ~(TV_PAGE - 1);
+		hi = (base + p->p_vaddr + p->p_memsz) & ~(TV_PAGE - 1);
 		if (p->p_type == PT_GNU_RELRO && hi > lo)
 			tv_sys3(__NR_mprotect, (long)lo, (long)(hi - lo), PROT_READ);
 	}

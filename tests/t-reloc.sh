@@ -32,7 +32,7 @@ where() {
 	"$@" >"$tmp/maps" 2>"$tmp/err"
 	rc=$?
 	want=$(printf '%x' "$base")
-	if [ $rc -eq 0 ] && grep -q "^$want-.* r.-p 00000000 .*/tvisor-" "$tmp/maps"; then
+	if [ $rc -eq 0 ] && grep -q "^$want-.* r..p 00000000 .*/tvisor-" "$tmp/maps"; then
 		pass "$name"
 	else
 		fail "$name" "status $rc, no tvisor- mapping at $want: $(grep tvisor- "$tmp/maps" | head -1)$(head -c 200 "$tmp/err")"
