@@ -388,7 +388,7 @@ static int drop_base_var(char **envp, int envc)
 	int n = 0;
 
 	for (int i = 0; i < envc; i++)
-		if (tv_strncmp(envp[i], "TVISOR_IMAGE_BASE=", 18))
+		if (tv_strncmp(envp[i], TV_ENV_BASE, sizeof TV_ENV_BASE - 1))
 			envp[n++] = envp[i];
 	envp[n] = NULL;
 	return n;

@@ -214,6 +214,7 @@ static inline int tv_range_overlaps(uintptr_t a, uintptr_t alen, uintptr_t lo, u
 
 /* The monitor's memory is one range: its image, at the place it chose at
  * start (place.c), then its arena (arena.c). */
+#define TV_ENV_BASE "TVISOR_IMAGE_BASE="	/* the tester's place, for the first monitor */
 uintptr_t tv_va_top(uintptr_t sp);
 uintptr_t tv_image_base(void);
 void tv_place_settle(uintptr_t old);

@@ -26,7 +26,6 @@
 #define TV_IMAGE_BASE 0		/* configure --image-base: auto */
 #endif
 #define EXIT_NOROOM 127
-#define ENV_BASE "TVISOR_IMAGE_BASE="
 
 /* Hidden: reached PC-relatively, before the GOT holds relocated values. */
 extern const Elf64_Ehdr __ehdr_start __attribute__((visibility("hidden")));
@@ -104,8 +103,8 @@ static uintptr_t wanted_base(int argc, char **argv, char **envp, uintptr_t top)
 	if (argc > 2 && !tv_strcmp(argv[1], "--tv-base"))
 		s = argv[2];
 	for (; !s && *envp; envp++)
-		if (!tv_strncmp(*envp, ENV_BASE, sizeof ENV_BASE - 1))
-			s = *envp + sizeof ENV_BASE - 1;
+		if (!tv_strncmp(*envp, TV_ENV_BASE, sizeof TV_ENV_BASE - 1))
+			s = *envp + sizeof TV_ENV_BASE - 1;
 	if (s && tv_parse_ulong(s, &v)) {
 		tv_dprintf(2, "%s: the monitor's place '%s' is not a number\n", tv_tool.name, s);
 		tv_exit_group(EXIT_NOROOM);
@@ -113,9 +112,9 @@ static uintptr_t wanted_base(int argc, char **argv, char **envp, uintptr_t top)
 	return v ? v : top / 8;
 }
 
-/* Copies the image to base, where nothing may be yet (MAP_FIXED_NOREPLACE,
- * which the filter's boot rule wants, and which never replaces a mapping
- * of the guest's), and relocates the copy there. */
+/* Copies the image to base, where nothing may be yet: MAP_FIXED_NOREPLACE
+ * replaces nothing (and is what the filter's boot call allows), and
+ * relocates the copy there. */
 static void copy_to(uintptr_t base, size_t span, uintptr_t top)
 {
 	if (base & (TV_PAGE - 1))
