@@ -21,7 +21,8 @@
 # Environment (and everything ci/qemu-aarch64.sh reads):
 #   TVISOR_AARCH64_BUILD      build directory (default SRCDIR/build-aarch64)
 #   TVISOR_AARCH64_CONFIGURE  extra configure arguments, e.g.
-#                             "--image-base=0x4000000000" for 39-bit VA kernels
+#                             "--image-base=0x1000000000" (the monitor's
+#                             place; by default it finds one itself)
 #   TVISOR_AARCH64_CPU_MAX=0  no second boot on qemu's "max" CPU (SVE, PAC, BTI, MTE)
 #   TVISOR_AARCH64_MAX_CPU    its -cpu (default max,pauth-impdef=on)
 #   TVISOR_AARCH64_MAIN=0     no main run (to work on the -cpu max one)

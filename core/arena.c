@@ -14,7 +14,7 @@
 #include <linux/errno.h>
 #include "monitor.h"
 
-#define ARENA_SIZE (16ul << 30)		/* address space only */
+#define ARENA_MAX (16ul << 30)		/* address space only */
 
 extern const char __ehdr_start[], _end[];
 
@@ -22,8 +22,17 @@ static uintptr_t arena_lo, arena_hi, arena_next;
 static int arena_reserved;	/* the range is a PROT_NONE mapping of ours */
 static tv_lock_t arena_lock;
 
-int tv_arena_init(void)
+/* 16 GiB (64K thread regions), less on a small address space: a
+ * thirty-second of it (16 GiB from 2^39 up; the monitor's place is an
+ * eighth of the way up, place.c). */
+size_t tv_arena_size(uintptr_t top)
 {
+	return top / 32 < ARENA_MAX ? top / 32 : ARENA_MAX;
+}
+
+int tv_arena_init(uintptr_t top)
+{
+	size_t size = tv_arena_size(top);
 	uintptr_t lo = ((uintptr_t)_end + TV_PAGE - 1) & ~(TV_PAGE - 1);
 	long p = (long)tv_mmap((void *)lo, TV_PAGE, PROT_NONE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
@@ -31,14 +40,14 @@ int tv_arena_init(void)
 	if (!tv_is_err(p)) {
 		tv_munmap((void *)p, TV_PAGE);
 	} else {
-		p = (long)tv_mmap(NULL, ARENA_SIZE, PROT_NONE,
+		p = (long)tv_mmap(NULL, size, PROT_NONE,
 				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (tv_is_err(p))
 			return (int)p;
 		arena_reserved = 1;
 	}
 	arena_lo = arena_next = (uintptr_t)p;
-	arena_hi = arena_lo + ARENA_SIZE;
+	arena_hi = arena_lo + size;
 	return 0;
 }
 

@@ -215,16 +215,22 @@ long tv_emu_execve(struct tv_thread *t, tv_ucontext *uc, struct tv_call *c)
 		return r;
 	}
 
-	/* monitor, tool options, TV_XSTATE_MARK, the tool's words, what the
-	 * next image needs to know (xstate.h), --, PATH, ARGS */
+	/* monitor, TV_XSTATE_BASE ADDR (first: place.c looks there), tool
+	 * options, TV_XSTATE_MARK, the tool's words, what the next image needs
+	 * to know (xstate.h), --, PATH, ARGS */
 	int n = 0;
-	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 4 + TV_XSTATE_WORDS + TOOL_EXEC_WORDS),
+	char **margv = tv_calloc((size_t)(tv_g.tool_argc + x.argc + 6 + TV_XSTATE_WORDS + TOOL_EXEC_WORDS),
 				 sizeof *margv);
 	if (!margv) {
 		tv_exec_args_free(&x);
 		return -ENOMEM;
 	}
 	margv[n++] = tv_g.monitor_path;
+	/* The new monitor goes where this one is: the filter knows it here. */
+	char base_arg[24];
+	tv_snprintf(base_arg, sizeof base_arg, "0x%lx", tv_image_base());
+	margv[n++] = TV_XSTATE_BASE;
+	margv[n++] = base_arg;
 	for (int i = 0; i < tv_g.tool_argc; i++)
 		margv[n++] = tv_g.tool_argv[i];
 	/* The tool's words for the new program come after --tv-exec, which

@@ -59,6 +59,9 @@
 
 /* Per allowed address: load low word, compare, load high word, compare. */
 #define IP_CHECK_INSNS_PER_IP 4u
+/* The boot call: load nr, compare; the address's two halves; the flags. */
+#define BOOT_CHECK_INSNS 8u
+#define BOOT_FLAGS_ARG 3
 /* Then RET TRAP and RET ALLOW. */
 #define IP_CHECK_TAIL 2u
 
@@ -120,7 +123,8 @@ static int guards_ok(const struct tv_filter_spec *s)
 
 static int spec_ok(const struct tv_filter_spec *s)
 {
-	if (!s || s->audit_arch == 0 || s->n_ips < 1 || s->n_ips > TV_FILTER_MAX_IPS)
+	if (!s || s->audit_arch == 0 || s->n_ips < 1 || s->n_ips > TV_FILTER_MAX_IPS ||
+	    (s->boot_addr && s->boot_nr < 0))
 		return 0;
 	if (s->all_nrs)
 		return 1;
@@ -324,10 +328,33 @@ static size_t emit_prefix(const struct tv_filter_spec *s, size_t bounds,
 
 static size_t ip_check_size(const struct tv_filter_spec *s)
 {
-	return IP_CHECK_INSNS_PER_IP * (size_t)s->n_ips + IP_CHECK_TAIL;
+	return IP_CHECK_INSNS_PER_IP * (size_t)s->n_ips + (s->boot_addr ? BOOT_CHECK_INSNS : 0) +
+	       IP_CHECK_TAIL;
 }
 
-/* Jumps to allow from an allowed address, else falls through. */
+/* Jumps to allow for the boot call, else falls through. */
+static size_t emit_boot_compare(const struct tv_filter_spec *s,
+				struct sock_filter *out, size_t pos, size_t allow)
+{
+	size_t next = pos + BOOT_CHECK_INSNS;
+
+	out[pos++] = stmt(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	out[pos] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)s->boot_nr, 0, next - (pos + 1));
+	pos++;
+	out[pos++] = stmt(BPF_LD | BPF_W | BPF_ABS, LO_WORD(ARG_OFF(0)));
+	out[pos] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)s->boot_addr, 0, next - (pos + 1));
+	pos++;
+	out[pos++] = stmt(BPF_LD | BPF_W | BPF_ABS, HI_WORD(ARG_OFF(0)));
+	out[pos] = jump(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(s->boot_addr >> 32), 0,
+			next - (pos + 1));
+	pos++;
+	out[pos++] = stmt(BPF_LD | BPF_W | BPF_ABS, LO_WORD(ARG_OFF(BOOT_FLAGS_ARG)));
+	out[pos] = jump(BPF_JMP | BPF_JSET | BPF_K, s->boot_flags, 0, allow - (pos + 1));
+	return pos + 1;
+}
+
+/* Jumps to allow from an allowed address or for the boot call, else
+ * falls through. */
 static size_t emit_ip_compares(const struct tv_filter_spec *s,
 			       struct sock_filter *out, size_t pos, size_t allow)
 {
@@ -342,7 +369,7 @@ static size_t emit_ip_compares(const struct tv_filter_spec *s,
 				allow - (pos + 1), 0);
 		pos++;
 	}
-	return pos;
+	return s->boot_addr ? emit_boot_compare(s, out, pos, allow) : pos;
 }
 
 /* ALLOW from an allowed address, else TRAP; the last instruction is the
@@ -374,7 +401,7 @@ struct step {
 
 /* The dispatch JEQs and tests, the address check, the load of nr and the
  * two RETs of the section must stay within one 8-bit jump. */
-_Static_assert(IP_CHECK_INSNS_PER_IP * TV_FILTER_MAX_IPS + 1 + IP_CHECK_TAIL +
+_Static_assert(IP_CHECK_INSNS_PER_IP * TV_FILTER_MAX_IPS + BOOT_CHECK_INSNS + 1 + IP_CHECK_TAIL +
 	       TV_FILTER_MAX_GUARDS * (1 + GUARD_STEPS_MAX) <= JUMP_MAX,
 	       "the guarded section outgrows 8-bit jumps");
 

@@ -14,7 +14,13 @@
  *   5. a guarded number is ALLOWed from an allowed address too, else it is
  *      dispatched on nr to its argument test: ALLOWed when its arguments
  *      provably cannot touch the monitor's memory [guard_lo, guard_hi),
- *      else TRAPped for the monitor to check exactly.
+ *      else TRAPped for the monitor to check exactly;
+ *   6. before either TRAPs, the boot call is ALLOWed from any address:
+ *      number boot_nr (mmap) with args[0] == boot_addr and none of
+ *      boot_flags (MAP_FIXED) in args[3].  A monitor just executed, not
+ *      yet at the allowed addresses, maps its place with it (place.c);
+ *      for anyone else the monitor is there already, and without
+ *      MAP_FIXED the kernel replaces nothing.
  *
  * The argument test sees only 32-bit words, so it is conservative: with
  * a = args[0], len = args[1], [a, a + len) provably misses [lo, hi) when
@@ -78,12 +84,16 @@ struct tv_filter_spec {
 	const struct tv_filter_guard *guards;
 	size_t n_guards;
 	uint64_t guard_lo, guard_hi;    /* the monitor's memory, [lo, hi) */
+	/* The boot call (6. above); boot_addr 0: none. */
+	uint64_t boot_addr;
+	int boot_nr;
+	uint32_t boot_flags;
 };
 
 /* Writes the filter to out and returns its number of instructions, or -28
  * (-ENOSPC) if it does not fit in cap (or in BPF_MAXINSNS), or -22
  * (-EINVAL) on a bad spec: n_ips not 1 to TV_FILTER_MAX_IPS, a negative
- * number, nrs NULL with n_nrs > 0, audit_arch 0; and unless all_nrs, for
+ * number or boot_nr (with a boot_addr), nrs NULL with n_nrs > 0, audit_arch 0; and unless all_nrs, for
  * n_guards > 0: guards NULL, more than TV_FILTER_MAX_GUARDS, a guarded
  * number not in nrs or listed twice, an unknown kind, a flag_arg not 0..5
  * for a flag kind, guard_lo >= guard_hi.  Building costs

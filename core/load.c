@@ -321,12 +321,12 @@ static int brk_randomized(void)
 /* Where binfmt_elf starts the break of a loader run directly (ET_DYN
  * without PT_INTERP, e.g. a static-PIE): not after its bss, which is in
  * the mmap area, but at ELF_ET_DYN_BASE (two thirds of the address space,
- * of which TV_DEFAULT_PIE_BASE is the page below), where programs with an
+ * of which pie_base is the page below), where programs with an
  * interpreter go; then moved by up to BRK_RANDOM as arch_randomize_brk
  * does. */
-static uintptr_t loader_brk(void)
+static uintptr_t loader_brk(uintptr_t pie_base)
 {
-	uintptr_t brk = TV_DEFAULT_PIE_BASE + TV_PAGE;
+	uintptr_t brk = pie_base + TV_PAGE;
 	uint64_t r;
 
 	if (brk_randomized() &&
@@ -367,7 +367,7 @@ int tv_program_map(struct tv_program *p, int fd, const struct tv_elf *e, uintptr
 	img->entry = e->entry + img->bias;
 	img->phdr = e->phdr_vaddr ? e->phdr_vaddr + img->bias : 0;
 	img->phnum = e->phnum;
-	img->end = loader && pie_base ? loader_brk() : image_end(e, img->bias);
+	img->end = loader && pie_base ? loader_brk(pie_base) : image_end(e, img->bias);
 	return 0;
 }
 

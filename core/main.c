@@ -34,6 +34,8 @@ static void usage(int fd)
 		"                     time and getcpu become system calls the tool sees\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"
+		"TVISOR_IMAGE_BASE=ADDR in the environment: where the monitor places\n"
+		"itself (hex; by default an eighth of the address space).\n\n"
 		"PROGRAM runs in this process under a seccomp filter; its system calls\n"
 		"are handled by the monitor.  This protects the monitor against accidental\n"
 		"damage, not against deliberately hostile code: do not use it as a\n"
@@ -127,6 +129,10 @@ static int parse_options(int argc, char **argv)
 		if (!tv_strcmp(a, TV_XSTATE_MARK)) {
 			reexec = 1;
 			i++;
+			continue;
+		}
+		if (!tv_strcmp(a, TV_XSTATE_BASE) && i + 1 < argc) {
+			i += 2;	/* read by tv_start (place.c) */
 			continue;
 		}
 		int carried = reexec ? tv_xstate_take(argc - i, argv + i, &xstate) : 0;
@@ -257,7 +263,7 @@ static uintptr_t load_program(const char *path, char **argv, int argc, struct tv
 		die_exec(path, p, r);
 
 	struct tv_image main_img, interp_img = { 0 };
-	r = tv_program_map(p, p->fd, &p->elf, TV_DEFAULT_PIE_BASE, &main_img);
+	r = tv_program_map(p, p->fd, &p->elf, tv_arch_pie_base(tv_g.va_top), &main_img);
 	if (r < 0)
 		die_exec(p->path, p, r);
 	uintptr_t entry = main_img.entry;
@@ -351,7 +357,22 @@ static __attribute__((noreturn)) void start_first_thread(uintptr_t entry, uintpt
 	tv_enter(entry, sp);
 }
 
-__attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
+/* TVISOR_IMAGE_BASE is the tester's word to the first monitor (place.c):
+ * the guest sees the environment it would natively. */
+static int drop_base_var(char **envp, int envc)
+{
+	int n = 0;
+
+	for (int i = 0; i < envc; i++)
+		if (tv_strncmp(envp[i], TV_ENV_BASE, sizeof TV_ENV_BASE - 1))
+			envp[n++] = envp[i];
+	envp[n] = NULL;
+	return n;
+}
+
+/* Called by tv_start (place.c) in the monitor's copy at its place; the
+ * kernel's image at old_image is still mapped. */
+__attribute__((noreturn)) void tv_main(uintptr_t *initial_sp, uintptr_t old_image)
 {
 	int argc = (int)initial_sp[0];
 	char **argv = (char **)(initial_sp + 1);
@@ -359,12 +380,16 @@ __attribute__((noreturn)) void tv_main(uintptr_t *initial_sp)
 	int envc = count(envp);
 	const uint64_t *auxv = (const uint64_t *)(envp + envc + 1);
 
+	tv_place_settle(old_image);
 	tv_g.pid = tv_getpid();
-	if (tv_arena_init() < 0)
+	tv_g.va_top = tv_va_top((uintptr_t)initial_sp);
+	if (tv_arena_init(tv_g.va_top) < 0)
 		die(1, NULL, "cannot reserve the monitor's memory");
 	tv_spin_calibrate();
 	tv_g.rewrite = TV_REWRITE_DEFAULT;
 	int prog = parse_options(argc, argv);
+	if (!reexec)
+		envc = drop_base_var(envp, envc);
 	if (tv_rw_init() < 0)
 		die(1, NULL, "cannot allocate the rewrite tier's tables");
 	if (prog >= argc) {

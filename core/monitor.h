@@ -142,6 +142,7 @@ static inline uint64_t tv_sigbit(int sig) { return 1ull << (sig - 1); }
 struct tv_global {
 	int pid;
 	char *monitor_path;	/* the monitor binary, for exec */
+	uintptr_t va_top;	/* where user space ends (place.c) */
 	uintptr_t brk_start, brk_cur;
 	tv_lock_t brk_lock;
 	const unsigned char *tool_nrs;	/* nonzero for numbers the tool hooks */
@@ -211,8 +212,17 @@ static inline int tv_range_overlaps(uintptr_t a, uintptr_t alen, uintptr_t lo, u
 	return a < hi && end > lo;
 }
 
+/* The monitor's memory is one range: its image, at the place it chose at
+ * start (place.c), then its arena (arena.c). */
+#define TV_ENV_BASE "TVISOR_IMAGE_BASE="	/* the tester's place, for the first monitor */
+uintptr_t tv_va_top(uintptr_t sp);
+uintptr_t tv_image_base(void);
+void tv_place_settle(uintptr_t old);
+__attribute__((noreturn)) void tv_main(uintptr_t *initial_sp, uintptr_t old_image);
+
 /* arena.c */
-int tv_arena_init(void);
+size_t tv_arena_size(uintptr_t top);
+int tv_arena_init(uintptr_t top);
 void *tv_arena_alloc(size_t len, size_t align);
 void tv_arena_after_fork(void);
 int tv_guard_overlaps(uintptr_t addr, size_t len);

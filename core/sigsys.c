@@ -6,6 +6,7 @@
 #include <linux/filter.h>
 #include <linux/prctl.h>
 #include <linux/errno.h>
+#include <linux/mman.h>
 #include "monitor.h"
 #include "filter.h"
 
@@ -135,6 +136,11 @@ int tv_install_filter(const int *nrs, unsigned long flags)
 		.allowed_ip = { (uintptr_t)tv_syscall_ret, (uintptr_t)tv_clone_ret,
 				(uintptr_t)tv_icall_ret },
 		.n_ips = 3,
+		/* A monitor executed for the guest's execve maps its place
+		 * with the boot call: the same place, the same addresses. */
+		.boot_addr = tv_image_base(),
+		.boot_nr = __NR_mmap,
+		.boot_flags = MAP_FIXED,
 	};
 	struct tv_filter_guard guards[16];
 	uintptr_t lo, hi;

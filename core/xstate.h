@@ -10,6 +10,9 @@
 
 /* The word that says "started by a guest's execve". */
 #define TV_XSTATE_MARK "--tv-exec"
+/* Where the image before sat: argv[1] and argv[2], for place.c to read
+ * before anything else runs (every image of a process sits there). */
+#define TV_XSTATE_BASE "--tv-base"
 
 struct tv_xstate {
 	const char *argv0;	/* the guest's argv[0]; NULL: none given */

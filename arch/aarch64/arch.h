@@ -21,9 +21,13 @@
  * their own audit arch, which the filter's arch check already traps). */
 #define TV_NR_TRAP_MASK     0u
 #define TV_SYSCALL_INSN_LEN 4       /* "svc #0" is d4000001 */
-/* The arm64 kernel's ELF_ET_DYN_BASE, 2/3 of the 48-bit user address
- * space (DEFAULT_MAP_WINDOW_64), page aligned. */
-#define TV_DEFAULT_PIE_BASE 0xaaaaaaaaa000ul
+/* Where the kernel puts a program with an interpreter: ELF_ET_DYN_BASE,
+ * two thirds of the user address space (DEFAULT_MAP_WINDOW_64), page
+ * aligned: 0xaaaaaaaaa000 with 48 bits, 0x5555555000 with 39. */
+static inline uintptr_t tv_arch_pie_base(uintptr_t top)
+{
+	return (top / 3 * 2) & ~4095ul;
+}
 
 typedef struct ucontext tv_ucontext;
 

@@ -13,3 +13,6 @@ unit/test_frame_aarch64: $(srcdir)/arch/aarch64/test_frame.c $(srcdir)/arch/aarc
 	$(HOSTCC) -std=c11 -O1 -g -Wall -Wextra -Werror -I$(srcdir)/include -I$(srcdir)/core \
 		-I$(srcdir)/arch/aarch64 -o $@ $(srcdir)/arch/aarch64/test_frame.c \
 		$(srcdir)/arch/aarch64/frame.c
+
+# The only relocation the monitor's binary may have (core/place.c).
+RELATIVE_RELOC = R_AARCH64_RELATIVE

@@ -4,15 +4,16 @@
 
 	.text
 
-/* The kernel starts us with sp at argc (16-byte aligned); tv_main(sp)
- * never returns.  x29/x30 = 0 end the frame chain for debuggers. */
+/* The kernel starts us with sp at argc (16-byte aligned), wherever it
+ * mapped the image; tv_start(sp) relocates it and moves it to its place
+ * (core/place.c), and never returns.  x29/x30 = 0 end the frame chain for debuggers. */
 	.globl _start
 	.type _start,%function
 _start:
 	mov x29, #0
 	mov x30, #0
 	mov x0, sp
-	bl tv_main
+	bl tv_start
 	brk #0x3e8
 	.size _start, .-_start
 

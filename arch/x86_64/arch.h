@@ -19,8 +19,13 @@
 /* x32 calls carry this bit; the filter traps them so they never bypass us. */
 #define TV_NR_TRAP_MASK     0x40000000u
 #define TV_SYSCALL_INSN_LEN 2       /* "syscall" is 0f 05 */
-/* User space ends at 2^47 on 4-level paging (the default). */
-#define TV_DEFAULT_PIE_BASE 0x555555554000ul
+/* Where the kernel puts a program with an interpreter (ELF_ET_DYN_BASE,
+ * page aligned) when user space ends at top (2^47 by default, also with
+ * 5-level paging): 0x555555554000. */
+static inline uintptr_t tv_arch_pie_base(uintptr_t top)
+{
+	return ((top - 4096) / 3 * 2) & ~4095ul;
+}
 
 typedef struct ucontext tv_ucontext;
 

@@ -4,3 +4,6 @@
 # rewritten site's whole stub path: plain moves instead.
 ARCH_CFLAGS = -mmemset-strategy=unrolled_loop:512:noalign,libcall:-1:noalign \
 	-mmemcpy-strategy=unrolled_loop:512:noalign,libcall:-1:noalign
+
+# The only relocation the monitor's binary may have (core/place.c).
+RELATIVE_RELOC = R_X86_64_RELATIVE

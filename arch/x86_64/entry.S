@@ -4,14 +4,16 @@
 
 	.text
 
-/* The kernel starts us with rsp at argc; tv_main(sp) never returns. */
+/* The kernel starts us with rsp at argc, wherever it mapped the image;
+ * tv_start(sp) relocates it and moves it to its place (core/place.c),
+ * and never returns. */
 	.globl _start
 	.type _start,@function
 _start:
 	xor %ebp, %ebp
 	mov %rsp, %rdi
 	and $-16, %rsp
-	call tv_main
+	call tv_start
 	hlt
 
 /* long tv_syscall6(nr, a, b, c, d, e, f): every syscall the monitor issues

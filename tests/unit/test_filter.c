@@ -173,6 +173,13 @@ static int from_allowed_ip(const struct tv_filter_spec *sp, const struct seccomp
 	return 0;
 }
 
+/* The boot call (filter.h, 6.). */
+static int boot_call(const struct tv_filter_spec *sp, const struct seccomp_data *d)
+{
+	return sp->boot_addr && d->nr == sp->boot_nr && d->args[0] == sp->boot_addr &&
+	       !((uint32_t)d->args[3] & sp->boot_flags);
+}
+
 static uint32_t expected(const struct tv_filter_spec *sp, const struct set *s,
 			 const struct seccomp_data *d)
 {
@@ -183,7 +190,7 @@ static uint32_t expected(const struct tv_filter_spec *sp, const struct set *s,
 		return SECCOMP_RET_TRAP;
 	if (!sp->all_nrs && !in_set(s, nr))
 		return SECCOMP_RET_ALLOW;
-	if (from_allowed_ip(sp, d))
+	if (from_allowed_ip(sp, d) || boot_call(sp, d))
 		return SECCOMP_RET_ALLOW;
 	g = guard_of(sp, nr);
 	return g && args_allowed(sp, g, d) ? SECCOMP_RET_ALLOW : SECCOMP_RET_TRAP;
@@ -217,8 +224,9 @@ static int may_touch(const struct tv_filter_spec *sp, uint64_t a, uint64_t len)
 }
 
 /* An ALLOW from elsewhere than an allowed address that lets a call touch
- * the monitor's memory; mremap with its flag moves to an address in
- * another argument. */
+ * the monitor's memory (the boot call replaces nothing: without MAP_FIXED
+ * the kernel moves the mapping elsewhere); mremap with its flag moves to
+ * an address in another argument. */
 static int unsafe_allow(const struct tv_filter_spec *sp, const struct seccomp_data *d,
 			uint32_t verdict)
 {
@@ -226,7 +234,7 @@ static int unsafe_allow(const struct tv_filter_spec *sp, const struct seccomp_da
 	int flag;
 
 	if (verdict != SECCOMP_RET_ALLOW || !g || from_allowed_ip(sp, d) ||
-	    d->arch != sp->audit_arch)
+	    d->arch != sp->audit_arch || boot_call(sp, d))
 		return 0;
 	flag = flag_set(g, d);
 	if (g->kind == TV_GUARD_FLAG_OR_RANGE && flag)
@@ -1031,6 +1039,61 @@ static void case_guards(const struct arch_desc *a)
 	}
 }
 
+/* The boot call: ALLOWed from anywhere with exactly its address and
+ * without MAP_FIXED, in a filter of every number, with mmap guarded (by
+ * its range alone, as dispatch.c does), and with mmap hooked by the tool
+ * (not guarded); near misses trap. */
+static void case_boot(const struct arch_desc *a)
+{
+	static struct guarded_spec g;
+	int mmap_nr = seccomp_syscall_resolve_name_arch(a->token, "mmap");
+	const uint64_t base = 0x1000000000ull;
+	const uint64_t addrs[] = { base, base ^ FOUR_G, base + 0x1000, base - 0x1000 };
+	const uint64_t flags[] = { 0x22, 0x100022, MAP_FIXED | 0x22, 0x100032, FOUR_G | MAP_FIXED };
+	char name[128];
+
+	for (int shape = 0; shape < 3; shape++) {
+		guarded_realistic(a, base, base + (16ull << 30), &g);
+		if (shape == 0)
+			g.sp = spec_for(a, NULL, 0, 1);
+		if (shape == 2)
+			g.sp.n_guards = 0;	/* mmap stays in the set, hooked */
+		/* Every mmap that may touch the range traps, as in the monitor. */
+		for (size_t i = 0; i < g.sp.n_guards; i++)
+			if (g.guards[i].nr == mmap_nr)
+				g.guards[i].kind = TV_GUARD_RANGE;
+		g.sp.boot_addr = base;
+		g.sp.boot_nr = mmap_nr;
+		g.sp.boot_flags = MAP_FIXED;
+		snprintf(name, sizeof(name), "(b) boot call, %s, %s", a->name,
+			 shape == 0 ? "every number" : shape == 1 ? "mmap guarded" : "mmap hooked");
+		long n = build_and_verify(name, &g.sp, 0, NULL);
+		if (n <= 0)
+			continue;
+		struct set s;
+		struct verdicts v = { NULL, 0, 0 };
+		int allowed = 0, trapped = 0;
+		set_from(&s, g.sp.nrs, g.sp.all_nrs ? 0 : g.sp.n_nrs);
+		for (size_t i = 0; i < ARRAY_LEN(addrs); i++) {
+			for (size_t j = 0; j < ARRAY_LEN(flags); j++) {
+				struct seccomp_data d = { .nr = mmap_nr, .arch = a->audit,
+							  .instruction_pointer = rnd64() };
+				d.args[0] = addrs[i];
+				d.args[1] = 0x100000;
+				d.args[3] = flags[j];
+				try_one(&v, &g.sp, &s, prog, (size_t)n, &d, 64);
+				uint32_t r = tv_bpf_run_checked(prog, (size_t)n, &d);
+				allowed += r == SECCOMP_RET_ALLOW;
+				trapped += r != SECCOMP_RET_ALLOW;
+			}
+		}
+		/* 2 flag words without MAP_FIXED at the one right address. */
+		report(!v.why && allowed == 2 && trapped == (int)(ARRAY_LEN(addrs) * ARRAY_LEN(flags)) - 2,
+		       "%s: %d allowed, %d trapped%s%s", name, allowed, trapped,
+		       v.why ? ": " : "", v.why ? v.why : "");
+	}
+}
+
 static struct trace trace_call(const struct sock_filter *p, long n,
 			       const struct tv_filter_spec *sp, int nr, uint64_t ip,
 			       uint64_t a0, uint64_t a1, uint64_t a3)
@@ -1568,6 +1631,8 @@ int main(void)
 	case_guard_cost(&x86_64);
 	case_guard_cost(&aarch64);
 	case_guard_edges();
+	case_boot(&x86_64);
+	case_boot(&aarch64);
 	test_kernel();
 	return failures ? 1 : 0;
 }
