@@ -52,7 +52,7 @@ GUEST_LIBS_SO := guests/libtvorigin-gnu.so guests/libtvplugin-gnu.so \
 
 # Static programs of the tool tests, in one flavour.
 GUEST_TOOL_NAMES := fs-probe trace-write trace-file trace-mmap trace-misc trace-str \
-	trace-threads trace-fdguard trace-exec trace-signals trace-fork hooks
+	trace-threads trace-fdguard trace-exec trace-signals trace-fork trace-uring hooks
 GUEST_TOOL_BINS := $(GUEST_TOOL_NAMES:%=guests/%)
 # tvisor-fs's escape tests: tests/fs/NAME.c is guests/fs-NAME.
 GUEST_FS_BINS := $(patsubst $(srcdir)/tests/fs/%.c,guests/fs-%,$(wildcard $(srcdir)/tests/fs/*.c))

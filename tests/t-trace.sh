@@ -25,7 +25,7 @@ fi
 # The guests (tests/guests/trace-*.c, built static by make) start their
 # own calls right at their entry point, under strace as under the monitor,
 # with no dynamic loader whose search for libraries could differ.
-guests="write file mmap misc str threads fdguard exec signals fork"
+guests="write file mmap misc str threads fdguard exec signals fork uring"
 for g in $guests; do
 	if [ ! -x "$build/guests/trace-$g" ]; then
 		echo "FAIL: guests ($build/guests/trace-$g is not built)"
@@ -91,7 +91,7 @@ same() {	# same NAME EXPECTED GOT
 }
 
 # --- the differential test --------------------------------------------------
-for g in write file mmap misc; do
+for g in write file mmap misc uring; do
 	arg=
 	[ "$g" = file ] && arg=$tmp/dir
 	if [ $have_strace = 0 ]; then

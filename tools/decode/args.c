@@ -19,6 +19,7 @@ static const unsigned char raw_form[] = {
 	[A_INFL] = RAW_HEX, [A_EPCFL] = RAW_HEX, [A_EPOLLOP] = RAW_HEX, [A_AF] = RAW_HEX,
 	[A_SOCKFL] = RAW_HEX, [A_MSGFL] = RAW_HEX, [A_SHUTHOW] = RAW_HEX,
 	[A_SOLEVEL] = RAW_HEX, [A_SONAME] = RAW_HEX, [A_FADV] = RAW_HEX,
+	[A_URING_ENTERFL] = RAW_HEX, [A_URING_REGOP] = RAW_HEX,
 };
 
 static void put_raw(struct dc_out *o, int form, unsigned long v)
@@ -101,7 +102,8 @@ static void put_symbolic(struct dc_out *o, const struct dc_call *c, int i, int t
 
 	/* An output the call did not produce: where it would have gone. */
 	if (t >= A_OUT_FIRST && call_failed(c) && t != A_SOCKLEN && t != A_PRCTL_ARGS &&
-	    t != A_ORTS && t != A_CL_PTID && t != A_IOCTL_ARG && t != A_OGROUPS && t != A_CLONE3) {
+	    t != A_ORTS && t != A_CL_PTID && t != A_IOCTL_ARG && t != A_OGROUPS && t != A_CLONE3 &&
+	    t != A_OURING_PARAMS) {
 		dc_put_ptr(o, v);
 		return;
 	}
@@ -164,6 +166,10 @@ static void put_symbolic(struct dc_out *o, const struct dc_call *c, int i, int t
 	case A_SIGHOW: put_enum(o, sig_hows, (unsigned)v, "SIG_???"); return;
 	case A_SIGSET: case A_OSIGSET: put_sigset_at(o, v); return;
 	case A_SIGRETMASK: dc_puts(o, "{mask="); put_sigmask(o, v); dc_putc(o, '}'); return;
+	case A_OURING_PARAMS: put_uring_params(o, c, v); return;
+	case A_URING_ENTERFL: put_flags(o, uring_enter_flags, (unsigned)v, "0"); return;
+	case A_URING_REGOP: put_enum(o, uring_register_ops, (unsigned)v, "IORING_REGISTER_???"); return;
+	case A_URING_REGARG: put_uring_register_arg(o, c); return;
 	case A_SIGACT: case A_OSIGACT: put_sigaction(o, v); return;
 	case A_STACK: case A_OSTACK: put_stack(o, v); return;
 	case A_TS: case A_OTS: put_ts(o, v); return;

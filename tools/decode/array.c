@@ -156,6 +156,23 @@ void put_groups(struct dc_out *o, unsigned long addr, long n)
 				      .limit = dc_config.strsize, .put = put_gid });
 }
 
+static void put_int_elem(struct dc_out *o, const void *elem, void *ctx)
+{
+	(void)ctx;
+	dc_printf(o, "%d", *(const int *)elem);
+}
+
+/* n ints at addr (io_uring's registered descriptors). */
+void put_int_array(struct dc_out *o, unsigned long addr, unsigned long n)
+{
+	if (!addr) {
+		dc_puts(o, "NULL");
+		return;
+	}
+	put_array(o, &(struct array){ .addr = addr, .n = n, .size = sizeof(int),
+				      .limit = dc_config.strsize, .put = put_int_elem });
+}
+
 static void put_epoll_elem(struct dc_out *o, const void *elem, void *ctx)
 {
 	(void)ctx;

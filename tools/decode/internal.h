@@ -127,6 +127,7 @@ enum {
 	A_AF, A_SOCKTYPE, A_PROTO, A_SOCKFL, A_MSGFL, A_SHUTHOW, A_SOLEVEL, A_SONAME, A_SOVAL,
 	A_SOCKADDR, A_IOV, A_MSGHDR, A_OPENHOW, A_FADV, A_GROUPS,
 	A_SIGRETMASK,	/* rt_sigreturn: the frame's mask, in a[i] when cap[i] >= 0 */
+	A_URING_ENTERFL, A_URING_REGOP, A_URING_REGARG,
 	/* Shown when the call returns: what the kernel wrote. */
 	A_OUT_FIRST,
 	A_OBUF = A_OUT_FIRST, A_OBUFX, A_OSTR, A_OPATH, A_OSTAT, A_OSTATX, A_ODIRENTS, A_OPIPE,
@@ -134,6 +135,7 @@ enum {
 	A_OINT, A_ORLIM, A_OCPUSET, A_OUNAME, A_OSOCKADDR, A_SOCKLEN, A_OSOVAL, A_OMSGHDR,
 	A_OEPOLLEVS, A_PRCTL_ARGS, A_IOCTL_ARG, A_OSTATFS, A_OSYSINFO, A_OGROUPS,
 	A_CLONE3,	/* in, and "=> {parent_tid=[N]}" the call wrote */
+	A_OURING_PARAMS,
 };
 
 /* What the result is. */
@@ -339,6 +341,12 @@ void put_pollfds(struct dc_out *o, unsigned long addr, unsigned long n, int reve
 void put_pollfds_in(struct dc_out *o, unsigned long addr, long n);
 void put_argv(struct dc_out *o, unsigned long addr);
 void put_groups(struct dc_out *o, unsigned long addr, long n);
+void put_int_array(struct dc_out *o, unsigned long addr, unsigned long n);
+
+/* uring.c: io_uring's calls. */
+extern const struct xlat uring_setup_flags[], uring_enter_flags[], uring_register_ops[];
+void put_uring_params(struct dc_out *o, const struct dc_call *c, unsigned long addr);
+void put_uring_register_arg(struct dc_out *o, const struct dc_call *c);
 void put_epoll_events(struct dc_out *o, unsigned long addr, long n);
 
 /* fd.c: descriptors, and with -y what they are. */
