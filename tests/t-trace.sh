@@ -370,6 +370,25 @@ else
 	echo "SKIP: fork (no strace)"
 fi
 
+# --- a child that SIGKILL ends: its "+++ killed by SIGKILL +++" line (from
+# the parent that reaps it, before the wait's line), as strace has one.
+if [ $have_strace = 1 ]; then
+	kcmd='sleep 10 & kill -9 $!; wait'
+	run strace -f -o "$tmp/ks" /bin/sh -c "$kcmd" >/dev/null 2>&1
+	run "$tool" -f -o "$tmp/kt" -- /bin/sh -c "$kcmd" >/dev/null 2>&1
+	killed() {	# the pid of kill(PID, SIGKILL), and whether it has the line
+		pid=$(sed -n 's/^[0-9]* *kill(\([0-9]*\), SIGKILL.*/\1/p' "$1")
+		[ -n "$pid" ] && grep -q "^$pid  *+++ killed by SIGKILL +++\$" "$1" && echo yes
+	}
+	if [ "$(killed "$tmp/ks")" = yes ] && [ "$(killed "$tmp/kt")" = yes ]; then
+		pass sigkill-child
+	else
+		fail sigkill-child "no +++ killed by SIGKILL +++ line for the child" "$tmp/kt"
+	fi
+else
+	echo "SKIP: sigkill-child (no strace)"
+fi
+
 # --- -ff -o PREFIX: a file per thread, PREFIX.TID, lines without leader ------
 # Each file's lines, the files in pid order (the order the threads were
 # made), are compared as byproc compares one file of -f: with the pids

@@ -1270,6 +1270,41 @@ static enum tv_verdict on_enter(struct tv_call *c)
 	return TV_RUN;
 }
 
+/* The pid of a child that a successful wait c reaped after SIGKILL ended
+ * it, else 0.  (waitid with WNOWAIT leaves it to a later wait.) */
+static int reaped_sigkilled(const struct tv_call *c)
+{
+	int status;
+	struct { int signo, errno_value, code, pad, pid, uid, status; } si;
+
+	if (c->nr == __NR_wait4 && c->ret > 0 && c->args[1] &&
+	    tv_mem_read(&status, (uintptr_t)c->args[1], sizeof status) == 0 &&
+	    (status & 0x7f) == SIGKILL)
+		return (int)c->ret;
+	if (c->nr == __NR_waitid && c->ret == 0 && c->args[2] && !(c->args[3] & 0x01000000) &&
+	    tv_mem_read(&si, (uintptr_t)c->args[2], sizeof si) == 0 && si.signo == SIGCHLD &&
+	    si.code == 2 /* CLD_KILLED */ && si.status == SIGKILL)
+		return si.pid;
+	return 0;
+}
+
+/* A process that SIGKILL ends can say nothing: with -f, its "+++ killed
+ * by SIGKILL +++" comes from the parent that reaps it, before the wait's
+ * own line, where strace has it.  (Nothing, if no traced process reaps
+ * it.) */
+static void note_sigkilled(const struct tv_call *c)
+{
+	int pid = opt.follow && opt.lines && !(opt.quiet & Q_EXIT) ? reaped_sigkilled(c) : 0;
+
+	if (pid <= 0)
+		return;
+	tv_lock(&big_lock);
+	if (!finished)
+		write_note(pid, "+++ killed by SIGKILL +++\n");
+	thread_remove(pid);
+	tv_unlock(&big_lock);
+}
+
 static void on_exit(struct tv_call *c)
 {
 	struct thr *t = c->tool_data;
@@ -1287,6 +1322,7 @@ static void on_exit(struct tv_call *c)
 	}
 	if (c->nr >= 0 && c->nr < NR_TABLE && injects[c->nr])
 		inject_return(c);
+	note_sigkilled(c);
 	if (!t)
 		return;
 	t->c.d.ret = c->ret;
