@@ -54,16 +54,24 @@ static int raw_form_of(const struct dc_call *c, int i, int t)
 }
 
 /* -X raw or verbose, a constant of form: its number, then with verbose
- * what strace shows by default in a comment. */
+ * what strace shows by default in a comment -- unless that is the number
+ * itself (flags of 0 that have no name). */
 static void put_number(struct dc_out *o, int form, unsigned long v, const struct dc_call *c, int i,
 		       int t)
 {
+	size_t at = o->len;
+
 	put_raw(o, form, form == RAW_HEX ? v : (unsigned long)(long)(int)v);
-	if (dc_config.xlat == DC_XLAT_VERBOSE) {
+	if (dc_config.xlat != DC_XLAT_VERBOSE)
+		return;
+	struct dc_out sym = { 0 };
+	put_symbolic(&sym, c, i, t);
+	if (sym.len != o->len - at || tv_strncmp(sym.p, o->p + at, sym.len)) {
 		dc_puts(o, " /* ");
-		put_symbolic(o, c, i, t);
+		dc_putn(o, sym.p, sym.len);
 		dc_puts(o, " */");
 	}
+	dc_free(&sym);
 }
 
 /* Argument i of c, of kind t: with -X raw or verbose a symbolic constant
