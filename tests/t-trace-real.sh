@@ -48,7 +48,7 @@ lines() {
 		s/\[[0-9]+\]\}/[N]}/g; s/parent_tid=\[[0-9]+\]/parent_tid=[N]/g
 		s/^sysinfo\(\{.*\}\)/sysinfo({...})/
 		s/f_(bfree|bavail|ffree)=[0-9]+/f_\1=N/g
-		s/si_pid=[0-9]+/si_pid=N/; s/si_(utime|stime)=[0-9]+/si_\1=N/g
+		s/si_pid=[0-9]+/si_pid=N/; s/si_(utime|stime)=[0-9]+( \/\* [0-9.]+ s \*\/)?/si_\1=N/g
 		s/^(wait4\(-1, .*\)) = [0-9]+$/\1 = N/
 		s/^(rt_sigreturn\(.*\)) = [0-9]+$/\1 = N/'
 }

@@ -115,8 +115,8 @@ done
 # --- signals: "--- SIGUSR1 {...} ---" and "+++ killed by SIGTERM +++" as strace --
 # prints them (pids masked), and the same death.  No core files: strace says
 # "(core dumped)" from the wait status, the tool from RLIMIT_CORE.
-# The child's CPU times in a SIGCHLD are the scheduler's (strace adds
-# "/* 0.01 s */" to one that is not 0): masked too.
+# The child's CPU times in a SIGCHLD are the scheduler's, and so is
+# the "/* 0.01 s */" after one that is not 0: masked too.
 notes() {
 	sed -E 's/^(\[pid +[0-9]+\] |[0-9]+ +)//' "$1" | grep -e '^+++' -e '^---' |
 		sed -E 's/si_pid=[0-9]+/si_pid=N/; s/si_([us])time=[0-9]+( \/\* [0-9.]+ s \*\/)?/si_\1time=T/g'
