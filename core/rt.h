@@ -31,7 +31,6 @@ static inline int tv_is_err(long r) { return (unsigned long)r > -4096ul; }
 
 void *tv_mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
 int tv_munmap(void *addr, size_t len);
-long tv_write_all(int fd, const void *buf, size_t len);
 long tv_pread_all(int fd, void *buf, size_t len, long off);
 __attribute__((noreturn)) void tv_exit_group(int code);
 int tv_gettid(void);

@@ -237,6 +237,8 @@ int tv_dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int tv_snprintf(char *buf, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int tv_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
+/* Writes all of buf, a short write or EINTR retried: len, or -errno. */
+long tv_write_all(int fd, const void *buf, size_t len);
 size_t tv_strlen(const char *s);
 int tv_strcmp(const char *a, const char *b);
 int tv_strncmp(const char *a, const char *b, size_t n);

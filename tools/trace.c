@@ -168,30 +168,15 @@ static void output_failed(long err)
 	persist_failed();
 }
 
-/* Writes all of buf to fd, a short write retried; 0 or the error. */
-static long write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		long r = sys(__NR_write, fd, (long)buf, (long)len, 0, 0, 0);
-		if (r == -EINTR)
-			continue;
-		if (r <= 0)
-			return r ? r : -EIO;
-		buf += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Writes all of buf to the output; an error drops the rest of buf and is
  * reported. */
 static void emit(const char *buf, size_t len)
 {
-	long r = write_all(out_fd, buf, len);
+	long r = tv_write_all(out_fd, buf, len);
 	/* Closed behind our back (nothing was written): append. */
 	if (r == -EBADF && opt.outfile && reopen_output() == 0)
-		r = write_all(out_fd, buf, len);
-	if (r)
+		r = tv_write_all(out_fd, buf, len);
+	if (r < 0)
 		output_failed(r);
 }
 
@@ -274,10 +259,10 @@ static void emit_line(int tid, const char *buf, size_t len)
 		return;
 	}
 	long fd = ff_open(tid, ff_begin(tid));
-	long r = fd < 0 ? fd : write_all((int)fd, buf, len);
+	long r = fd < 0 ? fd : tv_write_all((int)fd, buf, len);
 	if (fd >= 0)
 		sys(__NR_close, fd, 0, 0, 0, 0, 0);
-	if (r)
+	if (r < 0)
 		output_failed(r);
 }
 
